@@ -1,0 +1,63 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/** Every test fails on a console error or an uncaught exception (hydration errors included). */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("console", (msg) => {
+      if (msg.type() !== "error") return;
+      // The browser logs the status of a page that is meant to be an error page (404 tests).
+      const isDocument = msg.location().url === page.url();
+      if (isDocument && /status of 4\d\d/.test(msg.text())) return;
+      errors.push(`console: ${msg.text()}`);
+    });
+    page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+    await use(page);
+    expect(errors, "browser console errors").toEqual([]);
+  },
+});
+
+export { expect };
+
+export function jsEnabled(testInfo: { project: { name: string } }): boolean {
+  return testInfo.project.name !== "no-js";
+}
+
+/** Waits until the wasm has hydrated the page (the app marks <body data-hydrated>). */
+export async function waitForHydration(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** axe-core with the WCAG 2.1 A/AA rules; prints the count and fails on any violation. */
+export async function expectNoAxeViolations(page: Page, label: string) {
+  const results = await axeResults(page);
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  console.log(`axe ${label}: ${results.violations.length} violations`);
+  expect(summary, `axe violations on ${label}`).toEqual([]);
+}
+
+/**
+ * axe needs JavaScript in the page. For the no-JS project the same URL is opened in a
+ * JavaScript-enabled context (same cookies) whose wasm and JS downloads are blocked, so axe sees
+ * exactly the server-rendered page a browser without JavaScript shows.
+ */
+async function axeResults(page: Page) {
+  const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+  if (jsEnabled(base.info())) return new AxeBuilder({ page }).withTags(tags).analyze();
+  const browser = page.context().browser()!;
+  const ctx = await browser.newContext({
+    javaScriptEnabled: true,
+    storageState: await page.context().storageState(),
+  });
+  try {
+    await ctx.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    const ssrPage = await ctx.newPage();
+    await ssrPage.goto(page.url());
+    return await new AxeBuilder({ page: ssrPage }).withTags(tags).analyze();
+  } finally {
+    await ctx.close();
+  }
+}

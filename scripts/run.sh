@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Starts the server on SQLite (default data/seepferdchen.db) after `make run` has built it.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+export DATABASE_URL="${DATABASE_URL:-sqlite://data/seepferdchen.db}"
+export BIND_ADDR="${BIND_ADDR:-127.0.0.1:3000}"
+step "KI-Seepferdchen startet auf http://$BIND_ADDR (Datenbank: $DATABASE_URL)"
+cat <<INFO
+Demo-Zugänge: Anmeldung und Demodaten kommen mit der Kontenverwaltung; bis dahin ist die
+Startseite ohne Anmeldung erreichbar.
+Beenden mit Strg+C.
+INFO
+exec "$(server_bin)" serve

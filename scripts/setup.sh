@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what building (`build`) or testing (`test`) needs. Idempotent: each step checks first.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+what="${1:-build}"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "need root for: $* (run it once by hand)"; fi
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    step "Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first (https://rustup.rs)"
+command -v npm >/dev/null || apt_install nodejs npm
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "Adding the Rust target wasm32-unknown-unknown (1–3 minutes; the download can be silent)"
+  timeout 900 rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt clippy
+
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes, once)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+stamp="end2end/node_modules/.installed-from-lock"
+if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
+  step "Installing npm packages (Playwright, axe-core, binaryen's wasm-opt)"
+  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$stamp"
+fi
+
+if [ "$what" = test ]; then
+  apt_install chromium
+  if [ ! -x /usr/bin/chromium ]; then die "/usr/bin/chromium missing after install"; fi
+fi

@@ -1,0 +1,93 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::site::get_site_info;
+use crate::app::{use_locale, use_texts};
+
+/// Header with product and organisation name, skip link, navigation, language switch; the page
+/// in `<main>`; footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let site = Resource::new_blocking(|| (), |_| get_site_info());
+    let location = use_location();
+    let switch_href = move || {
+        let here = location.pathname.get();
+        let query = location.search.get();
+        let back = if query.is_empty() {
+            here
+        } else {
+            format!("{here}?{query}")
+        };
+        format!(
+            "/sprache?lang={}&zurueck={}",
+            locale.other().code(),
+            percent_encode(&back)
+        )
+    };
+    let org_name = move || {
+        site.get()
+            .and_then(|r| r.ok())
+            .map(|s| s.org_name)
+            .unwrap_or_default()
+    };
+    view! {
+        <a class="skip-link" href="#inhalt">{t.skip_link}</a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="brand" href="/">
+                    <span class="brand__name">{t.app_name}</span>
+                    <span class="brand__org">
+                        <Suspense fallback=|| ()>{org_name}</Suspense>
+                    </span>
+                </a>
+                <nav aria-label=t.nav_label class="site-nav">
+                    <ul>
+                        <li><a href="/">{t.nav_home}</a></li>
+                    </ul>
+                </nav>
+                <a
+                    class="lang-switch"
+                    href=switch_href
+                    rel="external"
+                    hreflang=locale.other().code()
+                    lang=locale.other().code()
+                    title=t.lang_switch_hint
+                >
+                    {t.lang_switch_to}
+                </a>
+            </div>
+        </header>
+        <main id="inhalt" tabindex="-1" class="site-main">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>{t.footer_text}</p>
+        </footer>
+    }
+}
+
+/// Percent-encodes everything but unreserved characters and `/`, for a path in a query value.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percent_encoding() {
+        assert_eq!(
+            super::percent_encode("/kurse?x=ä&y"),
+            "/kurse%3Fx%3D%C3%A4%26y"
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! One error type for server functions and plain routes. Its variants carry no internal detail:
+//! the cause is logged on the server (see `AppError::internal`) and the client gets a message key.
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::i18n::Texts;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("rate limited")]
+    RateLimited,
+    /// Bad input; the payload is a user-facing message (already localised by the caller) or empty.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The request did not reach the server or its answer could not be read.
+    #[error("network")]
+    Network,
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    /// The message to show a person, in their language.
+    pub fn message(&self, t: &Texts) -> String {
+        match self {
+            AppError::Unauthorized => t.error_unauthorized.into(),
+            AppError::Forbidden => t.error_forbidden.into(),
+            AppError::NotFound => t.error_not_found.into(),
+            AppError::RateLimited => t.error_rate_limited.into(),
+            AppError::InvalidInput(msg) if !msg.is_empty() => msg.clone(),
+            AppError::InvalidInput(_) => t.error_invalid_input.into(),
+            AppError::Network | AppError::Internal => t.error_generic.into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Argument errors describe the client's bad request: say so, without echoing parser
+            // internals.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::InvalidInput(String::new())
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::Network
+            }
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+
+    impl AppError {
+        /// Logs an internal cause and returns the generic error: nothing of `cause` reaches the
+        /// client.
+        #[track_caller]
+        pub fn internal(cause: impl std::fmt::Display) -> AppError {
+            let at = std::panic::Location::caller();
+            tracing::error!(%cause, location = %at, "internal error");
+            AppError::Internal
+        }
+
+        pub fn status(&self) -> StatusCode {
+            match self {
+                AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+                AppError::Forbidden => StatusCode::FORBIDDEN,
+                AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+                AppError::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::Network => StatusCode::BAD_GATEWAY,
+                AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            }
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        #[track_caller]
+        fn from(e: sqlx::Error) -> Self {
+            if matches!(e, sqlx::Error::RowNotFound) {
+                return AppError::NotFound;
+            }
+            AppError::internal(e)
+        }
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let t = crate::i18n::Locale::De.texts();
+            (self.status(), self.message(t)).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn server_fn_errors_hide_internal_text() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "missing field `secret_column` at line 1".into(),
+        ));
+        assert_eq!(e, AppError::InvalidInput(String::new()));
+        let msg = e.message(Locale::De.texts());
+        assert!(!msg.contains("secret_column"));
+        assert_eq!(msg, "Die Eingabe ist ungültig.");
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::ServerError("db down".into()));
+        assert_eq!(e, AppError::Internal);
+        assert!(!e.message(Locale::De.texts()).contains("db"));
+    }
+}

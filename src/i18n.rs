@@ -1,0 +1,243 @@
+//! UI languages. Strings come from `locales/*.toml` (see `build.rs`); German is the default.
+use serde::{Deserialize, Serialize};
+
+include!(concat!(env!("OUT_DIR"), "/texts.rs"));
+
+/// Name of the cookie that stores the chosen UI language.
+pub const LANG_COOKIE: &str = "lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    De,
+    En,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::De => "de",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "de" => Some(Locale::De),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::De => Locale::En,
+            Locale::En => Locale::De,
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Locale::De => &DE,
+            Locale::En => &EN,
+        }
+    }
+
+    /// The language chosen by the `lang` cookie; German when there is none or it is unknown.
+    pub fn from_cookie_header(header: Option<&str>) -> Locale {
+        header
+            .into_iter()
+            .flat_map(|h| h.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANG_COOKIE)
+            .and_then(|(_, value)| Locale::from_code(value))
+            .unwrap_or_default()
+    }
+
+    /// A calendar date as people write it in this language: 26.11.2026 or 26 Nov 2026.
+    pub fn format_date(self, date: Date) -> String {
+        const MONTHS_EN: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        match self {
+            Locale::De => format!("{:02}.{:02}.{}", date.day, date.month, date.year),
+            Locale::En => format!(
+                "{} {} {}",
+                date.day,
+                MONTHS_EN[usize::from(date.month.clamp(1, 12)) - 1],
+                date.year
+            ),
+        }
+    }
+}
+
+/// A calendar date (proleptic Gregorian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// The date of a day number counted from 1970-01-01 (H. Hinnant's civil_from_days).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Days since 1970-01-01 of this date (inverse of `from_days`).
+    pub fn to_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let mp = if m > 2 { m - 3 } else { m + 9 };
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The calendar date in Germany (Europe/Berlin, with daylight saving time) at a unix time.
+    pub fn in_germany(unix_seconds: i64) -> Date {
+        Date::from_days((unix_seconds + berlin_offset_seconds(unix_seconds)).div_euclid(86_400))
+    }
+}
+
+/// UTC offset of Europe/Berlin: +2 h from the last Sunday of March 01:00 UTC to the last Sunday
+/// of October 01:00 UTC, +1 h otherwise (EU rule since 1996).
+pub fn berlin_offset_seconds(unix_seconds: i64) -> i64 {
+    let year = Date::from_days(unix_seconds.div_euclid(86_400)).year;
+    let last_sunday = |month: u8| {
+        let last = Date {
+            year,
+            month,
+            day: 31,
+        }
+        .to_days();
+        // 1970-01-01 was a Thursday; weekday 0 = Sunday.
+        let weekday = (last + 4).rem_euclid(7);
+        last - weekday
+    };
+    let start = last_sunday(3) * 86_400 + 3_600;
+    let end = last_sunday(10) * 86_400 + 3_600;
+    if (start..end).contains(&unix_seconds) {
+        7_200
+    } else {
+        3_600
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_and_match_known_days() {
+        assert_eq!(
+            Date::from_days(0),
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }
+        );
+        let d = Date {
+            year: 2026,
+            month: 11,
+            day: 26,
+        };
+        assert_eq!(d.to_days(), 20_783);
+        assert_eq!(Date::from_days(20_783), d);
+        assert_eq!(
+            Date::from_days(
+                Date {
+                    year: 2024,
+                    month: 2,
+                    day: 29
+                }
+                .to_days()
+            )
+            .day,
+            29
+        );
+        for days in (-800_000..800_000).step_by(997) {
+            assert_eq!(Date::from_days(days).to_days(), days);
+        }
+    }
+
+    #[test]
+    fn german_dates_use_berlin_time() {
+        // 2026-11-25 23:30 UTC is already 26.11. in Berlin (UTC+1 in winter).
+        let t = Date {
+            year: 2026,
+            month: 11,
+            day: 25,
+        }
+        .to_days()
+            * 86_400
+            + 23 * 3600
+            + 1800;
+        assert_eq!(Locale::De.format_date(Date::in_germany(t)), "26.11.2026");
+        // 2026-07-01 22:30 UTC is 02.07. (UTC+2 in summer), 21:30 UTC still 01.07.
+        let s = Date {
+            year: 2026,
+            month: 7,
+            day: 1,
+        }
+        .to_days()
+            * 86_400;
+        assert_eq!(Date::in_germany(s + 22 * 3600 + 1800).day, 2);
+        assert_eq!(Date::in_germany(s + 21 * 3600 + 1800).day, 1);
+        // DST switch 2026: 29 March and 25 October at 01:00 UTC.
+        let march = Date {
+            year: 2026,
+            month: 3,
+            day: 29,
+        }
+        .to_days()
+            * 86_400;
+        assert_eq!(berlin_offset_seconds(march + 3_599), 3_600);
+        assert_eq!(berlin_offset_seconds(march + 3_600), 7_200);
+        let october = Date {
+            year: 2026,
+            month: 10,
+            day: 25,
+        }
+        .to_days()
+            * 86_400;
+        assert_eq!(berlin_offset_seconds(october + 3_599), 7_200);
+        assert_eq!(berlin_offset_seconds(october + 3_600), 3_600);
+    }
+
+    #[test]
+    fn english_dates_and_locale_parsing() {
+        let d = Date {
+            year: 2026,
+            month: 11,
+            day: 26,
+        };
+        assert_eq!(Locale::En.format_date(d), "26 Nov 2026");
+        assert_eq!(Locale::from_cookie_header(Some("a=b; lang=en")), Locale::En);
+        assert_eq!(Locale::from_cookie_header(Some("lang=xx")), Locale::De);
+        assert_eq!(Locale::from_cookie_header(None), Locale::De);
+    }
+
+    #[test]
+    fn both_locales_translate_every_key() {
+        assert_eq!(DE_ALL.len(), EN_ALL.len());
+        for ((k1, _), (k2, _)) in DE_ALL.iter().zip(EN_ALL) {
+            assert_eq!(k1, k2);
+        }
+        assert!(DE_ALL.iter().all(|(_, v)| !v.trim().is_empty()));
+        assert!(EN_ALL.iter().all(|(_, v)| !v.trim().is_empty()));
+    }
+}

@@ -1,0 +1,55 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::site::get_home_stats;
+use crate::app::{use_locale, use_texts};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let stats = Resource::new_blocking(|| (), |_| get_home_stats());
+    // The explanation is open in the server-rendered page; the toggle appears only once the
+    // page is hydrated (it needs JavaScript), so without JavaScript nothing is hidden.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let about_open = RwSignal::new(true);
+    view! {
+        <Title text=t.home_title />
+        <h1>{t.home_title}</h1>
+        <p class="lead">{t.home_lead}</p>
+        <section class="card" aria-labelledby="about-heading">
+            <div class="card__head">
+                <h2 id="about-heading">{t.home_about_heading}</h2>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    id="about-toggle"
+                    aria-controls="about-text"
+                    aria-expanded=move || about_open.get().to_string()
+                    hidden=move || !hydrated.get()
+                    on:click=move |_| about_open.update(|open| *open = !*open)
+                >
+                    {t.home_about_toggle}
+                </button>
+            </div>
+            <p id="about-text" hidden=move || !about_open.get()>{t.home_about_text}</p>
+        </section>
+        <section class="card" aria-labelledby="status-heading">
+            <h2 id="status-heading">{t.home_status_heading}</h2>
+            <Suspense fallback=move || view! { <p>{t.home_status_loading}</p> }>
+                {move || Suspend::new(async move {
+                    match stats.await {
+                        Ok(s) => view! {
+                            <dl class="facts">
+                                <dt>{t.home_status_since}</dt>
+                                <dd id="installed-since">{locale.format_date(s.installed_since)}</dd>
+                            </dl>
+                        }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.message(t)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

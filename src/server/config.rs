@@ -1,0 +1,216 @@
+//! Settings: command-line flags or environment variables (and `.env`), validated before anything
+//! binds. Each invalid value yields one line naming the setting.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "seepferdchen",
+    version,
+    about = "KI-Seepferdchen – Lernplattform für KI-Kompetenz in der Verwaltung",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (the default).
+    Serve,
+}
+
+/// Every setting, as read from flags or the environment. Validated by [`Settings::validate`].
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database: sqlite://path/to/file.db or postgres://user@host/db
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        global = true,
+        default_value = "sqlite://data/seepferdchen.db"
+    )]
+    pub database_url: String,
+    /// Address and port the web server listens on.
+    #[arg(
+        long,
+        env = "BIND_ADDR",
+        global = true,
+        default_value = "127.0.0.1:3000"
+    )]
+    pub bind_addr: String,
+    /// Public URL of this installation (used in links and certificate QR codes);
+    /// default: http://BIND_ADDR
+    #[arg(long, env = "PUBLIC_BASE_URL", global = true)]
+    pub public_base_url: Option<String>,
+    /// Folder with the course content.
+    #[arg(long, env = "CONTENT_DIR", global = true, default_value = "content")]
+    pub content_dir: String,
+    /// Folder with the built site (wasm, JavaScript, CSS, public files).
+    #[arg(long, env = "SITE_ROOT", global = true, default_value = "target/site")]
+    pub site_root: String,
+    /// Send cookies only over HTTPS (true behind TLS in production).
+    #[arg(long, env = "COOKIE_SECURE", global = true, default_value = "false")]
+    pub cookie_secure: String,
+    /// Name of the organisation shown in the page header and on certificates.
+    #[arg(long, env = "ORG_NAME", global = true, default_value = "Musterstadt")]
+    pub org_name: String,
+    /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
+    #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
+    pub log_level: String,
+    /// Log format: text or json.
+    #[arg(long, env = "LOG_FORMAT", global = true, default_value = "text")]
+    pub log_format: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind_addr: SocketAddr,
+    pub public_base_url: String,
+    pub content_dir: PathBuf,
+    pub site_root: PathBuf,
+    pub cookie_secure: bool,
+    pub org_name: String,
+    pub log_level: String,
+    pub log_format: LogFormat,
+}
+
+/// An invalid setting: which one, and why. Displayed as one line.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid setting {name}: {reason}")]
+pub struct SettingError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+fn invalid(name: &'static str, reason: impl Into<String>) -> SettingError {
+    SettingError {
+        name,
+        reason: reason.into(),
+    }
+}
+
+pub fn parse_bool(name: &'static str, value: &str) -> Result<bool, SettingError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => Err(invalid(
+            name,
+            format!("expected true or false, got {other:?}"),
+        )),
+    }
+}
+
+impl Settings {
+    pub fn validate(&self) -> Result<Config, SettingError> {
+        crate::server::db::Backend::from_url(&self.database_url)
+            .map_err(|reason| invalid("DATABASE_URL", reason))?;
+        let bind_addr: SocketAddr = self.bind_addr.trim().parse().map_err(|_| {
+            invalid(
+                "BIND_ADDR",
+                format!(
+                    "expected host:port such as 127.0.0.1:3000, got {:?}",
+                    self.bind_addr
+                ),
+            )
+        })?;
+        let public_base_url = match &self.public_base_url {
+            Some(u) if !u.trim().is_empty() => {
+                let parsed = url::Url::parse(u.trim())
+                    .map_err(|e| invalid("PUBLIC_BASE_URL", format!("{e} ({u:?})")))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(invalid(
+                        "PUBLIC_BASE_URL",
+                        "must start with http:// or https://",
+                    ));
+                }
+                u.trim().trim_end_matches('/').to_string()
+            }
+            _ => format!("http://{bind_addr}"),
+        };
+        let cookie_secure = parse_bool("COOKIE_SECURE", &self.cookie_secure)?;
+        let log_format = match self.log_format.trim().to_ascii_lowercase().as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(invalid(
+                    "LOG_FORMAT",
+                    format!("expected text or json, got {other:?}"),
+                ))
+            }
+        };
+        tracing_subscriber::EnvFilter::try_new(self.log_level.trim())
+            .map_err(|e| invalid("LOG_LEVEL", e.to_string()))?;
+        if self.org_name.trim().is_empty() {
+            return Err(invalid("ORG_NAME", "must not be empty"));
+        }
+        Ok(Config {
+            database_url: self.database_url.trim().to_string(),
+            bind_addr,
+            public_base_url,
+            content_dir: PathBuf::from(&self.content_dir),
+            site_root: PathBuf::from(&self.site_root),
+            cookie_secure,
+            org_name: self.org_name.trim().to_string(),
+            log_level: self.log_level.trim().to_string(),
+            log_format,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["seepferdchen"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("parse").settings
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = settings(&[]).validate().expect("defaults valid");
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
+        assert!(!c.cookie_secure);
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        let cases: [(&[&str], &str); 6] = [
+            (&["--database-url", "mysql://x"], "DATABASE_URL"),
+            (&["--bind-addr", "localhost"], "BIND_ADDR"),
+            (&["--public-base-url", "ftp://x"], "PUBLIC_BASE_URL"),
+            (&["--cookie-secure", "vielleicht"], "COOKIE_SECURE"),
+            (&["--log-format", "xml"], "LOG_FORMAT"),
+            (&["--org-name", " "], "ORG_NAME"),
+        ];
+        for (args, name) in cases {
+            let err = settings(args).validate().expect_err(name);
+            assert_eq!(err.name, name);
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn public_base_url_loses_trailing_slash() {
+        let c = settings(&["--public-base-url", "https://lernen.example.de/"])
+            .validate()
+            .unwrap();
+        assert_eq!(c.public_base_url, "https://lernen.example.de");
+    }
+}

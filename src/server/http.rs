@@ -1,0 +1,258 @@
+//! The axum router: plain routes first, then the Leptos pages and server functions, wrapped in
+//! logging, security headers, an origin check for writes, and compression.
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use serde::Deserialize;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tracing::Instrument;
+
+use super::state::AppState;
+use crate::app::{shell, App};
+use crate::i18n::{Locale, LANG_COOKIE};
+
+/// The CSP nonce of one request; the page shell hands it to Leptos for its inline scripts.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    let fallback_state = state.clone();
+    let pkg = ServeDir::new(state.config.site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/sprache", get(set_language))
+        .nest_service("/pkg", pkg)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_context(fallback_state.clone()), shell
+        ))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), origin_check))
+        .layer(middleware::from_fn(request_log))
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct LanguageQuery {
+    lang: String,
+    zurueck: Option<String>,
+}
+
+/// `GET /sprache?lang=en&zurueck=/pfad`: stores the UI language in a cookie and goes back.
+/// Works without JavaScript; only local paths are accepted as the target.
+async fn set_language(State(state): State<AppState>, Query(q): Query<LanguageQuery>) -> Response {
+    let Some(locale) = Locale::from_code(&q.lang) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Locale::De.texts().error_invalid_input,
+        )
+            .into_response();
+    };
+    let target = q
+        .zurueck
+        .filter(|p| is_local_path(p))
+        .unwrap_or_else(|| "/".to_string());
+    let secure = if state.config.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        locale.code()
+    );
+    let mut res = Redirect::to(&target).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A path on this site: starts with one `/`, no scheme or host, no control characters.
+pub fn is_local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.starts_with("/\\")
+        && !p.chars().any(|c| c.is_control())
+}
+
+static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(1);
+
+/// Gives each request an id (also sent back as `x-request-id`) and logs method, path, status
+/// and latency once it is answered.
+async fn request_log(req: Request, next: Next) -> Response {
+    let id = REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let span = tracing::info_span!("request", id);
+    let start = Instant::now();
+    let mut res = next.run(req).instrument(span.clone()).await;
+    let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let status = res.status().as_u16();
+    span.in_scope(|| tracing::info!(%method, %path, status, latency_ms, "request"));
+    if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+/// Security headers on every response; HTML gets a CSP whose script nonce matches the one the
+/// shell puts on Leptos's inline hydration scripts.
+async fn security_headers(mut req: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let is_static = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        // Static files are revalidated (cheap 304s) so that an upgrade never pairs new HTML with
+        // an old wasm; pages may carry personal data and are not stored.
+        let value = if is_static || !is_html(h) {
+            "no-cache"
+        } else {
+            "no-store"
+        };
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}
+
+fn is_html(h: &HeaderMap) -> bool {
+    h.get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Refuses state-changing requests from other sites (in addition to SameSite cookies): the
+/// browser's `Sec-Fetch-Site`, or else `Origin`, must name this site.
+async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if origin_allowed(req.headers(), &state.config.public_base_url) {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "cross-site write refused");
+        let body = Body::from(Locale::De.texts().error_forbidden);
+        (StatusCode::FORBIDDEN, body).into_response()
+    }
+}
+
+pub fn origin_allowed(headers: &HeaderMap, public_base_url: &str) -> bool {
+    let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match get(header::ORIGIN) {
+        // Non-browser clients (curl, tests) send neither header.
+        None => true,
+        Some(origin) => {
+            let host_origin = get(header::HOST).map(|h| format!("http://{h}"));
+            let host_origin_tls = get(header::HOST).map(|h| format!("https://{h}"));
+            origin == public_base_url
+                || Some(origin) == host_origin.as_deref()
+                || Some(origin) == host_origin_tls.as_deref()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_paths_only() {
+        assert!(is_local_path("/"));
+        assert!(is_local_path("/kurse/ki?x=1"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/a\nb"));
+    }
+
+    #[test]
+    fn cross_site_writes_are_refused() {
+        let mut h = HeaderMap::new();
+        assert!(origin_allowed(&h, "http://a"));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!origin_allowed(&h, "http://a"));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(origin_allowed(&h, "http://a"));
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::HOST,
+            HeaderValue::from_static("lernen.example:3000"),
+        );
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
+        assert!(!origin_allowed(&h, "https://lernen.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://lernen.example:3000"),
+        );
+        assert!(origin_allowed(&h, "https://lernen.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://lernen.example"),
+        );
+        assert!(origin_allowed(&h, "https://lernen.example"));
+    }
+}

@@ -1,0 +1,184 @@
+//! The binary as a user runs it: settings errors, --help, graceful shutdown.
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::{TestServer, BIN};
+
+#[test]
+fn unsupported_database_gives_one_clear_line_and_fails() {
+    let out = Command::new(BIN)
+        .arg("serve")
+        .env("DATABASE_URL", "mysql://x")
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "stderr: {stderr}");
+    assert!(
+        stderr.contains("invalid setting DATABASE_URL"),
+        "stderr: {stderr}"
+    );
+    assert!(stderr.contains("mysql"), "stderr: {stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing may start: {:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn invalid_bind_addr_is_named() {
+    let out = Command::new(BIN)
+        .arg("serve")
+        .env("BIND_ADDR", "überall")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("seepferdchen: invalid setting BIND_ADDR"),
+        "stderr: {stderr}"
+    );
+}
+
+#[test]
+fn help_lists_every_setting() {
+    let out = Command::new(BIN).arg("--help").output().expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "DATABASE_URL",
+        "BIND_ADDR",
+        "PUBLIC_BASE_URL",
+        "CONTENT_DIR",
+        "SITE_ROOT",
+        "COOKIE_SECURE",
+        "ORG_NAME",
+        "LOG_LEVEL",
+        "LOG_FORMAT",
+        "serve",
+    ] {
+        assert!(help.contains(name), "--help lacks {name}:\n{help}");
+    }
+}
+
+/// SIGTERM while a large response is being streamed: the response completes in full, new
+/// connections are refused, and the process exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_requests_in_flight_and_exits_zero() {
+    const SIZE: usize = 48 * 1024 * 1024;
+    let mut server = TestServer::start_with(|dir| {
+        let path = TestServer::site_root(dir).join("pkg/big.bin");
+        std::fs::write(path, vec![7u8; SIZE]).expect("write big file");
+    });
+    let client = reqwest::Client::new();
+    let mut res = client
+        .get(server.url("/pkg/big.bin"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200);
+    let first = res.chunk().await.expect("chunk").expect("some body");
+    let mut received = first.len();
+    assert!(received < SIZE, "the response must still be in flight");
+
+    server.signal("TERM");
+    // Give the server a moment to stop accepting.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let refused = reqwest::Client::new()
+        .get(server.url("/healthz"))
+        .timeout(Duration::from_secs(2))
+        .send()
+        .await;
+    assert!(
+        refused.is_err(),
+        "a new request after SIGTERM must not be served"
+    );
+
+    while let Some(chunk) = res.chunk().await.expect("body continues after SIGTERM") {
+        received += chunk.len();
+        assert!(chunk.iter().all(|b| *b == 7));
+    }
+    assert_eq!(received, SIZE, "the whole response arrives");
+    let code = tokio::task::spawn_blocking(move || server.wait_exit(Duration::from_secs(20)))
+        .await
+        .expect("join");
+    assert_eq!(code, Some(0));
+}
+
+#[tokio::test]
+async fn healthz_and_static_cache_headers() {
+    let server = TestServer::start_with(|dir| {
+        std::fs::write(TestServer::site_root(dir).join("pkg/app.css"), "body{}").expect("css");
+    });
+    let res = reqwest::get(server.url("/healthz")).await.expect("healthz");
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().contains_key("x-request-id"));
+    assert_eq!(res.text().await.unwrap(), "ok");
+    let css = reqwest::get(server.url("/pkg/app.css")).await.expect("css");
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["cache-control"], "no-cache");
+    assert_eq!(css.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let server = TestServer::start();
+    let client = reqwest::Client::new();
+    let res = client
+        .post(server.url("/api/home_stats"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+    let res = client
+        .post(server.url("/api/home_stats"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+    let ok = client
+        .post(server.url("/api/home_stats"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(ok.status(), 200);
+}
+
+#[tokio::test]
+async fn language_cookie_redirects_only_to_local_paths() {
+    let server = TestServer::start();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .get(server.url("/sprache?lang=en&zurueck=/x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/x");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("lang=en;") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let res = client
+        .get(server.url("/sprache?lang=en&zurueck=//evil.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/");
+    let res = client
+        .get(server.url("/sprache?lang=fr"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}

@@ -1,0 +1,97 @@
+//! Helpers for black-box tests: run the real binary against a fresh SQLite database.
+#![allow(dead_code)]
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_seepferdchen");
+
+/// A server process on a random port with its own temporary folder (database, site root).
+pub struct TestServer {
+    pub child: Child,
+    pub base_url: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn site_root(dir: &tempfile::TempDir) -> PathBuf {
+        dir.path().join("site")
+    }
+
+    /// Starts `seepferdchen serve`; `prepare` may put files into the folder first.
+    pub fn start_with(prepare: impl FnOnce(&tempfile::TempDir)) -> TestServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(Self::site_root(&dir).join("pkg")).expect("site dir");
+        prepare(&dir);
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/test.db", dir.path().display()),
+            )
+            .env("BIND_ADDR", "127.0.0.1:0")
+            .env("SITE_ROOT", Self::site_root(&dir))
+            .env("LOG_LEVEL", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let base_url = loop {
+            assert!(Instant::now() < deadline, "server did not start in time");
+            let line = lines
+                .next()
+                .expect("server exited before listening")
+                .expect("read");
+            if let Some(url) = line.strip_prefix("listening on ") {
+                break url.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        TestServer {
+            child,
+            base_url,
+            dir,
+        }
+    }
+
+    pub fn start() -> TestServer {
+        Self::start_with(|_| {})
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "server did not exit in time");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
