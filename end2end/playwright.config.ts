@@ -37,7 +37,8 @@ export default defineConfig({
     { name: "no-js", use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `${serverBin} serve`,
+    // Demo data (accounts, org units) first, then the server.
+    command: `${serverBin} demo seed && ${serverBin} serve`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -4,10 +4,8 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/seepferdchen.db}"
 export BIND_ADDR="${BIND_ADDR:-127.0.0.1:3000}"
+step "Demodaten (nur bei leerer Datenbank)"
+"$(server_bin)" demo seed
 step "KI-Seepferdchen startet auf http://$BIND_ADDR (Datenbank: $DATABASE_URL)"
-cat <<INFO
-Demo-Zugänge: Anmeldung und Demodaten kommen mit der Kontenverwaltung; bis dahin ist die
-Startseite ohne Anmeldung erreichbar.
-Beenden mit Strg+C.
-INFO
+echo "Anmelden unter http://$BIND_ADDR/anmelden – beenden mit Strg+C."
 exec "$(server_bin)" serve

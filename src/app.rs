@@ -5,6 +5,10 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::Layout;
 use crate::i18n::{Locale, Texts};
+use crate::pages::admin::{
+    ImportPage, ImportPreviewPage, NewUserPage, OrgUnitsPage, UserPage, UsersPage,
+};
+use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 
@@ -56,6 +60,15 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/passwort-festlegen") view=SetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/konto") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/benutzer") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/benutzer/neu") view=NewUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/benutzer/:id") view=UserPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/import") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/organisation") view=OrgUnitsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
@@ -73,7 +86,7 @@ pub fn use_locale() -> Locale {
 
 /// The language of this request: the `lang` cookie on the server; in the browser, the `lang`
 /// attribute the server put on `<html>`, so both sides render the same.
-fn current_locale() -> Locale {
+pub fn current_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()

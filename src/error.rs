@@ -19,6 +19,12 @@ pub enum AppError {
     /// Bad input; the payload is a user-facing message (already localised by the caller) or empty.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// Bad values in named form fields, each with a message in the user's language.
+    #[error("invalid fields")]
+    Fields(Vec<FieldError>),
+    /// Wrong e-mail or password (deliberately one answer for both).
+    #[error("login failed")]
+    LoginFailed,
     /// The request did not reach the server or its answer could not be read.
     #[error("network")]
     Network,
@@ -26,7 +32,32 @@ pub enum AppError {
     Internal,
 }
 
+/// A problem with one form field (`field` is the input's name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
 impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Fields(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// The message for one field, if this error names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Fields(fields) => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| f.message.clone()),
+            _ => None,
+        }
+    }
+
     /// The message to show a person, in their language.
     pub fn message(&self, t: &Texts) -> String {
         match self {
@@ -36,6 +67,12 @@ impl AppError {
             AppError::RateLimited => t.error_rate_limited.into(),
             AppError::InvalidInput(msg) if !msg.is_empty() => msg.clone(),
             AppError::InvalidInput(_) => t.error_invalid_input.into(),
+            AppError::Fields(fields) => fields
+                .iter()
+                .map(|f| f.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            AppError::LoginFailed => t.login_failed.into(),
             AppError::Network | AppError::Internal => t.error_generic.into(),
         }
     }
@@ -81,7 +118,8 @@ mod ssr {
                 AppError::Forbidden => StatusCode::FORBIDDEN,
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-                AppError::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::InvalidInput(_) | AppError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::LoginFailed => StatusCode::UNAUTHORIZED,
                 AppError::Network => StatusCode::BAD_GATEWAY,
                 AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             }

@@ -15,3 +15,124 @@ pub struct SiteInfo {
 pub struct HomeStats {
     pub installed_since: Date,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Employee,
+    Coordinator,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Employee, Role::Coordinator, Role::Admin];
+
+    /// The value stored in the database and used in forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Employee => "employee",
+            Role::Coordinator => "coordinator",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code.trim())
+    }
+
+    pub fn label(self, t: &crate::i18n::Texts) -> &'static str {
+        match self {
+            Role::Employee => t.role_employee,
+            Role::Coordinator => t.role_coordinator,
+            Role::Admin => t.role_admin,
+        }
+    }
+}
+
+/// The signed-in person, as pages need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// One org unit with its place in the tree (`path` is "Fachbereich 2 > Bürgerbüro").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub path: String,
+    pub depth: usize,
+    pub member_count: i64,
+}
+
+/// A row of the user list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub org_unit: Option<String>,
+    pub has_password: bool,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl<T> Paged<T> {
+    pub fn page_count(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
+/// Everything the user edit page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub org_unit_id: Option<i64>,
+    pub scope_unit_ids: Vec<i64>,
+    pub has_password: bool,
+}
+
+/// A one-time link to set a password, shown once to the person who created it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordLink {
+    pub user_id: i64,
+    pub email: String,
+    pub url: String,
+    pub expires: Date,
+}
+
+/// Preview of an uploaded CSV import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub id: i64,
+    pub file_name: String,
+    pub rows: Vec<ImportPreviewRow>,
+    /// Human-readable problems ("Zeile 4, Spalte E-Mail: …"); empty when the file can be imported.
+    pub errors: Vec<String>,
+    pub committed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreviewRow {
+    pub row: usize,
+    pub name: String,
+    pub email: String,
+    pub org_unit: String,
+    pub role: Role,
+}

@@ -94,12 +94,6 @@ macro_rules! db_tests {
     };
 }
 
-db_tests!(
-    ping_answers,
-    installation_date_is_set_once,
-    migrations_are_idempotent
-);
-
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -167,3 +161,489 @@ async fn url_of(db: &Db) -> String {
         }
     }
 }
+
+// ---- accounts (issue 3) ---------------------------------------------------------------
+
+use std::time::{Duration, Instant};
+
+use seepferdchen::error::AppError;
+use seepferdchen::i18n::Locale;
+use seepferdchen::model::Role;
+use seepferdchen::server::accounts::{self, csv_import, import, NewUserInput};
+use seepferdchen::server::auth::authz::{subtree, Actor, Scope};
+use seepferdchen::server::auth::password::Hasher;
+use seepferdchen::server::auth::token_hash;
+use seepferdchen::server::clock::Clock;
+use seepferdchen::server::config::Cli;
+use seepferdchen::server::db::{audit, flashes, imports, org_units, sessions, tokens, users};
+use seepferdchen::server::state::AppState;
+
+fn state(db: &Db) -> AppState {
+    use clap::Parser;
+    let config = Cli::try_parse_from(["seepferdchen"])
+        .unwrap()
+        .settings
+        .validate()
+        .unwrap();
+    AppState::new(
+        config,
+        db.clone(),
+        Clock::fixed(1_800_000_000),
+        Hasher::new(1).unwrap(),
+    )
+}
+
+/// Demo organisation plus an admin and a coordinator actor for FB2.
+async fn seeded(db: &Db) -> (AppState, Actor, Actor) {
+    let st = state(db);
+    assert!(accounts::demo::seed(&st).await.unwrap());
+    let admin_id = users::find_for_login(db, "admin@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let coord_id = users::find_for_login(db, "koordination.fb2@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let admin = Actor {
+        user: users::get(&db.pool, admin_id).await.unwrap().unwrap(),
+        scope: Scope::All,
+    };
+    let units = org_units::all(&db.pool).await.unwrap();
+    let roots = users::scope_units(&db.pool, coord_id).await.unwrap();
+    let coord = Actor {
+        user: users::get(&db.pool, coord_id).await.unwrap().unwrap(),
+        scope: Scope::Units(subtree(&units, &roots)),
+    };
+    (st, admin, coord)
+}
+
+fn de() -> &'static seepferdchen::i18n::Texts {
+    Locale::De.texts()
+}
+
+async fn create_user_link_and_password(db: &Db) {
+    let (st, admin, _) = seeded(db).await;
+    let input = NewUserInput {
+        display_name: "Zoe Neu".into(),
+        email: "zoe.neu@musterstadt.example".into(),
+        org_unit_id: None,
+        role: Role::Employee,
+    };
+    let link = accounts::create_user(&st, Some(&admin), &input, de())
+        .await
+        .unwrap();
+    assert!(link
+        .url
+        .starts_with("http://127.0.0.1:3000/passwort-festlegen?token="));
+    let token = link.url.split("token=").nth(1).unwrap();
+    let log = audit::recent(db, 1).await.unwrap();
+    assert_eq!(log[0].0, "user.create");
+    assert_eq!(log[0].1, "zoe.neu@musterstadt.example");
+    // Duplicate e-mail: a field error, nothing written.
+    let again = accounts::create_user(&st, Some(&admin), &input, de())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        again.field_message("email").as_deref(),
+        Some(de().user_email_taken)
+    );
+    // The link works once; the policy applies.
+    let weak = accounts::set_password_with_token(&st, token, "zoe.neu12345", de())
+        .await
+        .unwrap_err();
+    assert!(weak.field_message("password").is_some());
+    let id = accounts::set_password_with_token(&st, token, "Ein langer guter Satz", de())
+        .await
+        .unwrap();
+    assert_eq!(id, link.user_id);
+    assert!(
+        accounts::set_password_with_token(&st, token, "Ein langer guter Satz", de())
+            .await
+            .is_err()
+    );
+    assert!(tokens::valid_user(db, &token_hash(token), st.clock.now())
+        .await
+        .unwrap()
+        .is_none());
+    // An expired link is refused.
+    let mut tx = db.pool.begin().await.unwrap();
+    let reset = accounts::new_password_link(
+        &mut tx,
+        &st,
+        id,
+        "zoe.neu@musterstadt.example",
+        "reset",
+        st.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    st.clock
+        .set(st.clock.now() + accounts::LINK_VALID_SECONDS + 1);
+    let token = reset.url.split("token=").nth(1).unwrap();
+    assert!(
+        accounts::set_password_with_token(&st, token, "Noch ein langer Satz", de())
+            .await
+            .is_err()
+    );
+}
+
+async fn coordinators_create_only_employees_in_scope(db: &Db) {
+    let (st, _, coord) = seeded(db).await;
+    let units = accounts::tree(&org_units::all(&db.pool).await.unwrap());
+    let unit = |name: &str| units.iter().find(|u| u.name == name).unwrap().id;
+    let mut input = NewUserInput {
+        display_name: "Paul Probe".into(),
+        email: "paul.probe@musterstadt.example".into(),
+        org_unit_id: Some(unit("Bauamt")),
+        role: Role::Employee,
+    };
+    let e = accounts::create_user(&st, Some(&coord), &input, de())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.field_message("org_unit_id").as_deref(),
+        Some(de().user_unit_outside_scope)
+    );
+    input.org_unit_id = Some(unit("Ordnungsamt"));
+    input.role = Role::Admin;
+    let e = accounts::create_user(&st, Some(&coord), &input, de())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.field_message("role").as_deref(),
+        Some(de().user_role_not_allowed)
+    );
+    input.role = Role::Employee;
+    accounts::create_user(&st, Some(&coord), &input, de())
+        .await
+        .unwrap();
+}
+
+async fn throttle_refuses_without_hashing_and_expires(db: &Db) {
+    let (st, ..) = seeded(db).await;
+    let email = "anna.becker@musterstadt.example";
+    for _ in 0..5 {
+        let e = accounts::authenticate(&st, email, "falsch falsch falsch", "10.0.0.1")
+            .await
+            .unwrap_err();
+        assert_eq!(e, AppError::LoginFailed);
+    }
+    let hashes = st.hasher.verification_count();
+    let e = accounts::authenticate(&st, email, accounts::demo::DEMO_PASSWORD, "10.0.0.1")
+        .await
+        .unwrap_err();
+    assert_eq!(e, AppError::RateLimited);
+    assert_eq!(
+        st.hasher.verification_count(),
+        hashes,
+        "no hash while refused"
+    );
+    // Another account from another address is not affected.
+    accounts::authenticate(
+        &st,
+        "ben.yilmaz@musterstadt.example",
+        accounts::demo::DEMO_PASSWORD,
+        "10.0.0.2",
+    )
+    .await
+    .unwrap();
+    // The refusal expires after the window.
+    st.clock.set(st.clock.now() + 15 * 60 + 1);
+    accounts::authenticate(&st, email, accounts::demo::DEMO_PASSWORD, "10.0.0.1")
+        .await
+        .unwrap();
+    // 20 failures from one address block it for every account.
+    for i in 0..20 {
+        let _ = accounts::authenticate(
+            &st,
+            &format!("x{i}@musterstadt.example"),
+            "nope nope nope",
+            "10.0.0.9",
+        )
+        .await;
+    }
+    let e = accounts::authenticate(
+        &st,
+        "ben.yilmaz@musterstadt.example",
+        accounts::demo::DEMO_PASSWORD,
+        "10.0.0.9",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e, AppError::RateLimited);
+}
+
+/// Unknown e-mail vs wrong password, 50 tries each (the clock moves past the throttle window
+/// between tries). Prints the medians; asserts only that both answers are the same.
+async fn login_timing_does_not_reveal_accounts(db: &Db) {
+    let (st, ..) = seeded(db).await;
+    let mut unknown = Vec::new();
+    let mut wrong = Vec::new();
+    for i in 0..50 {
+        st.clock.set(st.clock.now() + 16 * 60);
+        let t0 = Instant::now();
+        let a = accounts::authenticate(
+            &st,
+            &format!("gibtsnicht{i}@musterstadt.example"),
+            "falsches Passwort",
+            "10.1.0.1",
+        )
+        .await;
+        unknown.push(t0.elapsed());
+        let t0 = Instant::now();
+        let b = accounts::authenticate(
+            &st,
+            "clara.schaefer@musterstadt.example",
+            "falsches Passwort",
+            "10.1.0.2",
+        )
+        .await;
+        wrong.push(t0.elapsed());
+        assert_eq!(a, Err(AppError::LoginFailed));
+        assert_eq!(a, b);
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (mu, mw) = (median(&mut unknown), median(&mut wrong));
+    println!(
+        "login timing ({:?}): median unknown e-mail {:.2} ms, wrong password {:.2} ms, difference {:.2} ms",
+        db.backend,
+        mu.as_secs_f64() * 1e3,
+        mw.as_secs_f64() * 1e3,
+        (mu.as_secs_f64() - mw.as_secs_f64()).abs() * 1e3
+    );
+}
+
+fn csv_rows(n: usize) -> String {
+    let mut s = String::from("\u{feff}Name;E-Mail;Organisationseinheit;Rolle\r\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "Person Nummer {i};person{i}@musterstadt.example;Bürgerbüro;Mitarbeitende\r\n"
+        ));
+    }
+    s
+}
+
+async fn import_is_all_or_nothing(db: &Db) {
+    let (st, admin, coord) = seeded(db).await;
+    let before = users::count(db).await.unwrap();
+    let bad = "Name;E-Mail;Organisationseinheit;Rolle\n\
+               Gute Person;gut@musterstadt.example;Bürgerbüro;Mitarbeitende\n\
+               Kaputte Mail;kaputt-at-example;Bürgerbüro;Mitarbeitende\n\
+               Falsche Einheit;einheit@musterstadt.example;Mondbehörde;Mitarbeitende\n\
+               Doppelt;gut@musterstadt.example;Bürgerbüro;Mitarbeitende\n";
+    let id = imports::insert(db, coord.id(), "fehler.csv", bad, st.clock.now())
+        .await
+        .unwrap();
+    let errors = import::validate(&st, &coord, bad, de())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors[0].starts_with("Zeile 3, Spalte E-Mail"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("Zeile 4, Spalte Organisationseinheit"),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[2].starts_with("Zeile 5, Spalte E-Mail"),
+        "{}",
+        errors[2]
+    );
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    assert!(import::commit(&st, &coord, &batch, de()).await.is_err());
+    assert_eq!(users::count(db).await.unwrap(), before, "nothing imported");
+
+    // 5,000 rows (German Excel: BOM, semicolons, CRLF), committed in one transaction.
+    let content = csv_import::decode_text(csv_rows(5000).as_bytes());
+    let t0 = Instant::now();
+    let id = imports::insert(db, admin.id(), "gross.csv", &content, st.clock.now())
+        .await
+        .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let links = import::commit(&st, &admin, &batch, de()).await.unwrap();
+    println!(
+        "import of 5,000 rows ({:?}): {:.2} s",
+        db.backend,
+        t0.elapsed().as_secs_f64()
+    );
+    assert_eq!(links.len(), 5000);
+    assert_eq!(users::count(db).await.unwrap(), before + 5000);
+    // A second commit of the same batch is refused.
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    assert!(import::commit(&st, &admin, &batch, de()).await.is_err());
+    assert_eq!(users::count(db).await.unwrap(), before + 5000);
+}
+
+async fn user_list_filters_and_pages(db: &Db) {
+    let (_st, _, coord) = seeded(db).await;
+    let all = users::list(
+        db,
+        &users::UserFilter {
+            search: "",
+            units: None,
+            role: None,
+            page: 1,
+            per_page: 10,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.total, 23);
+    assert_eq!(all.items.len(), 10);
+    assert_eq!(all.page_count(), 3);
+    let page3 = users::list(
+        db,
+        &users::UserFilter {
+            search: "",
+            units: None,
+            role: None,
+            page: 3,
+            per_page: 10,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(page3.items.len(), 3);
+    let found = users::list(
+        db,
+        &users::UserFilter {
+            search: "SCHÄF",
+            units: None,
+            role: None,
+            page: 1,
+            per_page: 10,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        found
+            .items
+            .iter()
+            .map(|u| u.display_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Clara Schäfer"]
+    );
+    let scope = coord.unit_filter().unwrap();
+    let scoped = users::list(
+        db,
+        &users::UserFilter {
+            search: "",
+            units: Some(&scope),
+            role: Some(Role::Employee),
+            page: 1,
+            per_page: 50,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(scoped.total, 7, "{:?}", scoped.items);
+    assert!(scoped.items.iter().all(|u| u.role == Role::Employee));
+    let none = users::list(
+        db,
+        &users::UserFilter {
+            search: "",
+            units: Some(&[]),
+            role: None,
+            page: 1,
+            per_page: 50,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(none.total, 0);
+}
+
+async fn org_units_insert_update_delete(db: &Db) {
+    let root = org_units::insert(&db.pool, None, "Dezernat I", 1)
+        .await
+        .unwrap();
+    let child = org_units::insert(&db.pool, Some(root), "Amt 10", 1)
+        .await
+        .unwrap();
+    org_units::update(db, child, Some(root), "Hauptamt")
+        .await
+        .unwrap();
+    let all = org_units::all(&db.pool).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all
+        .iter()
+        .any(|u| u.name == "Hauptamt" && u.parent_id == Some(root)));
+    assert!(
+        !org_units::delete_if_empty(db, root).await.unwrap(),
+        "has a child"
+    );
+    assert!(org_units::delete_if_empty(db, child).await.unwrap());
+    assert!(org_units::delete_if_empty(db, root).await.unwrap());
+    assert!(org_units::all(&db.pool).await.unwrap().is_empty());
+}
+
+async fn sessions_and_flashes(db: &Db) {
+    let uid = users::insert(
+        &db.pool,
+        &users::NewUser {
+            email: "s@x.de",
+            display_name: "S",
+            org_unit_id: None,
+            role: Role::Employee,
+            now: 1,
+        },
+    )
+    .await
+    .unwrap();
+    sessions::insert(db, "h1", uid, 100).await.unwrap();
+    sessions::insert(db, "h2", uid, 100).await.unwrap();
+    let s = sessions::find(db, "h1").await.unwrap().unwrap();
+    assert_eq!((s.created_at, s.last_seen_at, s.user.id), (100, 100, uid));
+    sessions::touch(db, "h1", 150).await.unwrap();
+    assert_eq!(
+        sessions::find(db, "h1")
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at,
+        150
+    );
+    sessions::delete_for_user(&db.pool, uid, Some("h1"))
+        .await
+        .unwrap();
+    assert!(sessions::find(db, "h2").await.unwrap().is_none());
+    assert!(sessions::find(db, "h1").await.unwrap().is_some());
+    sessions::delete_expired(db, 200, 0).await.unwrap();
+    assert!(sessions::find(db, "h1").await.unwrap().is_none());
+    flashes::put(db, "h1", "eins", 100).await.unwrap();
+    flashes::put(db, "h1", "zwei", 101).await.unwrap();
+    flashes::put(db, "h2", "fremd", 101).await.unwrap();
+    assert_eq!(flashes::take(db, "h1", 50).await.unwrap(), ["eins", "zwei"]);
+    assert!(
+        flashes::take(db, "h1", 50).await.unwrap().is_empty(),
+        "read once"
+    );
+    assert_eq!(flashes::take(db, "h2", 50).await.unwrap(), ["fremd"]);
+}
+
+db_tests!(
+    ping_answers,
+    installation_date_is_set_once,
+    migrations_are_idempotent,
+    create_user_link_and_password,
+    coordinators_create_only_employees_in_scope,
+    throttle_refuses_without_hashing_and_expires,
+    login_timing_does_not_reveal_accounts,
+    import_is_all_or_nothing,
+    user_list_filters_and_pages,
+    org_units_insert_update_delete,
+    sessions_and_flashes,
+);

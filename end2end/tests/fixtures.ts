@@ -61,3 +61,14 @@ async function axeResults(page: Page) {
     await ctx.close();
   }
 }
+
+export const DEMO_PASSWORD = "Seepferdchen-Demo-2026";
+
+/** Signs in through the login form (works with and without JavaScript). */
+export async function login(page: Page, local: string, password = DEMO_PASSWORD) {
+  await page.goto("/anmelden");
+  await page.getByLabel("E-Mail-Adresse").fill(local.includes("@") ? local : `${local}@musterstadt.example`);
+  await page.getByLabel("Passwort", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Anmelden" }).click();
+  await expect(page.getByRole("button", { name: "Abmelden" })).toBeVisible();
+}

@@ -1,8 +1,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use server_fn::ServerFn;
+
+use crate::api::auth::{get_current_user, Logout};
 use crate::api::site::get_site_info;
 use crate::app::{use_locale, use_texts};
+use crate::model::Role;
 
 /// Header with product and organisation name, skip link, navigation, language switch; the page
 /// in `<main>`; footer.
@@ -12,6 +16,36 @@ pub fn Layout(children: Children) -> impl IntoView {
     let locale = use_locale();
     let site = Resource::new_blocking(|| (), |_| get_site_info());
     let location = use_location();
+    // Refetched on every navigation, so the header always shows who is signed in.
+    let user = Resource::new_blocking(
+        move || (location.pathname.get(), location.search.get()),
+        |_| get_current_user(),
+    );
+    let nav = move || {
+        Suspend::new(async move {
+            let user = user.await.ok().flatten();
+            let manager = user.as_ref().is_some_and(|u| u.role != Role::Employee);
+            let admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
+            view! {
+                <ul>
+                    <li><a href="/">{t.nav_home}</a></li>
+                    {manager.then(|| view! { <li><a href="/verwaltung/benutzer">{t.nav_users}</a></li> })}
+                    {(manager || admin).then(|| view! { <li><a href="/verwaltung/organisation">{t.nav_org}</a></li> })}
+                    {match user {
+                        Some(u) => view! {
+                            <li><a href="/konto">{t.nav_account}<span class="visually-hidden">{format!(" ({})", u.display_name)}</span></a></li>
+                            <li>
+                                <form method="post" action=Logout::PATH class="inline-form">
+                                    <button type="submit" class="link-button">{t.nav_logout}</button>
+                                </form>
+                            </li>
+                        }.into_any(),
+                        None => view! { <li><a href="/anmelden">{t.nav_login}</a></li> }.into_any(),
+                    }}
+                </ul>
+            }
+        })
+    };
     let switch_href = move || {
         let here = location.pathname.get();
         let query = location.search.get();
@@ -43,9 +77,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </span>
                 </a>
                 <nav aria-label=t.nav_label class="site-nav">
-                    <ul>
-                        <li><a href="/">{t.nav_home}</a></li>
-                    </ul>
+                    <Suspense fallback=|| ()>{nav}</Suspense>
                 </nav>
                 <a
                     class="lang-switch"

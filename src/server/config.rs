@@ -23,6 +23,29 @@ pub struct Cli {
 pub enum Command {
     /// Start the web server (the default).
     Serve,
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Demo data (for `make run` and tests only).
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create the first admin of a new installation and print a one-time link to set the password.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fill an empty installation with a demo organisation and print the demo logins.
+    Seed,
 }
 
 /// Every setting, as read from flags or the environment. Validated by [`Settings::validate`].
@@ -60,6 +83,17 @@ pub struct Settings {
     /// Name of the organisation shown in the page header and on certificates.
     #[arg(long, env = "ORG_NAME", global = true, default_value = "Musterstadt")]
     pub org_name: String,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(
+        long,
+        env = "SESSION_IDLE_MINUTES",
+        global = true,
+        default_value = "60"
+    )]
+    pub session_idle_minutes: String,
+    /// Hours after sign-in at which a session ends regardless of activity.
+    #[arg(long, env = "SESSION_MAX_HOURS", global = true, default_value = "12")]
+    pub session_max_hours: String,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -86,6 +120,8 @@ pub struct Config {
     pub org_name: String,
     pub log_level: String,
     pub log_format: LogFormat,
+    pub session_idle_seconds: i64,
+    pub session_max_seconds: i64,
 }
 
 /// An invalid setting: which one, and why. Displayed as one line.
@@ -100,6 +136,16 @@ fn invalid(name: &'static str, reason: impl Into<String>) -> SettingError {
     SettingError {
         name,
         reason: reason.into(),
+    }
+}
+
+fn parse_positive(name: &'static str, value: &str, max: i64) -> Result<i64, SettingError> {
+    match value.trim().parse::<i64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(invalid(
+            name,
+            format!("expected a whole number from 1 to {max}, got {value:?}"),
+        )),
     }
 }
 
@@ -157,6 +203,10 @@ impl Settings {
         if self.org_name.trim().is_empty() {
             return Err(invalid("ORG_NAME", "must not be empty"));
         }
+        let session_idle_seconds =
+            parse_positive("SESSION_IDLE_MINUTES", &self.session_idle_minutes, 24 * 60)? * 60;
+        let session_max_seconds =
+            parse_positive("SESSION_MAX_HOURS", &self.session_max_hours, 24 * 30)? * 3600;
         Ok(Config {
             database_url: self.database_url.trim().to_string(),
             bind_addr,
@@ -167,6 +217,8 @@ impl Settings {
             org_name: self.org_name.trim().to_string(),
             log_level: self.log_level.trim().to_string(),
             log_format,
+            session_idle_seconds,
+            session_max_seconds,
         })
     }
 }
@@ -191,7 +243,9 @@ mod tests {
 
     #[test]
     fn each_bad_setting_is_named() {
-        let cases: [(&[&str], &str); 6] = [
+        let cases: [(&[&str], &str); 8] = [
+            (&["--session-idle-minutes", "0"], "SESSION_IDLE_MINUTES"),
+            (&["--session-max-hours", "zwölf"], "SESSION_MAX_HOURS"),
             (&["--database-url", "mysql://x"], "DATABASE_URL"),
             (&["--bind-addr", "localhost"], "BIND_ADDR"),
             (&["--public-base-url", "ftp://x"], "PUBLIC_BASE_URL"),

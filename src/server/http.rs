@@ -4,11 +4,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -36,6 +37,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sprache", get(set_language))
+        .route(
+            "/verwaltung/import",
+            post(upload_import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,
@@ -49,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         >(
             move || provide_context(fallback_state.clone()), shell
         ))
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), origin_check))
@@ -103,6 +109,59 @@ async fn set_language(State(state): State<AppState>, Query(q): Query<LanguageQue
     res
 }
 
+const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
+
+/// `POST /verwaltung/import` (multipart, field `datei`): stores an uploaded CSV for preview and
+/// redirects to it. Admins and coordinators only; works without JavaScript.
+async fn upload_import(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    use crate::model::Role;
+    use crate::server::auth::authz::actor_from_headers;
+    let actor = match actor_from_headers(&state, &headers).await {
+        Ok(Some(a)) if a.role() != Role::Employee => a,
+        Ok(Some(_)) => return crate::error::AppError::Forbidden.into_response(),
+        Ok(None) => return Redirect::to("/anmelden?weiter=/verwaltung/import").into_response(),
+        Err(e) => return e.into_response(),
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("datei") => {
+                let name = field.file_name().unwrap_or("import.csv").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => {
+                        return Redirect::to("/verwaltung/import?fehler=datei").into_response()
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return Redirect::to("/verwaltung/import?fehler=datei").into_response(),
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Redirect::to("/verwaltung/import?fehler=leer").into_response();
+    };
+    let content = crate::server::accounts::csv_import::decode_text(&bytes);
+    let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
+    match crate::server::db::imports::insert(
+        &state.db,
+        actor.id(),
+        &name,
+        &content,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(id) => Redirect::to(&format!("/verwaltung/import/{id}")).into_response(),
+        Err(e) => crate::error::AppError::from(e).into_response(),
+    }
+}
+
 /// A path on this site: starts with one `/`, no scheme or host, no control characters.
 pub fn is_local_path(p: &str) -> bool {
     p.starts_with('/')
@@ -129,6 +188,26 @@ async fn request_log(req: Request, next: Next) -> Response {
         res.headers_mut().insert("x-request-id", v);
     }
     res
+}
+
+/// Server functions answer every error with 500; this gives the client the status that fits the
+/// error (401, 403, 404, 422, 429 …). Form posts without JavaScript (302 back to the form) are
+/// left alone.
+async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, Body::empty()).into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        parts.status = err.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Security headers on every response; HTML gets a CSP whose script nonce matches the one the

@@ -1,4 +1,6 @@
 //! Server-only code: settings, database, HTTP stack and bootstrap.
+pub mod accounts;
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -11,8 +13,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use tokio::net::TcpListener;
 
+use self::auth::password::Hasher;
 use self::clock::Clock;
-use self::config::{Cli, Command, Config, LogFormat};
+use self::config::{AdminCommand, Cli, Command, Config, DemoCommand, LogFormat};
 use self::db::Db;
 use self::state::AppState;
 
@@ -44,15 +47,91 @@ pub async fn run_cli() -> ExitCode {
         }
     };
     init_tracing(&config);
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => match serve(config).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("seepferdchen: {e}");
-                ExitCode::FAILURE
-            }
-        },
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Admin(AdminCommand::Create { email, name }) => {
+            create_first_admin(config, &email, &name).await
+        }
+        Command::Demo(DemoCommand::Seed) => seed_demo(config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("seepferdchen: {e}");
+            ExitCode::FAILURE
+        }
     }
+}
+
+/// Database and state for a command that does not serve.
+async fn offline_state(config: Config) -> Result<AppState, String> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let hasher = Hasher::new(1)?;
+    Ok(AppState::new(config, db, Clock::System, hasher))
+}
+
+async fn create_first_admin(config: Config, email: &str, name: &str) -> Result<(), String> {
+    let state = offline_state(config).await?;
+    let t = crate::i18n::Locale::De.texts();
+    if db::users::count_admins(&state.db)
+        .await
+        .map_err(|e| e.to_string())?
+        > 0
+    {
+        return Err(
+            "this installation already has an admin; add further admins in the web interface"
+                .into(),
+        );
+    }
+    let input = accounts::NewUserInput {
+        display_name: name.to_string(),
+        email: accounts::normalize_email(email),
+        org_unit_id: None,
+        role: crate::model::Role::Admin,
+    };
+    let link = accounts::create_user(&state, None, &input, t)
+        .await
+        .map_err(|e| match e {
+            crate::error::AppError::Fields(fields) => fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.message(t),
+        })?;
+    println!(
+        "Admin {} angelegt. Einmal-Link zum Festlegen des Passworts (7 Tage gültig):",
+        input.email
+    );
+    println!("{}", link.url);
+    state.db.close().await;
+    Ok(())
+}
+
+async fn seed_demo(config: Config) -> Result<(), String> {
+    let state = offline_state(config).await?;
+    let seeded = accounts::demo::seed(&state)
+        .await
+        .map_err(|e| e.message(crate::i18n::Locale::De.texts()))?;
+    if seeded {
+        println!("Demodaten angelegt.");
+    } else {
+        println!("Es gibt bereits Benutzer: keine Demodaten angelegt.");
+    }
+    println!(
+        "Demo-Zugänge (Passwort für alle: {}):",
+        accounts::demo::DEMO_PASSWORD
+    );
+    for (role, email) in accounts::demo::logins() {
+        println!(
+            "  {:<22} {email}",
+            role.label(crate::i18n::Locale::De.texts())
+        );
+    }
+    state.db.close().await;
+    Ok(())
 }
 
 fn init_tracing(config: &Config) {
@@ -77,7 +156,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let state = AppState::new(config, db.clone(), Clock::System);
+    let hasher = Hasher::new(hash_concurrency())?;
+    let state = AppState::new(config, db.clone(), Clock::System, hasher);
     let app = http::router(state);
     tracing::info!(%addr, "listening");
     // Tests and scripts read this line to learn the port when BIND_ADDR ends in :0.
@@ -92,6 +172,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// At most one password hash per core at a time, leaving room for page serving.
+pub fn hash_concurrency() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .div_ceil(2)
 }
 
 async fn shutdown_signal() {

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use super::auth::password::Hasher;
 use super::clock::Clock;
 use super::config::Config;
 use super::db::Db;
@@ -15,10 +16,11 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub clock: Clock,
+    pub hasher: Hasher,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Db, clock: Clock) -> AppState {
+    pub fn new(config: Config, db: Db, clock: Clock, hasher: Hasher) -> AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name("seepferdchen")
             .site_root(config.site_root.to_string_lossy().to_string())
@@ -30,6 +32,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             clock,
+            hasher,
         }
     }
 }

@@ -95,3 +95,73 @@ impl Drop for TestServer {
         let _ = self.child.wait();
     }
 }
+
+pub const DEMO_PASSWORD: &str = "Seepferdchen-Demo-2026";
+
+pub fn demo_email(local: &str) -> String {
+    format!("{local}@musterstadt.example")
+}
+
+impl TestServer {
+    /// A server on a database filled by `seepferdchen demo seed`.
+    pub fn start_seeded() -> TestServer {
+        Self::start_with(|dir| {
+            let out = Command::new(BIN)
+                .args(["demo", "seed"])
+                .env(
+                    "DATABASE_URL",
+                    format!("sqlite://{}/test.db", dir.path().display()),
+                )
+                .output()
+                .expect("demo seed");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        })
+    }
+
+    /// A client with its own cookie jar that does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Calls a server function with form fields (as a fetch from the hydrated app would).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("server fn call")
+    }
+
+    /// A signed-in client.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = self.client();
+        let res = self
+            .call(
+                &client,
+                "login",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            200,
+            "login {email}: {}",
+            res.text().await.unwrap_or_default()
+        );
+        client
+    }
+}

@@ -11,7 +11,15 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub mod audit;
+pub mod flashes;
+pub mod imports;
 pub mod installation;
+pub mod login_attempts;
+pub mod org_units;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");

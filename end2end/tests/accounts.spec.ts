@@ -1,0 +1,123 @@
+import { test, expect, jsEnabled, waitForHydration, expectNoAxeViolations, login } from "./fixtures";
+
+test("login and logout", async ({ page }) => {
+  await login(page, "anna.becker");
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/konto");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mein Konto");
+  await expect(page.getByText("anna.becker@musterstadt.example")).toBeVisible();
+  await expectNoAxeViolations(page, "/konto");
+  await page.getByRole("button", { name: "Abmelden" }).click();
+  await expect(page).toHaveURL(/\/anmelden\?abgemeldet=1$/);
+  await expect(page.getByRole("status")).toHaveText("Sie haben sich abgemeldet.");
+  await page.goto("/konto");
+  await expect(page.getByRole("alert")).toContainText("Bitte melden Sie sich an.");
+});
+
+test("wrong password gets one clear German message", async ({ page }) => {
+  await page.goto("/anmelden");
+  await expectNoAxeViolations(page, "/anmelden");
+  await page.getByLabel("E-Mail-Adresse").fill("niemand@musterstadt.example");
+  await page.getByLabel("Passwort", { exact: true }).fill("ganz falsches Passwort");
+  await page.getByRole("button", { name: "Anmelden" }).click();
+  await expect(page.getByRole("alert")).toContainText("E-Mail-Adresse oder Passwort ist nicht richtig.");
+  await expectNoAxeViolations(page, "/anmelden (Fehler)");
+});
+
+test("an admin creates a person who sets a password from the link", async ({ page, browser }, testInfo) => {
+  const email = `neu.${testInfo.project.name}@musterstadt.example`;
+  await login(page, "admin");
+  await page.goto("/verwaltung/benutzer/neu");
+  if (jsEnabled(testInfo)) await waitForHydration(page);
+  await expectNoAxeViolations(page, "/verwaltung/benutzer/neu");
+  await page.getByLabel("Name").fill("Nora Neu");
+  await page.getByLabel("E-Mail-Adresse").fill(email);
+  await page.getByLabel("Organisationseinheit").selectOption({ label: "Bürgerbüro" });
+  await page.getByRole("button", { name: "Benutzer anlegen" }).click();
+  await expect(page.getByRole("heading", { name: "Einmal-Links zum Weitergeben" })).toBeVisible();
+  const link = (await page.locator(".link-to-hand-over").first().textContent())!.trim();
+  expect(link).toContain("/passwort-festlegen?token=");
+  await expectNoAxeViolations(page, "/verwaltung/benutzer/:id");
+
+  const other = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo) });
+  const p = await other.newPage();
+  await p.goto(link);
+  await expect(p.getByRole("heading", { level: 1 })).toHaveText("Passwort festlegen");
+  await expectNoAxeViolations(p, "/passwort-festlegen");
+  await p.getByLabel("Neues Passwort", { exact: true }).fill("Nora liebt lange Sätze");
+  await p.getByLabel("Neues Passwort wiederholen").fill("Nora liebt lange Sätze");
+  await p.getByRole("button", { name: "Passwort speichern" }).click();
+  // The name is part of the password: refused, with the message at the field.
+  await expect(p.getByRole("alert")).toContainText("darf Ihren Namen oder Ihre E-Mail-Adresse nicht enthalten");
+  await p.getByLabel("Neues Passwort", { exact: true }).fill("Grüne Gurken tanzen im Rathaus");
+  await p.getByLabel("Neues Passwort wiederholen").fill("Grüne Gurken tanzen im Rathaus");
+  await p.getByRole("button", { name: "Passwort speichern" }).click();
+  await expect(p).toHaveURL(/\/konto\?passwort=neu$/);
+  await expect(p.getByRole("status")).toContainText("Ihr Passwort ist gespeichert");
+  await expect(p.getByText(email)).toBeVisible();
+  // The link is used up.
+  await p.goto(link);
+  await expect(p.getByRole("alert")).toContainText("ungültig, abgelaufen oder wurde schon benutzt");
+  await other.close();
+});
+
+test("CSV import with preview", async ({ page }, testInfo) => {
+  const tag = testInfo.project.name;
+  await login(page, "koordination.fb2");
+  await page.goto("/verwaltung/import");
+  await expectNoAxeViolations(page, "/verwaltung/import");
+  const csv =
+    "\ufeffName;E-Mail;Organisationseinheit;Rolle\r\n" +
+    `Jörg Übel;joerg.uebel.${tag}@musterstadt.example;Bürgerbüro;Mitarbeitende\r\n` +
+    `"Schmidt; Maria";maria.schmidt.${tag}@musterstadt.example;Ordnungsamt;Mitarbeitende\r\n`;
+  await page.getByLabel("CSV-Datei").setInputFiles({ name: "liste.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Import prüfen");
+  const table = page.getByRole("table");
+  await expect(table).toContainText("Jörg Übel");
+  await expect(table).toContainText("Schmidt; Maria");
+  await expect(table).toContainText("Fachbereich 2 – Bürgerservice und Ordnung > Ordnungsamt");
+  await expectNoAxeViolations(page, "/verwaltung/import/:id");
+  if (jsEnabled(testInfo)) await waitForHydration(page);
+  await page.getByRole("button", { name: "2 Personen importieren" }).click();
+  await expect(page.getByRole("status")).toContainText("Der Import ist abgeschlossen.");
+  await expect(page.locator(".link-to-hand-over")).toHaveCount(2);
+  await page.goto(`/verwaltung/benutzer?q=${encodeURIComponent("uebel." + tag)}`);
+  await expect(page.getByRole("table")).toContainText("Jörg Übel");
+});
+
+test("a CSV with bad rows imports nothing and names each row", async ({ page }, testInfo) => {
+  const tag = testInfo.project.name;
+  await login(page, "admin");
+  await page.goto("/verwaltung/import");
+  const csv =
+    "Name,E-Mail,Organisationseinheit,Rolle\n" +
+    `Gut,gut.${tag}@musterstadt.example,Bauamt,Mitarbeitende\n` +
+    `Schlecht,keine-adresse,Bauamt,Mitarbeitende\n` +
+    `Unbekannt,unbekannt.${tag}@musterstadt.example,Mondamt,Mitarbeitende\n`;
+  await page.getByLabel("CSV-Datei").setInputFiles({ name: "fehler.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("Es wurde nichts importiert.");
+  await expect(alert).toContainText("Zeile 3, Spalte E-Mail");
+  await expect(alert).toContainText("Zeile 4, Spalte Organisationseinheit");
+  await expectNoAxeViolations(page, "/verwaltung/import/:id (Fehler)");
+});
+
+test("employees reach no administration page", async ({ page }) => {
+  await login(page, "anna.becker");
+  await expect(page.getByRole("link", { name: "Benutzer" })).toHaveCount(0);
+  await page.goto("/verwaltung/benutzer");
+  await expect(page.getByRole("alert")).toContainText("Dafür fehlt Ihnen die Berechtigung.");
+  await expect(page.getByRole("table")).toHaveCount(0);
+});
+
+test("users list and org units render for admins without axe violations", async ({ page }) => {
+  await login(page, "admin");
+  await page.goto("/verwaltung/benutzer");
+  await expect(page.getByRole("status")).toContainText("Personen gefunden");
+  await expectNoAxeViolations(page, "/verwaltung/benutzer");
+  await page.goto("/verwaltung/organisation");
+  await expect(page.locator(".tree__name").filter({ hasText: /^Bürgerbüro$/ })).toBeVisible();
+  await expectNoAxeViolations(page, "/verwaltung/organisation");
+});

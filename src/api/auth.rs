@@ -1,0 +1,165 @@
+//! Sign-in, sign-out, passwords and the own account.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{CurrentUser, PasswordLink};
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::app::current_locale;
+    pub use crate::server::accounts;
+    pub use crate::server::auth::authz::{optional_actor, request_headers, require_actor};
+    pub use crate::server::auth::{session, token_hash};
+    pub use crate::server::db;
+    pub use crate::server::http::is_local_path;
+    pub use crate::server::state::app_state;
+    pub use axum::http::{header, HeaderValue};
+
+    pub fn set_header(name: header::HeaderName, value: &str) {
+        if let (Some(res), Ok(v)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(value),
+        ) {
+            res.append_header(name, v);
+        }
+    }
+
+    /// The client's address (the TCP peer; no proxy headers are trusted).
+    pub fn client_ip() -> String {
+        leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            })
+            .unwrap_or_else(|| "unknown".into())
+    }
+}
+
+/// The signed-in person, or None. Public.
+#[server(endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    Ok(optional_actor(&state).await?.map(|a| a.current_user()))
+}
+
+/// Signs in. Unknown e-mail and wrong password get the same answer and take the same time
+/// (a dummy hash is verified); throttled attempts are refused before any hashing.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let user_id = accounts::authenticate(&state, &email, &password, &client_ip()).await?;
+    // A new session id at every sign-in; an old session of this browser ends.
+    session::end(&state, &request_headers()?).await?;
+    let token = session::start(&state, user_id).await?;
+    set_header(header::SET_COOKIE, &session::set_cookie(&token, &state));
+    let target = next.filter(|n| is_local_path(n) && !n.starts_with("/anmelden"));
+    leptos_axum::redirect(target.as_deref().unwrap_or("/"));
+    Ok(())
+}
+
+/// Signs out: the server-side session ends, the cookie is cleared.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    session::end(&state, &request_headers()?).await?;
+    set_header(header::SET_COOKIE, &session::clear_cookie(&state));
+    leptos_axum::redirect("/anmelden?abgemeldet=1");
+    Ok(())
+}
+
+/// Whether a one-time password link is still usable (for the page, before the form). Public.
+#[server(endpoint = "password_link_valid")]
+pub async fn password_link_valid(token: String) -> Result<bool, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let user =
+        db::tokens::valid_user(&state.db, &token_hash(token.trim()), state.clock.now()).await?;
+    Ok(user.is_some())
+}
+
+/// Sets the password from a one-time link, then signs the person in. Public (the token is the
+/// authorization).
+#[server(endpoint = "set_password")]
+pub async fn set_password(
+    token: String,
+    password: String,
+    password_repeat: String,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let t = current_locale().texts();
+    if password != password_repeat {
+        return Err(AppError::field("password_repeat", t.password_mismatch));
+    }
+    let user_id = accounts::set_password_with_token(&state, &token, &password, t).await?;
+    let session = session::start(&state, user_id).await?;
+    set_header(header::SET_COOKIE, &session::set_cookie(&session, &state));
+    leptos_axum::redirect("/konto?passwort=neu");
+    Ok(())
+}
+
+/// Changes the own password; every other session of this person ends.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    new_password_repeat: String,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let t = current_locale().texts();
+    if new_password != new_password_repeat {
+        return Err(AppError::field("new_password_repeat", t.password_mismatch));
+    }
+    let keep = session::token_from_headers(&request_headers()?).map(|tok| token_hash(&tok));
+    accounts::change_password(
+        &state,
+        &actor,
+        &current_password,
+        &new_password,
+        keep.as_deref(),
+        t,
+    )
+    .await?;
+    leptos_axum::redirect("/konto?passwort=geaendert");
+    Ok(())
+}
+
+/// Changes the own display name.
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(display_name: String) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let t = current_locale().texts();
+    let name = display_name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::field("display_name", t.user_name_invalid));
+    }
+    db::users::set_display_name(&state.db, actor.id(), name).await?;
+    leptos_axum::redirect("/konto?gespeichert=1");
+    Ok(())
+}
+
+/// Password links created in this session and not shown yet (read once).
+#[server(endpoint = "take_password_links")]
+pub async fn take_password_links() -> Result<Vec<PasswordLink>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    actor.require_role(&[crate::model::Role::Admin, crate::model::Role::Coordinator])?;
+    let Some(token) = session::token_from_headers(&request_headers()?) else {
+        return Ok(vec![]);
+    };
+    let since = state.clock.now() - 600;
+    let payloads = db::flashes::take(&state.db, &token_hash(&token), since).await?;
+    Ok(payloads
+        .iter()
+        .filter_map(|p| serde_json::from_str(p).ok())
+        .collect())
+}

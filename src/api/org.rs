@@ -1,0 +1,123 @@
+//! The org-unit tree: everyone who manages people may read the part they manage (see
+//! `users::list_org_units`); only admins change it.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::app::current_locale;
+    pub use crate::model::Role;
+    pub use crate::server::accounts;
+    pub use crate::server::auth::authz::{require_actor, Actor};
+    pub use crate::server::db::{self, audit};
+    pub use crate::server::state::{app_state, AppState};
+
+    pub async fn admin(state: &AppState) -> Result<Actor, crate::error::AppError> {
+        let actor = require_actor(state).await?;
+        actor.require_role(&[Role::Admin])?;
+        Ok(actor)
+    }
+
+    pub fn parse_parent(v: Option<&str>) -> Result<Option<i64>, ()> {
+        match v.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| ()),
+        }
+    }
+
+    pub async fn log(
+        state: &AppState,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+    ) -> Result<(), crate::error::AppError> {
+        audit::write(
+            &state.db.pool,
+            &audit::Entry {
+                at: state.clock.now(),
+                actor_id: Some(actor.id()),
+                actor: &actor.label(),
+                action,
+                target,
+                details: "",
+            },
+        )
+        .await
+        .map_err(Into::into)
+    }
+}
+
+#[server(endpoint = "create_org_unit")]
+pub async fn create_org_unit(name: String, parent_id: Option<String>) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = admin(&state).await?;
+    let t = current_locale().texts();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::field("name", t.org_name_invalid));
+    }
+    let units = db::org_units::all(&state.db.pool).await?;
+    let parent = parse_parent(parent_id.as_deref())
+        .ok()
+        .filter(|p| p.is_none_or(|p| units.iter().any(|u| u.id == p)))
+        .ok_or_else(|| AppError::field("parent_id", t.user_unit_unknown))?;
+    db::org_units::insert(&state.db.pool, parent, name, state.clock.now()).await?;
+    log(&state, &actor, "org_unit.create", name).await?;
+    leptos_axum::redirect("/verwaltung/organisation?gespeichert=1");
+    Ok(())
+}
+
+#[server(endpoint = "update_org_unit")]
+pub async fn update_org_unit(
+    id: i64,
+    name: String,
+    parent_id: Option<String>,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = admin(&state).await?;
+    let t = current_locale().texts();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::field("name", t.org_name_invalid));
+    }
+    let units = db::org_units::all(&state.db.pool).await?;
+    if !units.iter().any(|u| u.id == id) {
+        return Err(AppError::NotFound);
+    }
+    let parent = parse_parent(parent_id.as_deref())
+        .map_err(|_| AppError::field("parent_id", t.user_unit_unknown))?;
+    if let Some(p) = parent {
+        // A unit cannot move below itself or one of its own sub-units.
+        if accounts::expand(&units, &[id]).contains(&p) {
+            return Err(AppError::field("parent_id", t.org_parent_cycle));
+        }
+        if !units.iter().any(|u| u.id == p) {
+            return Err(AppError::field("parent_id", t.user_unit_unknown));
+        }
+    }
+    db::org_units::update(&state.db, id, parent, name).await?;
+    log(&state, &actor, "org_unit.update", name).await?;
+    leptos_axum::redirect("/verwaltung/organisation?gespeichert=1");
+    Ok(())
+}
+
+#[server(endpoint = "delete_org_unit")]
+pub async fn delete_org_unit(id: i64) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = admin(&state).await?;
+    let t = current_locale().texts();
+    let units = db::org_units::all(&state.db.pool).await?;
+    let Some(unit) = units.iter().find(|u| u.id == id) else {
+        return Err(AppError::NotFound);
+    };
+    if !db::org_units::delete_if_empty(&state.db, id).await? {
+        return Err(AppError::InvalidInput(t.org_not_empty.into()));
+    }
+    log(&state, &actor, "org_unit.delete", &unit.name).await?;
+    leptos_axum::redirect("/verwaltung/organisation?geloescht=1");
+    Ok(())
+}

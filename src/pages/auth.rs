@@ -1,0 +1,168 @@
+//! Anmelden, Passwort festlegen, Mein Konto.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use server_fn::ServerFn;
+
+use crate::api::auth::{
+    get_current_user, password_link_valid, ChangePassword, Login, SetPassword, UpdateProfile,
+};
+use crate::app::use_texts;
+use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
+
+fn query(name: &'static str) -> Memo<Option<String>> {
+    let q = use_query_map();
+    Memo::new(move |_| q.read().get(name))
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<Login>::new();
+    let error = action_error(action);
+    let next = query("weiter");
+    let logged_out = query("abgemeldet");
+    view! {
+        <Title text=t.login_title />
+        <h1>{t.login_title}</h1>
+        {move || logged_out.get().map(|_| view! { <Notice text=t.logout_done /> })}
+        <ErrorSummary error />
+        // A plain form: signing in changes the session, so the next page is a full page load.
+        <form method="post" action=Login::PATH class="form">
+            <input type="hidden" name="next" value=move || next.get().unwrap_or_default() />
+            <TextField label=t.field_email name="email" kind="email" autocomplete="username" error />
+            <TextField
+                label=t.field_password
+                name="password"
+                kind="password"
+                autocomplete="current-password"
+                error
+            />
+            <button type="submit" class="button">{t.login_submit}</button>
+        </form>
+        <p class="hint">{t.login_help}</p>
+    }
+}
+
+#[component]
+pub fn SetPasswordPage() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<SetPassword>::new();
+    let error = action_error(action);
+    let token = query("token");
+    let valid = Resource::new_blocking(
+        move || token.get().unwrap_or_default(),
+        |token| async move {
+            if token.is_empty() {
+                Ok(false)
+            } else {
+                password_link_valid(token).await
+            }
+        },
+    );
+    view! {
+        <Title text=t.set_password_title />
+        <h1>{t.set_password_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match valid.await {
+                    Ok(true) => view! {
+                        <p>{t.set_password_intro}</p>
+                        <ErrorSummary error />
+                        <form method="post" action=SetPassword::PATH class="form">
+                            <input type="hidden" name="token" value=move || token.get().unwrap_or_default() />
+                            <TextField label=t.field_new_password name="password" kind="password"
+                                autocomplete="new-password" hint=t.password_rules error />
+                            <TextField label=t.field_password_repeat name="password_repeat" kind="password"
+                                autocomplete="new-password" error />
+                            <button type="submit" class="button">{t.set_password_submit}</button>
+                        </form>
+                    }.into_any(),
+                    _ => view! { <p class="notice notice--warning" role="alert">{t.password_link_invalid}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let t = use_texts();
+    let profile = ServerAction::<UpdateProfile>::new();
+    let password = ServerAction::<ChangePassword>::new();
+    let profile_error = action_error(profile);
+    let password_error = action_error(password);
+    let q = use_query_map();
+    let user = Resource::new_blocking(move || q.read().get("gespeichert"), |_| get_current_user());
+    let notice = move || {
+        let q = q.read();
+        if q.get("passwort").as_deref() == Some("neu") {
+            Some(t.password_set_done)
+        } else if q.get("passwort").is_some() {
+            Some(t.password_changed)
+        } else if q.get("gespeichert").is_some() {
+            Some(t.saved)
+        } else {
+            None
+        }
+    };
+    view! {
+        <Title text=t.account_title />
+        <h1>{t.account_title}</h1>
+        {move || notice().map(|text| view! { <Notice text /> })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => view! {
+                        <section class="card" aria-labelledby="profile-heading">
+                            <h2 id="profile-heading">{t.account_profile}</h2>
+                            <dl class="facts">
+                                <dt>{t.field_email}</dt><dd>{u.email.clone()}</dd>
+                                <dt>{t.field_role}</dt><dd>{u.role.label(t)}</dd>
+                            </dl>
+                            <ErrorSummary error=profile_error />
+                            <ActionForm action=profile attr:class="form">
+                                <TextField label=t.field_name name="display_name" autocomplete="name"
+                                    value=u.display_name.clone() error=profile_error />
+                                <button type="submit" class="button">{t.save}</button>
+                            </ActionForm>
+                        </section>
+                        <section class="card" aria-labelledby="password-heading">
+                            <h2 id="password-heading">{t.account_password}</h2>
+                            <p>{t.account_password_intro}</p>
+                            <ErrorSummary error=password_error />
+                            <ActionForm action=password attr:class="form">
+                                <TextField label=t.field_current_password name="current_password" kind="password"
+                                    autocomplete="current-password" error=password_error />
+                                <TextField label=t.field_new_password name="new_password" kind="password"
+                                    autocomplete="new-password" hint=t.password_rules error=password_error />
+                                <TextField label=t.field_password_repeat name="new_password_repeat" kind="password"
+                                    autocomplete="new-password" error=password_error />
+                                <button type="submit" class="button">{t.change_password_submit}</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                    _ => view! { <crate::pages::auth::LoginRequired /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Shown instead of a page that needs a sign-in.
+#[component]
+pub fn LoginRequired() -> impl IntoView {
+    let t = use_texts();
+    let location = leptos_router::hooks::use_location();
+    let href = move || {
+        format!(
+            "/anmelden?weiter={}",
+            crate::components::layout::percent_encode(&location.pathname.get())
+        )
+    };
+    view! {
+        <p class="notice notice--warning" role="alert">
+            {t.error_unauthorized} " " <a href=href>{t.login_title}</a>
+        </p>
+    }
+}

@@ -1,0 +1,1008 @@
+//! Parsing and validation of user-import CSV files (columns: name, e-mail, org unit, role) as
+//! German public administrations produce them, typically saved from German Excel.
+//!
+//! The import is all-or-nothing: [`parse_and_validate`] either returns every row, all of them
+//! valid, or every problem found in the file.
+//!
+//! Accepted input:
+//! - UTF-8 with or without byte order mark; anything that is not valid UTF-8 is read as
+//!   Windows-1252 (what German Excel writes for plain "CSV").
+//! - Delimiter `;`, tab or `,`, detected from the header line (in that order of preference).
+//! - RFC 4180 quoting (`""` escapes, delimiters and line breaks inside quotes), CRLF or LF line
+//!   endings. Fields are trimmed; lines whose fields are all empty are skipped.
+//!
+//! Row numbering: rows are numbered like the rows a spreadsheet shows, i.e. by record, not by
+//! physical line. The first record (normally the header) is row 1, the first data row row 2.
+//! A quoted field with embedded line breaks does not advance the numbering, whereas skipped
+//! blank lines do (a spreadsheet shows them as rows too). Every error names the row at which
+//! its record starts.
+
+use std::collections::{HashMap, HashSet};
+
+/// Most data rows (header excluded) a single file may contain.
+const MAX_DATA_ROWS: usize = 10_000;
+/// Longest accepted display name, in characters.
+const MAX_NAME_CHARS: usize = 200;
+/// Longest accepted e-mail address, in characters (RFC 5321 path limit).
+const MAX_EMAIL_CHARS: usize = 254;
+/// Characters that never occur in a plausible (unquoted) e-mail address.
+const EMAIL_FORBIDDEN: &[char] = &['<', '>', '(', ')', '[', ']', '\\', ',', ';', ':', '"'];
+
+/// Role of an imported account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportRole {
+    Employee,
+    Coordinator,
+    Admin,
+}
+
+/// A column of the import file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Name,
+    Email,
+    OrgUnit,
+    Role,
+}
+
+/// What is wrong with one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowProblem {
+    /// The cell is empty although a value is required.
+    Missing,
+    /// The value exceeds the maximum length of its column.
+    TooLong,
+    /// The value is not a plausible e-mail address.
+    InvalidEmail,
+    /// The e-mail address already occurs in an earlier row of the same file.
+    DuplicateInFile { first_row: usize },
+    /// An account with this e-mail address exists already.
+    AlreadyExists,
+    /// No org unit matches the value.
+    UnknownOrgUnit,
+    /// The org unit exists but lies outside the importer's scope.
+    OutsideScope,
+    /// The value is not a known role name.
+    UnknownRole,
+    /// The role is known but the importer may not assign it.
+    RoleNotAllowed,
+}
+
+/// One problem in one cell; `value` is the (trimmed) cell content as found in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: Column,
+    pub problem: RowProblem,
+    pub value: String,
+}
+
+/// A problem with the file as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// The file contains no header or no data rows.
+    Empty,
+    /// The header lacks a required column.
+    MissingColumn(Column),
+    /// The file has more data rows than allowed.
+    TooManyRows { max: usize },
+}
+
+/// Why an import was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    File(FileProblem),
+    /// Every cell problem of the file, in row order, then column order.
+    Rows(Vec<RowError>),
+}
+
+/// One validated row, ready to be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    pub row: usize,
+    pub name: String,
+    /// Trimmed and lowercase.
+    pub email: String,
+    pub org_unit_id: i64,
+    pub role: ImportRole,
+}
+
+/// What validation needs to know about the existing data and the importer.
+pub struct ImportContext<'a> {
+    /// keys produced by `unit_key` → org unit id (the caller inserts full paths like "Fachbereich 1 > Bürgerbüro" and unique leaf names)
+    pub org_units: &'a HashMap<String, i64>,
+    /// existing e-mails, already lowercase
+    pub existing_emails: &'a HashSet<String>,
+    pub allowed_roles: &'a [ImportRole],
+    /// None = every unit allowed (admin); Some(set) = only these unit ids (coordinator scope incl. sub-units)
+    pub allowed_units: Option<&'a HashSet<i64>>,
+}
+
+/// Normalises an org unit name or path for lookup: trims, lowercases, collapses internal
+/// whitespace and treats `/` and `>` alike as path separators, written as `" > "`.
+/// Empty path segments are dropped, so `"FB 1 / Bürgerbüro"` and `"fb 1>bürgerbüro"` both
+/// become `"fb 1 > bürgerbüro"`.
+pub fn unit_key(s: &str) -> String {
+    s.split(['/', '>'])
+        .map(collapse_whitespace)
+        .filter(|segment| !segment.is_empty())
+        .map(|segment| segment.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
+/// Decodes file bytes: UTF-8 (a leading byte order mark is removed), or Windows-1252 if the
+/// bytes are not valid UTF-8.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|&b| windows_1252_char(b)).collect(),
+    }
+}
+
+/// Splits text into records of trimmed fields, detecting the delimiter from the header line.
+/// Records whose fields are all empty are left out.
+pub fn parse_records(text: &str) -> Vec<Vec<String>> {
+    parse_numbered(text)
+        .into_iter()
+        .map(|record| record.fields)
+        .collect()
+}
+
+/// Decodes, parses and validates an import file; see the module documentation.
+pub fn parse_and_validate(
+    bytes: &[u8],
+    ctx: &ImportContext,
+) -> Result<Vec<ImportRow>, ImportError> {
+    let text = decode_text(bytes);
+    let mut records = parse_numbered(&text).into_iter();
+    let header = records
+        .next()
+        .ok_or(ImportError::File(FileProblem::Empty))?;
+    let columns = ColumnMap::from_header(&header.fields).map_err(ImportError::File)?;
+    let data: Vec<Record> = records.collect();
+    if data.is_empty() {
+        return Err(ImportError::File(FileProblem::Empty));
+    }
+    if data.len() > MAX_DATA_ROWS {
+        return Err(ImportError::File(FileProblem::TooManyRows {
+            max: MAX_DATA_ROWS,
+        }));
+    }
+
+    let mut validator = Validator {
+        ctx,
+        columns,
+        first_rows: HashMap::with_capacity(data.len()),
+    };
+    let mut rows = Vec::with_capacity(data.len());
+    let mut errors = Vec::new();
+    for record in &data {
+        match validator.validate(record) {
+            Ok(row) => rows.push(row),
+            Err(mut row_errors) => errors.append(&mut row_errors),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/// Windows-1252 characters for the bytes 0x80–0x9F; the five bytes Windows-1252 leaves
+/// undefined map to the C1 control of the same value, as in the WHATWG encoding standard.
+const WINDOWS_1252_HIGH: [char; 32] = [
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
+    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+];
+
+fn windows_1252_char(byte: u8) -> char {
+    match byte {
+        0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(byte - 0x80)],
+        // Everything else coincides with Latin-1, i.e. with the first 256 code points.
+        _ => char::from(byte),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV parsing
+
+/// A non-blank record and the spreadsheet row at which it starts.
+struct Record {
+    row: usize,
+    fields: Vec<String>,
+}
+
+/// Incremental builder for records; keeps track of the row numbering.
+struct RecordBuilder {
+    records: Vec<Record>,
+    fields: Vec<String>,
+    field: String,
+    row: usize,
+}
+
+impl RecordBuilder {
+    fn end_field(&mut self) {
+        let field = std::mem::take(&mut self.field);
+        self.fields.push(field.trim().to_owned());
+    }
+
+    /// Ends the current record; blank records are dropped but still counted as a row.
+    fn end_record(&mut self) {
+        self.end_field();
+        let fields = std::mem::take(&mut self.fields);
+        if fields.iter().any(|field| !field.is_empty()) {
+            self.records.push(Record {
+                row: self.row,
+                fields,
+            });
+        }
+        self.row += 1;
+    }
+
+    fn is_pristine(&self) -> bool {
+        self.fields.is_empty() && self.field.is_empty()
+    }
+}
+
+fn parse_numbered(text: &str) -> Vec<Record> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let delimiter = detect_delimiter(text);
+    let mut builder = RecordBuilder {
+        records: Vec::new(),
+        fields: Vec::new(),
+        field: String::new(),
+        row: 1,
+    };
+    let mut in_quotes = false;
+    let mut chars = text.chars().peekable();
+
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    builder.field.push('"');
+                }
+                '"' => in_quotes = false,
+                '\r' => {
+                    // Line breaks inside a field are normalised to LF.
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    builder.field.push('\n');
+                }
+                _ => builder.field.push(c),
+            }
+            continue;
+        }
+        match c {
+            // A quote opens a quoted field only at its start (leading blanks are trimmed
+            // anyway); elsewhere it is kept literally.
+            '"' if builder.field.trim().is_empty() => {
+                builder.field.clear();
+                in_quotes = true;
+            }
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                builder.end_record();
+            }
+            _ if c == delimiter => builder.end_field(),
+            _ => builder.field.push(c),
+        }
+    }
+    // The last record may lack a final line break (an unterminated quote ends here, too).
+    if !builder.is_pristine() || in_quotes {
+        builder.end_record();
+    }
+    builder.records
+}
+
+/// `;` if the header line contains one outside quotes, else tab if it contains one, else `,`.
+/// The header line is the first line with content; leading blank lines are skipped.
+fn detect_delimiter(text: &str) -> char {
+    let mut in_quotes = false;
+    let mut has_content = false;
+    let mut has_semicolon = false;
+    let mut has_tab = false;
+    for c in text.chars() {
+        match c {
+            '"' => {
+                in_quotes = !in_quotes;
+                has_content = true;
+            }
+            _ if in_quotes => {}
+            '\r' | '\n' if has_content => break,
+            ';' => has_semicolon = true,
+            '\t' => has_tab = true,
+            _ if !c.is_whitespace() => has_content = true,
+            _ => {}
+        }
+    }
+    if has_semicolon {
+        ';'
+    } else if has_tab {
+        '\t'
+    } else {
+        ','
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header
+
+/// Accepted header names per column, already normalised by `normalize_header`.
+fn header_aliases(column: Column) -> &'static [&'static str] {
+    match column {
+        Column::Name => &["name", "anzeigename", "vor- und nachname"],
+        Column::Email => &["e-mail", "email", "e-mail-adresse", "mail"],
+        Column::OrgUnit => &[
+            "organisationseinheit",
+            "einheit",
+            "oe",
+            "org unit",
+            "org_unit",
+            "abteilung",
+        ],
+        Column::Role => &["rolle", "role"],
+    }
+}
+
+fn normalize_header(s: &str) -> String {
+    collapse_whitespace(s).to_lowercase()
+}
+
+/// Index of each column's cell within a record.
+struct ColumnMap {
+    name: usize,
+    email: usize,
+    org_unit: usize,
+    role: usize,
+}
+
+impl ColumnMap {
+    /// Finds every column in the header; the first missing one (in column order) is reported.
+    fn from_header(header: &[String]) -> Result<ColumnMap, FileProblem> {
+        let normalized: Vec<String> = header.iter().map(|h| normalize_header(h)).collect();
+        let find = |column: Column| {
+            let aliases = header_aliases(column);
+            normalized
+                .iter()
+                .position(|h| aliases.contains(&h.as_str()))
+                .ok_or(FileProblem::MissingColumn(column))
+        };
+        Ok(ColumnMap {
+            name: find(Column::Name)?,
+            email: find(Column::Email)?,
+            org_unit: find(Column::OrgUnit)?,
+            role: find(Column::Role)?,
+        })
+    }
+
+    /// The cell of `column` in `record`; empty if the record is too short.
+    fn cell<'r>(&self, record: &'r Record, column: Column) -> &'r str {
+        let index = match column {
+            Column::Name => self.name,
+            Column::Email => self.email,
+            Column::OrgUnit => self.org_unit,
+            Column::Role => self.role,
+        };
+        record.fields.get(index).map_or("", String::as_str)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row validation
+
+struct Validator<'c, 'a> {
+    ctx: &'c ImportContext<'a>,
+    columns: ColumnMap,
+    /// Each syntactically valid e-mail of the file → row of its first occurrence.
+    first_rows: HashMap<String, usize>,
+}
+
+impl Validator<'_, '_> {
+    fn validate(&mut self, record: &Record) -> Result<ImportRow, Vec<RowError>> {
+        let name_cell = self.columns.cell(record, Column::Name);
+        let email_cell = self.columns.cell(record, Column::Email);
+        let unit_cell = self.columns.cell(record, Column::OrgUnit);
+        let role_cell = self.columns.cell(record, Column::Role);
+
+        let name = check_name(name_cell);
+        let email = self.check_email(email_cell, record.row);
+        let unit = self.check_org_unit(unit_cell);
+        let role = self.check_role(role_cell);
+
+        match (name, email, unit, role) {
+            (Ok(name), Ok(email), Ok(org_unit_id), Ok(role)) => Ok(ImportRow {
+                row: record.row,
+                name,
+                email,
+                org_unit_id,
+                role,
+            }),
+            (name, email, unit, role) => {
+                let cells = [
+                    (Column::Name, name_cell, name.err()),
+                    (Column::Email, email_cell, email.err()),
+                    (Column::OrgUnit, unit_cell, unit.err()),
+                    (Column::Role, role_cell, role.err()),
+                ];
+                Err(cells
+                    .into_iter()
+                    .filter_map(|(column, value, problem)| {
+                        problem.map(|problem| RowError {
+                            row: record.row,
+                            column,
+                            problem,
+                            value: value.to_owned(),
+                        })
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    fn check_email(&mut self, cell: &str, row: usize) -> Result<String, RowProblem> {
+        let email = cell.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(RowProblem::Missing);
+        }
+        if email.chars().count() > MAX_EMAIL_CHARS {
+            return Err(RowProblem::TooLong);
+        }
+        if !is_plausible_email(&email) {
+            return Err(RowProblem::InvalidEmail);
+        }
+        if let Some(&first_row) = self.first_rows.get(&email) {
+            return Err(RowProblem::DuplicateInFile { first_row });
+        }
+        self.first_rows.insert(email.clone(), row);
+        if self.ctx.existing_emails.contains(&email) {
+            return Err(RowProblem::AlreadyExists);
+        }
+        Ok(email)
+    }
+
+    fn check_org_unit(&self, cell: &str) -> Result<i64, RowProblem> {
+        let key = unit_key(cell);
+        if key.is_empty() {
+            return Err(RowProblem::Missing);
+        }
+        let id = *self
+            .ctx
+            .org_units
+            .get(&key)
+            .ok_or(RowProblem::UnknownOrgUnit)?;
+        match self.ctx.allowed_units {
+            Some(allowed) if !allowed.contains(&id) => Err(RowProblem::OutsideScope),
+            _ => Ok(id),
+        }
+    }
+
+    fn check_role(&self, cell: &str) -> Result<ImportRole, RowProblem> {
+        let role = parse_role(cell).ok_or(RowProblem::UnknownRole)?;
+        if self.ctx.allowed_roles.contains(&role) {
+            Ok(role)
+        } else {
+            Err(RowProblem::RoleNotAllowed)
+        }
+    }
+}
+
+fn check_name(cell: &str) -> Result<String, RowProblem> {
+    let name = cell.trim();
+    if name.is_empty() {
+        Err(RowProblem::Missing)
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        Err(RowProblem::TooLong)
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// Role names as written in German and English files; an empty cell means employee.
+fn parse_role(cell: &str) -> Option<ImportRole> {
+    let role = cell.trim().to_lowercase();
+    match role.as_str() {
+        "" | "employee" | "mitarbeitende" | "mitarbeiter" | "mitarbeiterin" | "beschäftigte" => {
+            Some(ImportRole::Employee)
+        }
+        "coordinator"
+        | "schulungskoordination"
+        | "koordination"
+        | "koordinator"
+        | "koordinatorin" => Some(ImportRole::Coordinator),
+        "admin" | "administration" | "administrator" | "administratorin" => Some(ImportRole::Admin),
+        _ => None,
+    }
+}
+
+/// Exactly one `@`, a non-empty local part, a domain of at least two non-empty labels, no
+/// whitespace, control or other characters that cannot occur in an ordinary address.
+fn is_plausible_email(email: &str) -> bool {
+    if email
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || EMAIL_FORBIDDEN.contains(&c))
+    {
+        return false;
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Test fixture owning everything an [`ImportContext`] borrows.
+    struct Fixture {
+        org_units: HashMap<String, i64>,
+        existing_emails: HashSet<String>,
+        allowed_roles: Vec<ImportRole>,
+        allowed_units: Option<HashSet<i64>>,
+    }
+
+    const BUERGERBUERO: i64 = 11;
+    const STANDESAMT: i64 = 12;
+    const PERSONAL: i64 = 21;
+    const IT: i64 = 22;
+
+    impl Fixture {
+        /// An admin importer: every role and every unit allowed.
+        fn admin() -> Fixture {
+            let mut org_units = HashMap::new();
+            for (path, leaf, id) in [
+                ("Fachbereich 1 > Bürgerbüro", "Bürgerbüro", BUERGERBUERO),
+                ("Fachbereich 1 > Standesamt", "Standesamt", STANDESAMT),
+                ("Fachbereich 2 > Personal", "Personal", PERSONAL),
+                ("Fachbereich 2 > IT", "IT", IT),
+            ] {
+                org_units.insert(unit_key(path), id);
+                org_units.insert(unit_key(leaf), id);
+            }
+            Fixture {
+                org_units,
+                existing_emails: ["vorhanden@stadt-beispiel.de".to_owned()].into(),
+                allowed_roles: vec![
+                    ImportRole::Employee,
+                    ImportRole::Coordinator,
+                    ImportRole::Admin,
+                ],
+                allowed_units: None,
+            }
+        }
+
+        /// A coordinator of "Fachbereich 1": only employees, only its units.
+        fn coordinator() -> Fixture {
+            Fixture {
+                allowed_roles: vec![ImportRole::Employee],
+                allowed_units: Some([BUERGERBUERO, STANDESAMT].into()),
+                ..Fixture::admin()
+            }
+        }
+
+        fn ctx(&self) -> ImportContext<'_> {
+            ImportContext {
+                org_units: &self.org_units,
+                existing_emails: &self.existing_emails,
+                allowed_roles: &self.allowed_roles,
+                allowed_units: self.allowed_units.as_ref(),
+            }
+        }
+
+        fn import(&self, bytes: &[u8]) -> Result<Vec<ImportRow>, ImportError> {
+            parse_and_validate(bytes, &self.ctx())
+        }
+    }
+
+    fn row_errors(result: Result<Vec<ImportRow>, ImportError>) -> Vec<RowError> {
+        match result {
+            Err(ImportError::Rows(errors)) => errors,
+            other => panic!("expected row errors, got {other:?}"),
+        }
+    }
+
+    fn problems(errors: &[RowError]) -> Vec<(usize, Column, RowProblem)> {
+        errors
+            .iter()
+            .map(|e| (e.row, e.column, e.problem.clone()))
+            .collect()
+    }
+
+    /// Encodes text as Windows-1252 (panics on characters it cannot represent).
+    fn to_windows_1252(text: &str) -> Vec<u8> {
+        text.chars()
+            .map(|c| {
+                if let Some(i) = WINDOWS_1252_HIGH.iter().position(|&h| h == c) {
+                    0x80 + i as u8
+                } else {
+                    u8::try_from(u32::from(c)).expect("character not in Windows-1252")
+                }
+            })
+            .collect()
+    }
+
+    const GERMAN_EXCEL: &str = "Name;E-Mail;Organisationseinheit;Rolle;Bemerkung\r\n\
+        Jürgen Weiß;Juergen.Weiss@Stadt-Beispiel.de;Fachbereich 1 > Bürgerbüro;Mitarbeiter;\r\n\
+        \"Müller; Dr. Änne\";aenne.mueller@stadt-beispiel.de;Standesamt;Koordinatorin;\"Spitzname \"\"Änni\"\"\"\r\n\
+        Özlem Şahin;oezlem.sahin@stadt-beispiel.de;fachbereich 2/personal;Administratorin;\r\n\
+        ;;;;\r\n";
+
+    fn assert_german_excel_rows(rows: &[ImportRow]) {
+        let expected = vec![
+            ImportRow {
+                row: 2,
+                name: "Jürgen Weiß".into(),
+                email: "juergen.weiss@stadt-beispiel.de".into(),
+                org_unit_id: BUERGERBUERO,
+                role: ImportRole::Employee,
+            },
+            ImportRow {
+                row: 3,
+                name: "Müller; Dr. Änne".into(),
+                email: "aenne.mueller@stadt-beispiel.de".into(),
+                org_unit_id: STANDESAMT,
+                role: ImportRole::Coordinator,
+            },
+            ImportRow {
+                row: 4,
+                name: "Özlem Şahin".into(),
+                email: "oezlem.sahin@stadt-beispiel.de".into(),
+                org_unit_id: PERSONAL,
+                role: ImportRole::Admin,
+            },
+        ];
+        assert_eq!(rows, expected.as_slice());
+    }
+
+    #[test]
+    fn valid_comma_file() {
+        let csv = "name,email,org unit,role\n\
+                   Anna Schmidt,anna.schmidt@example.org,IT,employee\n\
+                   Ben Meyer, BEN.MEYER@Example.org ,Personal,coordinator\n\
+                   Carla Vogel,carla@example.org,Bürgerbüro,\n";
+        let rows = Fixture::admin().import(csv.as_bytes()).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                ImportRow {
+                    row: 2,
+                    name: "Anna Schmidt".into(),
+                    email: "anna.schmidt@example.org".into(),
+                    org_unit_id: IT,
+                    role: ImportRole::Employee,
+                },
+                ImportRow {
+                    row: 3,
+                    name: "Ben Meyer".into(),
+                    email: "ben.meyer@example.org".into(),
+                    org_unit_id: PERSONAL,
+                    role: ImportRole::Coordinator,
+                },
+                ImportRow {
+                    row: 4,
+                    name: "Carla Vogel".into(),
+                    email: "carla@example.org".into(),
+                    org_unit_id: BUERGERBUERO,
+                    role: ImportRole::Employee,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn german_excel_utf8_with_bom() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(GERMAN_EXCEL.as_bytes());
+        let records = parse_records(&decode_text(&bytes));
+        assert_eq!(records[0][0], "Name", "BOM must be stripped");
+        assert_eq!(records[2][0], "Müller; Dr. Änne");
+        assert_eq!(records[2][4], "Spitzname \"Änni\"");
+        assert_eq!(records.len(), 4, "the ';;;;' line is skipped");
+        let rows = Fixture::admin().import(&bytes).unwrap();
+        assert_german_excel_rows(&rows);
+    }
+
+    #[test]
+    fn german_excel_windows_1252() {
+        // Şahin is not representable in Windows-1252, like in a real "CSV" save from Excel.
+        let text = GERMAN_EXCEL.replace("Özlem Şahin", "Özlem Sahin");
+        let bytes = to_windows_1252(&text);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        assert!(bytes.contains(&0xFC) && bytes.contains(&0xDF) && bytes.contains(&0xC4));
+        let rows = Fixture::admin().import(&bytes).unwrap();
+        assert_eq!(rows[0].name, "Jürgen Weiß");
+        assert_eq!(rows[1].name, "Müller; Dr. Änne");
+        assert_eq!(rows[1].org_unit_id, STANDESAMT);
+        assert_eq!(rows[2].name, "Özlem Sahin");
+        assert_eq!(rows[2].org_unit_id, PERSONAL);
+    }
+
+    #[test]
+    fn windows_1252_special_range() {
+        let bytes = b"\x80 \x84Gr\xFC\xDFe\x93 \x96 \x9A\x9F \x81 Stra\xDFe";
+        assert_eq!(decode_text(bytes), "€ „Grüße\u{201C} – šŸ \u{0081} Straße");
+    }
+
+    #[test]
+    fn three_bad_rows_among_good_ones() {
+        let csv = "Name;E-Mail;OE;Rolle\n\
+                   Anna Schmidt;anna@stadt.de;IT;Mitarbeitende\n\
+                   Bernd Bauer;bernd(at)stadt.de;IT;Mitarbeitende\n\
+                   Clara Claus;clara@stadt.de;Fachbereich 9 > Gibtsnicht;Mitarbeitende\n\
+                   Dora Dorn;dora@stadt.de;Personal;Mitarbeitende\n\
+                   Anna Schmitt;ANNA@stadt.de;Personal;Mitarbeitende\n\
+                   Emil Ehrlich;emil@stadt.de;Standesamt;\n";
+        let errors = row_errors(Fixture::admin().import(csv.as_bytes()));
+        assert_eq!(
+            problems(&errors),
+            vec![
+                (3, Column::Email, RowProblem::InvalidEmail),
+                (4, Column::OrgUnit, RowProblem::UnknownOrgUnit),
+                (
+                    6,
+                    Column::Email,
+                    RowProblem::DuplicateInFile { first_row: 2 }
+                ),
+            ]
+        );
+        assert_eq!(errors[0].value, "bernd(at)stadt.de");
+        assert_eq!(errors[1].value, "Fachbereich 9 > Gibtsnicht");
+        assert_eq!(errors[2].value, "ANNA@stadt.de");
+    }
+
+    #[test]
+    fn several_errors_in_one_row_in_column_order() {
+        let csv = "Name;E-Mail;OE;Rolle\n\
+                   ;kein-at-zeichen;Nirgendwo;Chef\n\
+                   Vera Vorhanden;Vorhanden@Stadt-Beispiel.de;IT;admin\n";
+        let errors = row_errors(Fixture::admin().import(csv.as_bytes()));
+        assert_eq!(
+            problems(&errors),
+            vec![
+                (2, Column::Name, RowProblem::Missing),
+                (2, Column::Email, RowProblem::InvalidEmail),
+                (2, Column::OrgUnit, RowProblem::UnknownOrgUnit),
+                (2, Column::Role, RowProblem::UnknownRole),
+                (3, Column::Email, RowProblem::AlreadyExists),
+            ]
+        );
+    }
+
+    #[test]
+    fn role_not_allowed_for_coordinator() {
+        let csv = "Name;E-Mail;OE;Rolle\n\
+                   Anna Schmidt;anna@stadt.de;Bürgerbüro;Mitarbeiterin\n\
+                   Bernd Bauer;bernd@stadt.de;Bürgerbüro;Koordination\n\
+                   Clara Claus;clara@stadt.de;Standesamt;Administrator\n";
+        let errors = row_errors(Fixture::coordinator().import(csv.as_bytes()));
+        assert_eq!(
+            problems(&errors),
+            vec![
+                (3, Column::Role, RowProblem::RoleNotAllowed),
+                (4, Column::Role, RowProblem::RoleNotAllowed),
+            ]
+        );
+        assert_eq!(errors[0].value, "Koordination");
+    }
+
+    #[test]
+    fn unit_outside_scope() {
+        let csv = "Name;E-Mail;OE;Rolle\n\
+                   Anna Schmidt;anna@stadt.de;Fachbereich 1 / Standesamt;\n\
+                   Bernd Bauer;bernd@stadt.de;Fachbereich 2 > IT;\n";
+        let fixture = Fixture::coordinator();
+        let errors = row_errors(fixture.import(csv.as_bytes()));
+        assert_eq!(
+            problems(&errors),
+            vec![(3, Column::OrgUnit, RowProblem::OutsideScope)]
+        );
+        // The same file is fine for an admin.
+        assert_eq!(Fixture::admin().import(csv.as_bytes()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn missing_column() {
+        let csv = "Name;E-Mail;Rolle\nAnna;anna@stadt.de;\n";
+        assert_eq!(
+            Fixture::admin().import(csv.as_bytes()),
+            Err(ImportError::File(FileProblem::MissingColumn(
+                Column::OrgUnit
+            )))
+        );
+        let csv = "Anzeigename,Abteilung,Rolle\nAnna,IT,\n";
+        assert_eq!(
+            Fixture::admin().import(csv.as_bytes()),
+            Err(ImportError::File(FileProblem::MissingColumn(Column::Email)))
+        );
+    }
+
+    #[test]
+    fn german_and_english_headers() {
+        let headers = [
+            "Name;E-Mail;Organisationseinheit;Rolle",
+            "ANZEIGENAME;e-mail-adresse;Einheit;ROLLE",
+            "Vor- und Nachname;Mail;Abteilung;Rolle",
+            "Rolle;OE;Email;Name;Telefon",
+            "name\temail\torg_unit\trole",
+            "Name,E-Mail,Org  Unit,Role",
+        ];
+        for header in headers {
+            let delimiter = detect_delimiter(header);
+            let mut cells: Vec<&str> = Vec::new();
+            for column in header.split(delimiter) {
+                cells.push(match normalize_header(column).as_str() {
+                    h if header_aliases(Column::Name).contains(&h) => "Anna Schmidt",
+                    h if header_aliases(Column::Email).contains(&h) => "anna@stadt.de",
+                    h if header_aliases(Column::OrgUnit).contains(&h) => "IT",
+                    h if header_aliases(Column::Role).contains(&h) => "Koordinator",
+                    _ => "0221 123",
+                });
+            }
+            let csv = format!("{header}\n{}\n", cells.join(&delimiter.to_string()));
+            let rows = Fixture::admin()
+                .import(csv.as_bytes())
+                .unwrap_or_else(|e| panic!("header {header:?}: {e:?}"));
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].name, "Anna Schmidt", "header {header:?}");
+            assert_eq!(rows[0].email, "anna@stadt.de");
+            assert_eq!(rows[0].org_unit_id, IT);
+            assert_eq!(rows[0].role, ImportRole::Coordinator);
+        }
+    }
+
+    #[test]
+    fn embedded_newline_counts_as_one_row() {
+        let csv = "Name;E-Mail;OE;Rolle\r\n\
+                   \"Anna\r\nSchmidt\";anna@stadt.de;IT;\r\n\
+                   \r\n\
+                   Bernd Bauer;bernd@stadt;IT;\r\n";
+        let records = parse_records(csv);
+        assert_eq!(records.len(), 3);
+        assert_eq!(records[1][0], "Anna\nSchmidt");
+        let errors = row_errors(Fixture::admin().import(csv.as_bytes()));
+        // Header = 1, Anna = 2 (one row despite the line break), blank line = 3, Bernd = 4.
+        assert_eq!(
+            problems(&errors),
+            vec![(4, Column::Email, RowProblem::InvalidEmail)]
+        );
+    }
+
+    #[test]
+    fn quoting_and_delimiter_detection() {
+        assert_eq!(
+            parse_records("a,\"b;c\"\n1,\"x,\"\"y\"\"\""),
+            vec![vec!["a", "b;c"], vec!["1", "x,\"y\""]]
+        );
+        assert_eq!(
+            parse_records("\"a;b\"\tc\n1\t2\n"),
+            vec![vec!["a;b", "c"], vec!["1", "2"]]
+        );
+        assert_eq!(
+            parse_records("\n\n a ; b \n\"\";\n  \"q\" ;x\n"),
+            vec![vec!["a", "b"], vec!["q", "x"]]
+        );
+    }
+
+    #[test]
+    fn unit_keys_are_normalised() {
+        assert_eq!(
+            unit_key("  Fachbereich 1 >  Bürgerbüro "),
+            "fachbereich 1 > bürgerbüro"
+        );
+        assert_eq!(
+            unit_key("FACHBEREICH\u{A0}1/Bürgerbüro"),
+            "fachbereich 1 > bürgerbüro"
+        );
+        assert_eq!(unit_key("a // b >> c"), "a > b > c");
+        assert_eq!(unit_key("   "), "");
+    }
+
+    #[test]
+    fn email_plausibility() {
+        for ok in [
+            "a@b.de",
+            "vorname.nachname+tag@amt.stadt.de",
+            "x_y@sub-domain.example",
+        ] {
+            assert!(is_plausible_email(ok), "{ok}");
+        }
+        for bad in [
+            "a@b", "@b.de", "a@@b.de", "a@b@c.de", "a@.de", "a@b..de", "a@b.de.", "a b@c.de",
+            "a@b,de", "<a@b.de>",
+        ] {
+            assert!(!is_plausible_email(bad), "{bad}");
+        }
+        let long = format!("{}@example.org", "a".repeat(250));
+        let csv = format!("Name,E-Mail,OE,Rolle\nA,{long},IT,\nB,,IT,\n");
+        assert_eq!(
+            problems(&row_errors(Fixture::admin().import(csv.as_bytes()))),
+            vec![
+                (2, Column::Email, RowProblem::TooLong),
+                (3, Column::Email, RowProblem::Missing),
+            ]
+        );
+    }
+
+    #[test]
+    fn name_too_long() {
+        let name = "ä".repeat(MAX_NAME_CHARS + 1);
+        let ok_name = "ä".repeat(MAX_NAME_CHARS);
+        let csv = format!("Name,E-Mail,OE,Rolle\n{name},a@b.de,IT,\n{ok_name},c@d.de,IT,\n");
+        assert_eq!(
+            problems(&row_errors(Fixture::admin().import(csv.as_bytes()))),
+            vec![(2, Column::Name, RowProblem::TooLong)]
+        );
+    }
+
+    #[test]
+    fn empty_files() {
+        let fixture = Fixture::admin();
+        for input in [&b""[..], b"\xEF\xBB\xBF", b"\r\n\r\n", b";;;\n"] {
+            assert_eq!(
+                fixture.import(input),
+                Err(ImportError::File(FileProblem::Empty)),
+                "{input:?}"
+            );
+        }
+        // A header without data rows is empty, too.
+        assert_eq!(
+            fixture.import(b"Name;E-Mail;OE;Rolle\r\n"),
+            Err(ImportError::File(FileProblem::Empty))
+        );
+    }
+
+    fn generated_file(rows: usize) -> String {
+        let mut csv = String::from("Name;E-Mail;Organisationseinheit;Rolle\r\n");
+        for i in 0..rows {
+            csv.push_str(&format!(
+                "Person Nr. {i};person{i}@stadt-beispiel.de;Fachbereich 2 > IT;Mitarbeitende\r\n"
+            ));
+        }
+        csv
+    }
+
+    #[test]
+    fn too_many_rows() {
+        let csv = generated_file(MAX_DATA_ROWS + 1);
+        assert_eq!(
+            Fixture::admin().import(csv.as_bytes()),
+            Err(ImportError::File(FileProblem::TooManyRows {
+                max: MAX_DATA_ROWS
+            }))
+        );
+        let csv = generated_file(MAX_DATA_ROWS);
+        assert_eq!(
+            Fixture::admin().import(csv.as_bytes()).unwrap().len(),
+            MAX_DATA_ROWS
+        );
+    }
+
+    #[test]
+    fn five_thousand_rows_parse() {
+        let csv = generated_file(5_000);
+        let rows = Fixture::admin().import(csv.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 5_000);
+        assert_eq!(rows[4_999].row, 5_001);
+        assert_eq!(rows[4_999].email, "person4999@stadt-beispiel.de");
+    }
+}

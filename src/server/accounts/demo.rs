@@ -1,0 +1,181 @@
+//! Demo data for `make run` and tests only (`seepferdchen demo seed`); never run by `serve`.
+use super::super::db::{self, audit};
+use super::super::state::AppState;
+use crate::error::AppError;
+use crate::model::Role;
+
+pub const DEMO_PASSWORD: &str = "Seepferdchen-Demo-2026";
+
+/// (unit, parent) in creation order.
+const UNITS: &[(&str, Option<&str>)] = &[
+    ("Fachbereich 1 – Zentrale Dienste", None),
+    ("Personalamt", Some("Fachbereich 1 – Zentrale Dienste")),
+    (
+        "IT und Digitalisierung",
+        Some("Fachbereich 1 – Zentrale Dienste"),
+    ),
+    ("Fachbereich 2 – Bürgerservice und Ordnung", None),
+    (
+        "Bürgerbüro",
+        Some("Fachbereich 2 – Bürgerservice und Ordnung"),
+    ),
+    (
+        "Ordnungsamt",
+        Some("Fachbereich 2 – Bürgerservice und Ordnung"),
+    ),
+    ("Fachbereich 3 – Soziales", None),
+    ("Sozialamt", Some("Fachbereich 3 – Soziales")),
+    ("Jugendamt", Some("Fachbereich 3 – Soziales")),
+    ("Fachbereich 4 – Planen und Bauen", None),
+    ("Bauamt", Some("Fachbereich 4 – Planen und Bauen")),
+];
+
+/// (name, e-mail local part, unit, role)
+const PEOPLE: &[(&str, &str, &str, Role)] = &[
+    (
+        "Petra Administration",
+        "admin",
+        "IT und Digitalisierung",
+        Role::Admin,
+    ),
+    (
+        "Karl Koordination",
+        "koordination.fb2",
+        "Fachbereich 2 – Bürgerservice und Ordnung",
+        Role::Coordinator,
+    ),
+    (
+        "Sabine Schulung",
+        "koordination.fb3",
+        "Fachbereich 3 – Soziales",
+        Role::Coordinator,
+    ),
+    ("Anna Becker", "anna.becker", "Bürgerbüro", Role::Employee),
+    ("Ben Yılmaz", "ben.yilmaz", "Bürgerbüro", Role::Employee),
+    (
+        "Clara Schäfer",
+        "clara.schaefer",
+        "Bürgerbüro",
+        Role::Employee,
+    ),
+    ("David Nowak", "david.nowak", "Ordnungsamt", Role::Employee),
+    ("Elif Kaya", "elif.kaya", "Ordnungsamt", Role::Employee),
+    (
+        "Frank Müller",
+        "frank.mueller",
+        "Ordnungsamt",
+        Role::Employee,
+    ),
+    ("Gül Demir", "guel.demir", "Sozialamt", Role::Employee),
+    ("Hannah Weiß", "hannah.weiss", "Sozialamt", Role::Employee),
+    ("Ingo Krause", "ingo.krause", "Sozialamt", Role::Employee),
+    ("Jana Vogel", "jana.vogel", "Jugendamt", Role::Employee),
+    ("Kemal Arslan", "kemal.arslan", "Jugendamt", Role::Employee),
+    ("Lena Hoffmann", "lena.hoffmann", "Bauamt", Role::Employee),
+    ("Markus Richter", "markus.richter", "Bauamt", Role::Employee),
+    ("Nina Wolf", "nina.wolf", "Bauamt", Role::Employee),
+    (
+        "Oliver Schmitz",
+        "oliver.schmitz",
+        "Personalamt",
+        Role::Employee,
+    ),
+    (
+        "Paula Neumann",
+        "paula.neumann",
+        "Personalamt",
+        Role::Employee,
+    ),
+    (
+        "Rainer Zimmermann",
+        "rainer.zimmermann",
+        "IT und Digitalisierung",
+        Role::Employee,
+    ),
+    (
+        "Sophie Braun",
+        "sophie.braun",
+        "IT und Digitalisierung",
+        Role::Employee,
+    ),
+    ("Tim Lange", "tim.lange", "Bürgerbüro", Role::Employee),
+    (
+        "Ulrike Peters",
+        "ulrike.peters",
+        "Sozialamt",
+        Role::Employee,
+    ),
+];
+
+/// (e-mail local part, scope unit) for the coordinators.
+const SCOPES: &[(&str, &str)] = &[
+    (
+        "koordination.fb2",
+        "Fachbereich 2 – Bürgerservice und Ordnung",
+    ),
+    ("koordination.fb3", "Fachbereich 3 – Soziales"),
+];
+
+pub const DOMAIN: &str = "musterstadt.example";
+
+/// The logins printed by `make run`: (role, e-mail).
+pub fn logins() -> Vec<(Role, String)> {
+    PEOPLE
+        .iter()
+        .filter(|p| p.3 != Role::Employee || p.1 == "anna.becker")
+        .map(|p| (p.3, format!("{}@{DOMAIN}", p.1)))
+        .collect()
+}
+
+/// Seeds the demo organisation into an empty installation; does nothing if users exist.
+/// Returns whether it seeded.
+pub async fn seed(state: &AppState) -> Result<bool, AppError> {
+    if db::users::count(&state.db).await? > 0 {
+        return Ok(false);
+    }
+    let hash = state.hasher.hash(DEMO_PASSWORD).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    let mut unit_ids = std::collections::HashMap::new();
+    for (name, parent) in UNITS {
+        let parent_id = parent.and_then(|p| unit_ids.get(p).copied());
+        let id = db::org_units::insert(&mut *tx, parent_id, name, now).await?;
+        unit_ids.insert(*name, id);
+    }
+    let mut user_ids = std::collections::HashMap::new();
+    for (name, local, unit, role) in PEOPLE {
+        let email = format!("{local}@{DOMAIN}");
+        let id = db::users::insert(
+            &mut *tx,
+            &db::users::NewUser {
+                email: &email,
+                display_name: name,
+                org_unit_id: unit_ids.get(unit).copied(),
+                role: *role,
+                now,
+            },
+        )
+        .await?;
+        db::users::set_password_hash(&mut *tx, id, &hash).await?;
+        user_ids.insert(*local, id);
+    }
+    for (local, unit) in SCOPES {
+        if let (Some(user), Some(unit)) = (user_ids.get(local), unit_ids.get(unit)) {
+            db::users::add_scope(&mut *tx, *user, *unit).await?;
+        }
+    }
+    audit::write(
+        &mut *tx,
+        &audit::Entry {
+            at: now,
+            actor_id: None,
+            actor: "demo seed",
+            action: "demo.seed",
+            target: "",
+            details: &format!("{} users", PEOPLE.len()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

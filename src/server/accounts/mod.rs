@@ -1,0 +1,416 @@
+//! Account operations shared by server functions, plain routes and the CLI. Every multi-step
+//! write is one transaction together with its audit-log entry.
+pub mod csv_import;
+pub mod demo;
+pub mod import;
+
+use std::collections::{HashMap, HashSet};
+
+use super::auth::authz::{subtree, Actor};
+use super::auth::password_policy::{check_password, PasswordProblem};
+use super::auth::{random_token, token_hash};
+use super::db::{self, audit, org_units::UnitRow};
+use super::state::AppState;
+use crate::error::{AppError, FieldError};
+use crate::i18n::{Date, Texts};
+use crate::model::{OrgUnit, PasswordLink, Role};
+
+/// How long a one-time link to set a password stays valid.
+pub const LINK_VALID_SECONDS: i64 = 7 * 24 * 3600;
+
+pub const PASSWORD_PATH: &str = "/passwort-festlegen";
+
+/// The org units in tree order (each parent before its children, siblings by name), with paths.
+pub fn tree(rows: &[UnitRow]) -> Vec<OrgUnit> {
+    let mut children: HashMap<Option<i64>, Vec<&UnitRow>> = HashMap::new();
+    for r in rows {
+        children.entry(r.parent_id).or_default().push(r);
+    }
+    for list in children.values_mut() {
+        list.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.id.cmp(&b.id))
+        });
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    let mut stack: Vec<(&UnitRow, usize, String)> = children
+        .get(&None)
+        .map(|roots| {
+            roots
+                .iter()
+                .rev()
+                .map(|r| (*r, 0, r.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut seen = HashSet::new();
+    while let Some((r, depth, path)) = stack.pop() {
+        if !seen.insert(r.id) {
+            continue;
+        }
+        if let Some(kids) = children.get(&Some(r.id)) {
+            for k in kids.iter().rev() {
+                stack.push((k, depth + 1, format!("{path} > {}", k.name)));
+            }
+        }
+        out.push(OrgUnit {
+            id: r.id,
+            parent_id: r.parent_id,
+            name: r.name.clone(),
+            path,
+            depth,
+            member_count: r.member_count,
+        });
+    }
+    out
+}
+
+/// Lookup keys for org units as people write them in a CSV: full path and, where unique, name.
+pub fn unit_keys(units: &[OrgUnit]) -> HashMap<String, i64> {
+    let mut map = HashMap::new();
+    let mut name_count: HashMap<String, usize> = HashMap::new();
+    for u in units {
+        *name_count.entry(csv_import::unit_key(&u.name)).or_default() += 1;
+    }
+    for u in units {
+        map.insert(csv_import::unit_key(&u.path), u.id);
+        let key = csv_import::unit_key(&u.name);
+        if name_count.get(&key) == Some(&1) {
+            map.entry(key).or_insert(u.id);
+        }
+    }
+    map
+}
+
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && email.len() <= 254
+        && !domain.contains('@')
+        && domain.contains('.')
+        && domain.split('.').all(|label| !label.is_empty())
+        && !email.chars().any(char::is_whitespace)
+}
+
+pub fn password_problem_message(t: &Texts, p: &PasswordProblem) -> String {
+    match p {
+        PasswordProblem::TooShort { min } => {
+            t.password_too_short.replace("{min}", &min.to_string())
+        }
+        PasswordProblem::TooLong { max } => t.password_too_long.replace("{max}", &max.to_string()),
+        PasswordProblem::Common => t.password_common.into(),
+        PasswordProblem::ContainsPersonalData => t.password_personal.into(),
+        PasswordProblem::Trivial => t.password_trivial.into(),
+    }
+}
+
+/// Checks e-mail and password. Unknown e-mail, wrong password and deactivated account give the
+/// same error after the same work (one argon2 verification, against a dummy hash if needed);
+/// throttled attempts are refused before any hashing and are not counted.
+pub async fn authenticate(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> Result<i64, AppError> {
+    use super::auth::throttle;
+    let email = normalize_email(email);
+    let now = state.clock.now();
+    let since = now - throttle::WINDOW_SECONDS;
+    let (account_failures, ip_failures) =
+        db::login_attempts::recent_failures(&state.db, &email, ip, since).await?;
+    if !throttle::allowed(account_failures, ip_failures) {
+        return Err(AppError::RateLimited);
+    }
+    let record = db::users::find_for_login(&state.db, &email).await?;
+    let hash = record.as_ref().and_then(|r| r.password_hash.as_deref());
+    let verified = state.hasher.verify(hash, password).await?;
+    let user = record.filter(|r| verified && r.active);
+    db::login_attempts::record(&state.db, &email, ip, now, user.is_some()).await?;
+    user.map(|u| u.id).ok_or(AppError::LoginFailed)
+}
+
+/// Input of "Benutzer anlegen".
+pub struct NewUserInput {
+    pub display_name: String,
+    pub email: String,
+    pub org_unit_id: Option<i64>,
+    pub role: Role,
+}
+
+/// Checks a new user's fields; all problems at once.
+pub async fn validate_new_user(
+    state: &AppState,
+    actor: Option<&Actor>,
+    input: &NewUserInput,
+    t: &Texts,
+) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: &str| {
+        errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        })
+    };
+    let name = input.display_name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        err("display_name", t.user_name_invalid);
+    }
+    if !plausible_email(&input.email) {
+        err("email", t.user_email_invalid);
+    } else if db::users::email_exists(&state.db, &input.email).await? {
+        err("email", t.user_email_taken);
+    }
+    if let Some(unit) = input.org_unit_id {
+        let units = db::org_units::all(&state.db.pool).await?;
+        if !units.iter().any(|u| u.id == unit) {
+            err("org_unit_id", t.user_unit_unknown);
+        }
+    }
+    if let Some(actor) = actor {
+        if !actor.can_manage_unit(input.org_unit_id) {
+            err("org_unit_id", t.user_unit_outside_scope);
+        }
+        if !actor.assignable_roles().contains(&input.role) {
+            err("role", t.user_role_not_allowed);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Fields(errors))
+    }
+}
+
+/// Creates a user and a one-time link to set the password, with an audit entry, in one
+/// transaction. `actor` None means the bootstrap CLI.
+pub async fn create_user(
+    state: &AppState,
+    actor: Option<&Actor>,
+    input: &NewUserInput,
+    t: &Texts,
+) -> Result<PasswordLink, AppError> {
+    validate_new_user(state, actor, input, t).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    let id = db::users::insert(
+        &mut *tx,
+        &db::users::NewUser {
+            email: &input.email,
+            display_name: input.display_name.trim(),
+            org_unit_id: input.org_unit_id,
+            role: input.role,
+            now,
+        },
+    )
+    .await?;
+    let link = new_password_link(&mut tx, state, id, &input.email, "invite", now).await?;
+    audit::write(
+        &mut *tx,
+        &audit::Entry {
+            at: now,
+            actor_id: actor.map(Actor::id),
+            actor: &actor.map(Actor::label).unwrap_or_else(|| "CLI".into()),
+            action: "user.create",
+            target: &input.email,
+            details: &format!("role={}", input.role.code()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(link)
+}
+
+/// Stores a new one-time link (revoking older ones) and returns it; inside the caller's
+/// transaction.
+pub async fn new_password_link(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    user_id: i64,
+    email: &str,
+    purpose: &str,
+    now: i64,
+) -> Result<PasswordLink, AppError> {
+    let token = random_token();
+    db::tokens::revoke_for_user(&mut **tx, user_id, now).await?;
+    let expires_at = now + LINK_VALID_SECONDS;
+    db::tokens::insert(
+        &mut **tx,
+        &token_hash(&token),
+        user_id,
+        purpose,
+        now,
+        expires_at,
+    )
+    .await?;
+    Ok(PasswordLink {
+        user_id,
+        email: email.to_string(),
+        url: format!(
+            "{}{PASSWORD_PATH}?token={token}",
+            state.config.public_base_url
+        ),
+        expires: Date::in_germany(expires_at),
+    })
+}
+
+/// Issues a fresh link for an existing user (password reset by an admin).
+pub async fn reset_link(
+    state: &AppState,
+    actor: &Actor,
+    user_id: i64,
+) -> Result<PasswordLink, AppError> {
+    let target = db::users::get(&state.db.pool, user_id).await?;
+    actor.require_manage_user(target.as_ref())?;
+    actor.require_role(&[Role::Admin])?;
+    let target = target.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    let link = new_password_link(&mut tx, state, target.id, &target.email, "reset", now).await?;
+    audit::write(
+        &mut *tx,
+        &audit::Entry {
+            at: now,
+            actor_id: Some(actor.id()),
+            actor: &actor.label(),
+            action: "user.password_link",
+            target: &target.email,
+            details: "",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(link)
+}
+
+/// Sets the password from a one-time link: checks the policy, consumes the token exactly once,
+/// and ends every existing session of that user, in one transaction.
+pub async fn set_password_with_token(
+    state: &AppState,
+    token: &str,
+    password: &str,
+    t: &Texts,
+) -> Result<i64, AppError> {
+    let hash = token_hash(token.trim());
+    let now = state.clock.now();
+    let user_id = db::tokens::valid_user(&state.db, &hash, now)
+        .await?
+        .ok_or_else(|| AppError::field("token", t.password_link_invalid))?;
+    let user = db::users::get(&state.db.pool, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_password(password, &user.email, &user.display_name)
+        .map_err(|p| AppError::field("password", password_problem_message(t, &p)))?;
+    let new_hash = state.hasher.hash(password).await?;
+    let mut tx = state.db.pool.begin().await?;
+    let consumed = db::tokens::consume(&mut *tx, &hash, now).await?;
+    if consumed != Some(user_id) {
+        return Err(AppError::field("token", t.password_link_invalid));
+    }
+    db::users::set_password_hash(&mut *tx, user_id, &new_hash).await?;
+    db::sessions::delete_for_user(&mut *tx, user_id, None).await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// Changes the signed-in user's password; every other session of theirs ends.
+pub async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+    keep_session_hash: Option<&str>,
+    t: &Texts,
+) -> Result<(), AppError> {
+    let stored = db::users::password_hash(&state.db, actor.id()).await?;
+    if !state.hasher.verify(stored.as_deref(), current).await? {
+        return Err(AppError::field(
+            "current_password",
+            t.password_current_wrong,
+        ));
+    }
+    check_password(new, &actor.user.email, &actor.user.display_name)
+        .map_err(|p| AppError::field("new_password", password_problem_message(t, &p)))?;
+    let hash = state.hasher.hash(new).await?;
+    let mut tx = state.db.pool.begin().await?;
+    db::users::set_password_hash(&mut *tx, actor.id(), &hash).await?;
+    db::sessions::delete_for_user(&mut *tx, actor.id(), keep_session_hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The org-unit tree as the actor may see it (admins: all; coordinators: their scope).
+pub async fn visible_units(state: &AppState, actor: &Actor) -> Result<Vec<OrgUnit>, AppError> {
+    let rows = db::org_units::all(&state.db.pool).await?;
+    Ok(tree(&rows)
+        .into_iter()
+        .filter(|u| actor.can_manage_unit(Some(u.id)))
+        .collect())
+}
+
+/// All units under the given roots (for scope display and tests).
+pub fn expand(rows: &[UnitRow], roots: &[i64]) -> HashSet<i64> {
+    subtree(rows, roots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, parent: Option<i64>, name: &str) -> UnitRow {
+        UnitRow {
+            id,
+            parent_id: parent,
+            name: name.into(),
+            member_count: 0,
+        }
+    }
+
+    #[test]
+    fn tree_orders_parents_first_with_paths() {
+        let rows = [
+            row(1, None, "Fachbereich 2"),
+            row(2, Some(1), "Ordnungsamt"),
+            row(3, Some(1), "Bürgerbüro"),
+            row(4, None, "Fachbereich 1"),
+            row(5, Some(4), "Personalamt"),
+        ];
+        let t = tree(&rows);
+        let paths: Vec<&str> = t.iter().map(|u| u.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "Fachbereich 1",
+                "Fachbereich 1 > Personalamt",
+                "Fachbereich 2",
+                "Fachbereich 2 > Bürgerbüro",
+                "Fachbereich 2 > Ordnungsamt"
+            ]
+        );
+        assert_eq!(t[1].depth, 1);
+        let keys = unit_keys(&t);
+        assert_eq!(keys.get(&csv_import::unit_key("bürgerbüro")), Some(&3));
+        assert_eq!(
+            keys.get(&csv_import::unit_key("Fachbereich 2 > Ordnungsamt")),
+            Some(&2)
+        );
+    }
+
+    #[test]
+    fn email_plausibility() {
+        assert!(plausible_email("anna.schmidt@musterstadt.de"));
+        assert!(!plausible_email("anna"));
+        assert!(!plausible_email("anna@localhost"));
+        assert!(!plausible_email("a b@x.de"));
+        assert!(!plausible_email("a@@x.de"));
+        assert!(!plausible_email("a@x..de"));
+    }
+}

@@ -1,0 +1,248 @@
+//! The one place that decides access. Every server function and plain route asks here:
+//! employee — self only; coordinator — users in the org units of their scope (sub-units
+//! included); admin — everything.
+use std::collections::{HashMap, HashSet};
+
+use axum::http::HeaderMap;
+
+use super::session;
+use crate::error::AppError;
+use crate::model::{CurrentUser, Role};
+use crate::server::db::{self, org_units::UnitRow, users::UserRecord};
+use crate::server::state::AppState;
+
+/// Which org units an actor may manage.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scope {
+    /// Admin: every unit and every user, including users without a unit.
+    All,
+    /// Coordinator: these units (their scope roots and all sub-units).
+    Units(HashSet<i64>),
+    /// Employee: nobody but themself.
+    SelfOnly,
+}
+
+/// The signed-in person and what they may reach.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: UserRecord,
+    pub scope: Scope,
+}
+
+impl Actor {
+    pub fn id(&self) -> i64 {
+        self.user.id
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    pub fn current_user(&self) -> CurrentUser {
+        CurrentUser {
+            id: self.user.id,
+            email: self.user.email.clone(),
+            display_name: self.user.display_name.clone(),
+            role: self.user.role,
+        }
+    }
+
+    /// Label for the audit log.
+    pub fn label(&self) -> String {
+        format!("{} <{}>", self.user.display_name, self.user.email)
+    }
+
+    pub fn require_role(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.user.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Admin
+    }
+
+    /// Whether this actor may manage people in `unit` (None: people without a unit).
+    pub fn can_manage_unit(&self, unit: Option<i64>) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Units(units) => unit.is_some_and(|u| units.contains(&u)),
+            Scope::SelfOnly => false,
+        }
+    }
+
+    /// Whether this actor may see or change `target`.
+    pub fn can_access_user(&self, target: &UserRecord) -> bool {
+        target.id == self.user.id || self.can_manage_unit(target.org_unit_id)
+    }
+
+    /// Like `can_access_user`, for someone else; "not allowed" and "does not exist" give the
+    /// same answer (NotFound), so ids cannot be probed.
+    pub fn require_manage_user(&self, target: Option<&UserRecord>) -> Result<(), AppError> {
+        match target {
+            Some(t) if self.role() != Role::Employee && self.can_manage_unit(t.org_unit_id) => {
+                Ok(())
+            }
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// The units this actor manages, for list filters (None = all).
+    pub fn unit_filter(&self) -> Option<Vec<i64>> {
+        match &self.scope {
+            Scope::All => None,
+            Scope::Units(units) => {
+                let mut v: Vec<i64> = units.iter().copied().collect();
+                v.sort_unstable();
+                Some(v)
+            }
+            Scope::SelfOnly => Some(Vec::new()),
+        }
+    }
+
+    /// Roles this actor may give to people they create or import.
+    pub fn assignable_roles(&self) -> &'static [Role] {
+        match self.user.role {
+            Role::Admin => &Role::ALL,
+            Role::Coordinator => &[Role::Employee],
+            Role::Employee => &[],
+        }
+    }
+}
+
+/// Every unit below (and including) `roots`.
+pub fn subtree(units: &[UnitRow], roots: &[i64]) -> HashSet<i64> {
+    let mut children: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
+    for u in units {
+        children.entry(u.parent_id).or_default().push(u.id);
+    }
+    let mut out = HashSet::new();
+    let mut stack: Vec<i64> = roots.to_vec();
+    while let Some(id) = stack.pop() {
+        if out.insert(id) {
+            if let Some(kids) = children.get(&Some(id)) {
+                stack.extend(kids);
+            }
+        }
+    }
+    out
+}
+
+/// The actor of a request, if signed in.
+pub async fn actor_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Actor>, AppError> {
+    let Some(user) = session::user_from_headers(state, headers).await? else {
+        return Ok(None);
+    };
+    let scope = match user.role {
+        Role::Admin => Scope::All,
+        Role::Employee => Scope::SelfOnly,
+        Role::Coordinator => {
+            let roots = db::users::scope_units(&state.db.pool, user.id).await?;
+            let units = db::org_units::all(&state.db.pool).await?;
+            Scope::Units(subtree(&units, &roots))
+        }
+    };
+    Ok(Some(Actor { user, scope }))
+}
+
+/// The actor of the current server-function call, or Unauthorized.
+pub async fn require_actor(state: &AppState) -> Result<Actor, AppError> {
+    let headers = request_headers()?;
+    actor_from_headers(state, &headers)
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+/// Like `require_actor`, but anonymous is fine.
+pub async fn optional_actor(state: &AppState) -> Result<Option<Actor>, AppError> {
+    let headers = request_headers()?;
+    actor_from_headers(state, &headers).await
+}
+
+/// The headers of the request being handled by a server function.
+pub fn request_headers() -> Result<HeaderMap, AppError> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .map(|p| p.headers)
+        .ok_or_else(|| AppError::internal("request parts missing from context"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(id: i64, parent: Option<i64>) -> UnitRow {
+        UnitRow {
+            id,
+            parent_id: parent,
+            name: format!("u{id}"),
+            member_count: 0,
+        }
+    }
+
+    fn user(id: i64, role: Role, unit: Option<i64>) -> UserRecord {
+        UserRecord {
+            id,
+            email: format!("u{id}@x.de"),
+            display_name: format!("U {id}"),
+            role,
+            active: true,
+            org_unit_id: unit,
+            has_password: true,
+        }
+    }
+
+    #[test]
+    fn subtree_includes_descendants_only() {
+        let units = [
+            unit(1, None),
+            unit(2, Some(1)),
+            unit(3, Some(2)),
+            unit(4, None),
+            unit(5, Some(4)),
+        ];
+        assert_eq!(subtree(&units, &[2]), HashSet::from([2, 3]));
+        assert_eq!(subtree(&units, &[1, 4]), HashSet::from([1, 2, 3, 4, 5]));
+        assert!(subtree(&units, &[]).is_empty());
+    }
+
+    #[test]
+    fn scope_rules() {
+        let coord = Actor {
+            user: user(10, Role::Coordinator, Some(2)),
+            scope: Scope::Units(HashSet::from([2, 3])),
+        };
+        assert!(coord.can_access_user(&user(11, Role::Employee, Some(3))));
+        assert!(!coord.can_access_user(&user(12, Role::Employee, Some(4))));
+        assert!(!coord.can_access_user(&user(13, Role::Employee, None)));
+        assert_eq!(coord.require_manage_user(None), Err(AppError::NotFound));
+        assert_eq!(
+            coord.require_manage_user(Some(&user(12, Role::Employee, Some(4)))),
+            Err(AppError::NotFound)
+        );
+        let emp = Actor {
+            user: user(20, Role::Employee, Some(2)),
+            scope: Scope::SelfOnly,
+        };
+        assert!(emp.can_access_user(&user(20, Role::Employee, Some(2))));
+        assert!(!emp.can_access_user(&user(21, Role::Employee, Some(2))));
+        assert!(emp
+            .require_manage_user(Some(&user(20, Role::Employee, Some(2))))
+            .is_err());
+        assert_eq!(
+            emp.require_role(&[Role::Admin, Role::Coordinator]),
+            Err(AppError::Forbidden)
+        );
+        let admin = Actor {
+            user: user(1, Role::Admin, None),
+            scope: Scope::All,
+        };
+        assert!(admin.can_access_user(&user(13, Role::Employee, None)));
+        assert_eq!(admin.assignable_roles().len(), 3);
+        assert_eq!(coord.assignable_roles(), &[Role::Employee]);
+    }
+}

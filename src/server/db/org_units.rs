@@ -1,0 +1,90 @@
+//! The org-unit tree.
+use sqlx::{Any, Executor, Row};
+
+use super::Db;
+
+/// One row of `org_units` with its member count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub member_count: i64,
+}
+
+pub async fn all<'e, E: Executor<'e, Database = Any>>(e: E) -> Result<Vec<UnitRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.parent_id, o.name, \
+         (SELECT COUNT(*) FROM users u WHERE u.org_unit_id = o.id) AS members \
+         FROM org_units o ORDER BY o.name, o.id",
+    )
+    .fetch_all(e)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UnitRow {
+                id: r.try_get("id")?,
+                parent_id: r.try_get("parent_id")?,
+                name: r.try_get("name")?,
+                member_count: r.try_get("members")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn insert<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    parent_id: Option<i64>,
+    name: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO org_units (parent_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(parent_id)
+    .bind(name)
+    .bind(now)
+    .fetch_one(e)
+    .await
+}
+
+pub async fn update(
+    db: &Db,
+    id: i64,
+    parent_id: Option<i64>,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE org_units SET parent_id = $1, name = $2 WHERE id = $3")
+        .bind(parent_id)
+        .bind(name)
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes a unit without members or sub-units; false when it still has some.
+pub async fn delete_if_empty(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let children: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE parent_id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE org_unit_id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if children > 0 || members > 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM coordinator_scopes WHERE org_unit_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM org_units WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
