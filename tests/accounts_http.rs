@@ -642,3 +642,21 @@ async fn sixth_wrong_login_is_refused_with_a_german_message() {
     let page = c.get(&location).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Bitte warten Sie 15 Minuten"), "{page}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secure_cookies_when_configured() {
+    let s = TestServer::start_seeded_with_env(&[("COOKIE_SECURE", "true")]);
+    let c = s.client();
+    let res = s
+        .call(
+            &c,
+            "login",
+            &[
+                ("email", &demo_email("anna.becker")),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}

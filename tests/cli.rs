@@ -182,3 +182,53 @@ async fn language_cookie_redirects_only_to_local_paths() {
         .unwrap();
     assert_eq!(res.status(), 400);
 }
+
+#[test]
+fn admin_create_bootstraps_an_empty_installation_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/boot.db", dir.path().display());
+    let run = |email: &str| {
+        Command::new(BIN)
+            .args([
+                "admin",
+                "create",
+                "--email",
+                email,
+                "--name",
+                "Erste Administratorin",
+            ])
+            .env("DATABASE_URL", &db)
+            .env("PUBLIC_BASE_URL", "https://lernen.musterstadt.example")
+            .output()
+            .expect("run")
+    };
+    let out = run("Chefin@Musterstadt.example");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("chefin@musterstadt.example"), "{stdout}");
+    assert!(
+        stdout.contains("https://lernen.musterstadt.example/passwort-festlegen?token="),
+        "{stdout}"
+    );
+    // Not a second time: further admins are added in the web interface.
+    let out = run("zweite@musterstadt.example");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already has an admin"));
+    // Bad input is named.
+    let dir2 = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["admin", "create", "--email", "keine-adresse", "--name", "X"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/b.db", dir2.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("email: Bitte geben Sie eine gültige E-Mail-Adresse an"));
+}

@@ -646,4 +646,66 @@ db_tests!(
     user_list_filters_and_pages,
     org_units_insert_update_delete,
     sessions_and_flashes,
+    sessions_end_after_idle_and_absolute_timeouts,
 );
+
+async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
+    use axum::http::{header, HeaderMap, HeaderValue};
+    use seepferdchen::server::auth::session;
+    let (st, admin, _) = seeded(db).await;
+    let headers = |token: &str| {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("sid={token}")).unwrap(),
+        );
+        h
+    };
+    let idle = st.config.session_idle_seconds;
+    let max = st.config.session_max_seconds;
+    // Idle timeout.
+    let token = session::start(&st, admin.id()).await.unwrap();
+    assert!(session::user_from_headers(&st, &headers(&token))
+        .await
+        .unwrap()
+        .is_some());
+    st.clock.set(st.clock.now() + idle + 1);
+    assert!(session::user_from_headers(&st, &headers(&token))
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        sessions::find(db, &token_hash(&token))
+            .await
+            .unwrap()
+            .is_none(),
+        "deleted"
+    );
+    // Absolute timeout, although the session is used all the time.
+    let token = session::start(&st, admin.id()).await.unwrap();
+    let mut elapsed = 0;
+    while elapsed + idle / 2 <= max {
+        st.clock.set(st.clock.now() + idle / 2);
+        elapsed += idle / 2;
+        assert!(session::user_from_headers(&st, &headers(&token))
+            .await
+            .unwrap()
+            .is_some());
+    }
+    st.clock.set(st.clock.now() + idle / 2);
+    assert!(session::user_from_headers(&st, &headers(&token))
+        .await
+        .unwrap()
+        .is_none());
+    // Deactivated users lose their sessions.
+    let token = session::start(&st, admin.id()).await.unwrap();
+    sqlx::query("UPDATE users SET active = 0 WHERE id = $1")
+        .bind(admin.id())
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert!(session::user_from_headers(&st, &headers(&token))
+        .await
+        .unwrap()
+        .is_none());
+}

@@ -21,6 +21,14 @@ impl TestServer {
 
     /// Starts `seepferdchen serve`; `prepare` may put files into the folder first.
     pub fn start_with(prepare: impl FnOnce(&tempfile::TempDir)) -> TestServer {
+        Self::start_with_env(prepare, &[])
+    }
+
+    /// Like `start_with`, with extra environment settings.
+    pub fn start_with_env(
+        prepare: impl FnOnce(&tempfile::TempDir),
+        env: &[(&str, &str)],
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(Self::site_root(&dir).join("pkg")).expect("site dir");
         prepare(&dir);
@@ -33,6 +41,7 @@ impl TestServer {
             .env("BIND_ADDR", "127.0.0.1:0")
             .env("SITE_ROOT", Self::site_root(&dir))
             .env("LOG_LEVEL", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -105,21 +114,28 @@ pub fn demo_email(local: &str) -> String {
 impl TestServer {
     /// A server on a database filled by `seepferdchen demo seed`.
     pub fn start_seeded() -> TestServer {
-        Self::start_with(|dir| {
-            let out = Command::new(BIN)
-                .args(["demo", "seed"])
-                .env(
-                    "DATABASE_URL",
-                    format!("sqlite://{}/test.db", dir.path().display()),
-                )
-                .output()
-                .expect("demo seed");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        })
+        Self::start_seeded_with_env(&[])
+    }
+
+    pub fn start_seeded_with_env(env: &[(&str, &str)]) -> TestServer {
+        Self::start_with_env(
+            |dir| {
+                let out = Command::new(BIN)
+                    .args(["demo", "seed"])
+                    .env(
+                        "DATABASE_URL",
+                        format!("sqlite://{}/test.db", dir.path().display()),
+                    )
+                    .output()
+                    .expect("demo seed");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            },
+            env,
+        )
     }
 
     /// A client with its own cookie jar that does not follow redirects.
