@@ -17,7 +17,10 @@ step "Lint browser part (clippy --features hydrate on wasm32, -D warnings)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 step "Unit and integration tests"
-cargo test --features ssr --lib --bins --test cli --test accounts_http
+cargo test --features ssr --lib --bins --test cli --test accounts_http --test content
+
+step "Course content check (seepferdchen content check)"
+cargo run --quiet --features ssr --bin seepferdchen -- content check
 
 # PostgreSQL: mandatory in CI, skipped with a clear message elsewhere when not reachable.
 PG_ADMIN_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"

@@ -9,6 +9,7 @@ use crate::pages::admin::{
     ImportPage, ImportPreviewPage, NewUserPage, OrgUnitsPage, UserPage, UsersPage,
 };
 use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
+use crate::pages::courses::{CoursePage, ModulePage, MyCoursesPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 
@@ -60,6 +61,9 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/kurse") view=MyCoursesPage ssr=SsrMode::Async />
+                    <Route path=path!("/kurse/:kurs") view=CoursePage ssr=SsrMode::Async />
+                    <Route path=path!("/kurse/:kurs/:modul") view=ModulePage ssr=SsrMode::Async />
                     <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/passwort-festlegen") view=SetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=AccountPage ssr=SsrMode::Async />

@@ -136,3 +136,73 @@ pub struct ImportPreviewRow {
     pub org_unit: String,
     pub role: Role,
 }
+
+/// Badge level of a course (after the German swimming badges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Level {
+    Seepferdchen,
+    Bronze,
+    Silber,
+    Gold,
+}
+
+impl Level {
+    pub fn label(self, t: &crate::i18n::Texts) -> &'static str {
+        match self {
+            Level::Seepferdchen => t.level_seepferdchen,
+            Level::Bronze => t.level_bronze,
+            Level::Silber => t.level_silber,
+            Level::Gold => t.level_gold,
+        }
+    }
+}
+
+/// A course on "Meine Kurse".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseCard {
+    pub slug: String,
+    pub title: String,
+    pub subtitle: String,
+    pub level: Level,
+    pub estimated_minutes: u32,
+    pub modules_total: usize,
+    pub modules_done: usize,
+    /// The module to continue with (first one not completed), if any.
+    pub resume_module: Option<String>,
+}
+
+/// The course page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseView {
+    pub card: CourseCard,
+    pub audience: String,
+    pub objectives: Vec<String>,
+    pub version: String,
+    pub stand: Date,
+    pub modules: Vec<ModuleEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleEntry {
+    pub id: String,
+    pub title: String,
+    pub minutes: u32,
+    pub done: bool,
+}
+
+/// A module page (rendered, sanitised HTML).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleView {
+    pub course_slug: String,
+    pub course_title: String,
+    pub id: String,
+    pub title: String,
+    pub minutes: u32,
+    pub objectives: Vec<String>,
+    pub html: String,
+    pub position: usize,
+    pub total: usize,
+    pub done: bool,
+    pub prev: Option<ModuleEntry>,
+    pub next: Option<ModuleEntry>,
+}

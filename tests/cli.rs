@@ -232,3 +232,98 @@ fn admin_create_bootstraps_an_empty_installation_once() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("email: Bitte geben Sie eine gültige E-Mail-Adresse an"));
 }
+
+#[test]
+fn content_check_prints_counts_and_refuses_broken_content() {
+    let out = Command::new(BIN)
+        .args(["content", "check"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("content ok: 2 courses, 12 modules,"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("questions") && stdout.contains("words"));
+    // The server does not start on broken content, and says where the problem is.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("courses/kaputt")).unwrap();
+    std::fs::write(dir.path().join("courses/kaputt/course.toml"), "title = \n").unwrap();
+    let out = Command::new(BIN)
+        .arg("serve")
+        .env("CONTENT_DIR", dir.path())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/x.db", dir.path().display()),
+        )
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("invalid course content")
+            && stderr.contains("courses/kaputt/course.toml:1"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "must not start listening");
+}
+
+#[tokio::test]
+async fn course_images_are_served_and_nothing_else() {
+    let content = tempfile::tempdir().unwrap();
+    let c = content.path().join("courses/bild");
+    for sub in ["modules", "checks", "images"] {
+        std::fs::create_dir_all(c.join(sub)).unwrap();
+    }
+    std::fs::write(
+        c.join("images/plan.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::write(c.join("geheim.txt"), "nicht ausliefern").unwrap();
+    std::fs::write(
+        c.join("course.toml"),
+        "title = \"Bild\"\nsubtitle = \"s\"\nlevel = \"gold\"\naudience = \"a\"\nobjectives = []\n\
+         estimated_minutes = 5\nvalidity_months = 12\nversion = \"1\"\nstand = \"2026-01-01\"\npublished = true\n\
+         [final_test]\npass_mark_percent = 50\nquestion_count = 1\n\
+         [[modules]]\nid = \"m\"\nfile = \"modules/m.md\"\ncheck = \"checks/m.toml\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("modules/m.md"),
+        "+++\ntitle = \"M\"\nminutes = 5\nobjectives = []\n+++\n\n![Ein Plan](images/plan.svg)\n",
+    )
+    .unwrap();
+    std::fs::write(c.join("checks/m.toml"), "").unwrap();
+    std::fs::write(
+        c.join("final.toml"),
+        "[[questions]]\nid = \"q\"\nmodule = \"m\"\ntype = \"truefalse\"\ntext = \"t\"\nexplanation = \"e\"\nanswer = true\n",
+    )
+    .unwrap();
+    let content_dir = content.path().display().to_string();
+    let server = TestServer::start_with_env(|_| {}, &[("CONTENT_DIR", content_dir.as_str())]);
+    let ok = reqwest::get(server.url("/inhalte/bild/images/plan.svg"))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    assert!(ok.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("image/svg"));
+    for bad in [
+        "/inhalte/bild/images/..%2Fgeheim.txt",
+        "/inhalte/bild/geheim.txt",
+        "/inhalte/bild/images/fehlt.svg",
+        "/inhalte/gibtsnicht/images/plan.svg",
+        "/inhalte/..%2Fbild/images/plan.svg",
+    ] {
+        let res = reqwest::get(server.url(bad)).await.unwrap();
+        assert_eq!(res.status(), 404, "{bad}");
+    }
+}

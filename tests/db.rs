@@ -185,11 +185,13 @@ fn state(db: &Db) -> AppState {
         .settings
         .validate()
         .unwrap();
+    let catalog = seepferdchen::server::content::load(std::path::Path::new("content")).unwrap();
     AppState::new(
         config,
         db.clone(),
         Clock::fixed(1_800_000_000),
         Hasher::new(1).unwrap(),
+        catalog,
     )
 }
 
@@ -647,6 +649,7 @@ db_tests!(
     org_units_insert_update_delete,
     sessions_and_flashes,
     sessions_end_after_idle_and_absolute_timeouts,
+    progress_keeps_the_content_version,
 );
 
 async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
@@ -708,4 +711,58 @@ async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
         .await
         .unwrap()
         .is_none());
+}
+
+async fn progress_keeps_the_content_version(db: &Db) {
+    use seepferdchen::server::db::progress;
+    let (_st, admin, _) = seeded(db).await;
+    progress::complete(
+        &db.pool,
+        admin.id(),
+        "ki-seepferdchen",
+        "was-ist-ki",
+        "aaaaaaaaaaaa",
+        100,
+    )
+    .await
+    .unwrap();
+    progress::complete(
+        &db.pool,
+        admin.id(),
+        "ki-seepferdchen",
+        "datenschutz",
+        "bbbbbbbbbbbb",
+        110,
+    )
+    .await
+    .unwrap();
+    // Reading a module again after a content update records the new version.
+    progress::complete(
+        &db.pool,
+        admin.id(),
+        "ki-seepferdchen",
+        "was-ist-ki",
+        "cccccccccccc",
+        120,
+    )
+    .await
+    .unwrap();
+    let rows = progress::for_user(db, admin.id()).await.unwrap();
+    assert_eq!(
+        rows,
+        [
+            (
+                "ki-seepferdchen".to_string(),
+                "datenschutz".to_string(),
+                "bbbbbbbbbbbb".to_string(),
+                110
+            ),
+            (
+                "ki-seepferdchen".to_string(),
+                "was-ist-ki".to_string(),
+                "cccccccccccc".to_string(),
+                120
+            ),
+        ]
+    );
 }

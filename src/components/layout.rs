@@ -29,6 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             view! {
                 <ul>
                     <li><a href="/">{t.nav_home}</a></li>
+                    {user.is_some().then(|| view! { <li><a href="/kurse">{t.nav_courses}</a></li> })}
                     {manager.then(|| view! { <li><a href="/verwaltung/benutzer">{t.nav_users}</a></li> })}
                     {(manager || admin).then(|| view! { <li><a href="/verwaltung/organisation">{t.nav_org}</a></li> })}
                     {match user {

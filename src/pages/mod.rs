@@ -1,4 +1,5 @@
 pub mod admin;
 pub mod auth;
+pub mod courses;
 pub mod home;
 pub mod not_found;

@@ -29,6 +29,15 @@ pub enum Command {
     /// Demo data (for `make run` and tests only).
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Course content.
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// Validate CONTENT_DIR and print counts (courses, modules, questions, words).
+    Check,
 }
 
 #[derive(Debug, Subcommand)]

@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sprache", get(set_language))
+        .route("/inhalte/{course}/images/{file}", get(content_image))
         .route(
             "/verwaltung/import",
             post(upload_import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
@@ -107,6 +108,43 @@ async fn set_language(State(state): State<AppState>, Query(q): Query<LanguageQue
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+/// `GET /inhalte/<course>/images/<file>`: images of a published course (public, like the
+/// texts they illustrate). Only plain file names with an image extension; nothing else of the
+/// content folder can be reached.
+async fn content_image(
+    State(state): State<AppState>,
+    axum::extract::Path((course, file)): axum::extract::Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && !s.starts_with('.')
+    };
+    let image = [".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"]
+        .iter()
+        .any(|ext| file.to_ascii_lowercase().ends_with(ext));
+    let published = state.catalog.course(&course).is_some_and(|c| c.published);
+    if !(plain(&course) && plain(&file) && image && published) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let path = state
+        .config
+        .content_dir
+        .join("courses")
+        .join(&course)
+        .join("images")
+        .join(&file);
+    match tower_http::services::ServeFile::new(path)
+        .try_call(req)
+        .await
+    {
+        Ok(res) => res.map(Body::new).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;

@@ -3,8 +3,10 @@ pub mod accounts;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod http;
+pub mod quiz;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -15,7 +17,7 @@ use tokio::net::TcpListener;
 
 use self::auth::password::Hasher;
 use self::clock::Clock;
-use self::config::{AdminCommand, Cli, Command, Config, DemoCommand, LogFormat};
+use self::config::{AdminCommand, Cli, Command, Config, ContentCommand, DemoCommand, LogFormat};
 use self::db::Db;
 use self::state::AppState;
 
@@ -53,6 +55,7 @@ pub async fn run_cli() -> ExitCode {
             create_first_admin(config, &email, &name).await
         }
         Command::Demo(DemoCommand::Seed) => seed_demo(config).await,
+        Command::Content(ContentCommand::Check) => check_content(&config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,7 +72,13 @@ async fn offline_state(config: Config) -> Result<AppState, String> {
         .await
         .map_err(|e| e.to_string())?;
     let hasher = Hasher::new(1)?;
-    Ok(AppState::new(config, db, Clock::System, hasher))
+    Ok(AppState::new(
+        config,
+        db,
+        Clock::System,
+        hasher,
+        content::Catalog::default(),
+    ))
 }
 
 async fn create_first_admin(config: Config, email: &str, name: &str) -> Result<(), String> {
@@ -149,6 +158,7 @@ fn init_tracing(config: &Config) {
 /// Connects the database, runs migrations, binds and serves until SIGTERM or Ctrl-C; requests
 /// in flight at that moment are finished before it returns.
 pub async fn serve(config: Config) -> Result<(), String> {
+    let catalog = load_content(&config)?;
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -157,7 +167,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let hasher = Hasher::new(hash_concurrency())?;
-    let state = AppState::new(config, db.clone(), Clock::System, hasher);
+    let state = AppState::new(config, db.clone(), Clock::System, hasher, catalog);
     let app = http::router(state);
     tracing::info!(%addr, "listening");
     // Tests and scripts read this line to learn the port when BIND_ADDR ends in :0.
@@ -171,6 +181,40 @@ pub async fn serve(config: Config) -> Result<(), String> {
     .map_err(|e| format!("server error: {e}"))?;
     db.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Loads the courses; any problem stops the start, listing each with file and line.
+fn load_content(config: &Config) -> Result<content::Catalog, String> {
+    content::load(&config.content_dir).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        format!(
+            "invalid course content in {} ({} problems):\n{}",
+            config.content_dir.display(),
+            errors.len(),
+            list.join("\n")
+        )
+    })
+}
+
+/// `seepferdchen content check`: validates the content and prints its counts.
+fn check_content(config: &Config) -> Result<(), String> {
+    let catalog = load_content(config)?;
+    let (courses, modules, questions, words) = catalog.counts();
+    println!(
+        "content ok: {courses} courses, {modules} modules, {questions} questions, {words} words"
+    );
+    for c in &catalog.courses {
+        println!(
+            "  {} (version {}, hash {}): {} modules, {} check questions, {} in the final pool",
+            c.slug,
+            c.version,
+            c.hash,
+            c.modules.len(),
+            c.modules.iter().map(|m| m.check.len()).sum::<usize>(),
+            c.final_pool.len()
+        );
+    }
     Ok(())
 }
 

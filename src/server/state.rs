@@ -6,6 +6,7 @@ use leptos::config::LeptosOptions;
 use super::auth::password::Hasher;
 use super::clock::Clock;
 use super::config::Config;
+use super::content::Catalog;
 use super::db::Db;
 use crate::error::AppError;
 
@@ -17,10 +18,11 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub hasher: Hasher,
+    pub catalog: Arc<Catalog>,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Db, clock: Clock, hasher: Hasher) -> AppState {
+    pub fn new(config: Config, db: Db, clock: Clock, hasher: Hasher, catalog: Catalog) -> AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name("seepferdchen")
             .site_root(config.site_root.to_string_lossy().to_string())
@@ -33,6 +35,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             hasher,
+            catalog: Arc::new(catalog),
         }
     }
 }

@@ -11,12 +11,14 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub mod attempts;
 pub mod audit;
 pub mod flashes;
 pub mod imports;
 pub mod installation;
 pub mod login_attempts;
 pub mod org_units;
+pub mod progress;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

@@ -1,0 +1,141 @@
+//! Learner side: Meine Kurse, course page, module page, "Als gelesen markieren". Every signed-in
+//! person sees every published course (until assignments exist); progress is their own only.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{CourseCard, CourseView, ModuleView};
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::collections::HashSet;
+
+    use crate::model::{CourseCard, ModuleEntry};
+    pub use crate::server::auth::authz::require_actor;
+    pub use crate::server::content::Course;
+    pub use crate::server::db;
+    pub use crate::server::state::{app_state, AppState};
+
+    /// The published course with this slug, or NotFound.
+    pub fn published<'a>(
+        state: &'a AppState,
+        slug: &str,
+    ) -> Result<&'a Course, crate::error::AppError> {
+        state
+            .catalog
+            .course(slug)
+            .filter(|c| c.published)
+            .ok_or(crate::error::AppError::NotFound)
+    }
+
+    /// The (course, module) pairs this person completed.
+    pub async fn done_set(
+        state: &AppState,
+        user_id: i64,
+    ) -> Result<HashSet<(String, String)>, crate::error::AppError> {
+        Ok(db::progress::for_user(&state.db, user_id)
+            .await?
+            .into_iter()
+            .map(|(c, m, _, _)| (c, m))
+            .collect())
+    }
+
+    pub fn entry(c: &Course, i: usize, done: &HashSet<(String, String)>) -> ModuleEntry {
+        let m = &c.modules[i];
+        ModuleEntry {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            minutes: m.minutes,
+            done: done.contains(&(c.slug.clone(), m.id.clone())),
+        }
+    }
+
+    pub fn card(c: &Course, done: &HashSet<(String, String)>) -> CourseCard {
+        let entries: Vec<ModuleEntry> = (0..c.modules.len()).map(|i| entry(c, i, done)).collect();
+        CourseCard {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+            subtitle: c.subtitle.clone(),
+            level: c.level,
+            estimated_minutes: c.estimated_minutes,
+            modules_total: entries.len(),
+            modules_done: entries.iter().filter(|e| e.done).count(),
+            resume_module: entries.iter().find(|e| !e.done).map(|e| e.id.clone()),
+        }
+    }
+}
+
+#[server(endpoint = "my_courses")]
+pub async fn list_my_courses() -> Result<Vec<CourseCard>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let done = done_set(&state, actor.id()).await?;
+    Ok(state.catalog.published().map(|c| card(c, &done)).collect())
+}
+
+#[server(endpoint = "course")]
+pub async fn get_course(slug: String) -> Result<CourseView, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let c = published(&state, &slug)?;
+    let done = done_set(&state, actor.id()).await?;
+    Ok(CourseView {
+        card: card(c, &done),
+        audience: c.audience.clone(),
+        objectives: c.objectives.clone(),
+        version: c.version.clone(),
+        stand: c.stand,
+        modules: (0..c.modules.len()).map(|i| entry(c, i, &done)).collect(),
+    })
+}
+
+#[server(endpoint = "module")]
+pub async fn get_module(slug: String, module: String) -> Result<ModuleView, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let c = published(&state, &slug)?;
+    let (i, m) = c.module(&module).ok_or(AppError::NotFound)?;
+    let done = done_set(&state, actor.id()).await?;
+    Ok(ModuleView {
+        course_slug: c.slug.clone(),
+        course_title: c.title.clone(),
+        id: m.id.clone(),
+        title: m.title.clone(),
+        minutes: m.minutes,
+        objectives: m.objectives.clone(),
+        html: m.html.clone(),
+        position: i + 1,
+        total: c.modules.len(),
+        done: done.contains(&(c.slug.clone(), m.id.clone())),
+        prev: i.checked_sub(1).map(|p| entry(c, p, &done)),
+        next: (i + 1 < c.modules.len()).then(|| entry(c, i + 1, &done)),
+    })
+}
+
+/// Marks a module as read (with the content version) and goes on to the next module, or back to
+/// the course page after the last one.
+#[server(endpoint = "mark_read")]
+pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let c = published(&state, &course)?;
+    let (i, m) = c.module(&module).ok_or(AppError::NotFound)?;
+    db::progress::complete(
+        &state.db.pool,
+        actor.id(),
+        &c.slug,
+        &m.id,
+        &m.hash,
+        state.clock.now(),
+    )
+    .await?;
+    let target = match c.modules.get(i + 1) {
+        Some(next) => format!("/kurse/{}/{}", c.slug, next.id),
+        None => format!("/kurse/{}?abgeschlossen=1", c.slug),
+    };
+    leptos_axum::redirect(&target);
+    Ok(())
+}

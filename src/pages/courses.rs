@@ -1,0 +1,216 @@
+//! Meine Kurse, course page, module page.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::courses::{get_course, get_module, list_my_courses, MarkRead};
+use crate::app::{use_locale, use_texts};
+use crate::components::form::{action_error, ErrorSummary, Notice};
+use crate::model::CourseCard;
+use crate::pages::admin::ErrorBox;
+
+/// A progress bar with its text equivalent ("3 von 8 Modulen erledigt").
+#[component]
+pub fn Progress(done: usize, total: usize, id: String) -> impl IntoView {
+    let t = use_texts();
+    let text = t
+        .progress_modules
+        .replace("{done}", &done.to_string())
+        .replace("{total}", &total.to_string());
+    view! {
+        <div class="progress">
+            <progress id=id.clone() max=total.to_string() value=done.to_string() aria-label=text.clone()></progress>
+            <span class="progress__text">{text}</span>
+        </div>
+    }
+}
+
+#[component]
+fn CourseCardView(card: CourseCard) -> impl IntoView {
+    let t = use_texts();
+    let href = format!("/kurse/{}", card.slug);
+    let action = match &card.resume_module {
+        Some(m) if card.modules_done > 0 => {
+            Some((format!("/kurse/{}/{m}", card.slug), t.course_resume))
+        }
+        Some(m) => Some((format!("/kurse/{}/{m}", card.slug), t.course_start)),
+        None => None,
+    };
+    let heading_id = format!("kurs-{}", card.slug);
+    let labelled_by = heading_id.clone();
+    view! {
+        <article class="card course-card" aria-labelledby=labelled_by>
+            <p class="badge">{card.level.label(t)}</p>
+            <h2 id=heading_id><a href=href>{card.title.clone()}</a></h2>
+            <p>{card.subtitle.clone()}</p>
+            <p class="meta">{t.course_minutes.replace("{n}", &card.estimated_minutes.to_string())}</p>
+            <Progress done=card.modules_done total=card.modules_total id=format!("fortschritt-{}", card.slug) />
+            {match action {
+                Some((href, label)) => view! {
+                    <a class="button" href=href>{label}<span class="visually-hidden">{format!(": {}", card.title)}</span></a>
+                }.into_any(),
+                None => view! { <p class="status status--done">{t.course_all_read}</p> }.into_any(),
+            }}
+        </article>
+    }
+}
+
+#[component]
+pub fn MyCoursesPage() -> impl IntoView {
+    let t = use_texts();
+    let courses = Resource::new_blocking(|| (), |_| list_my_courses());
+    view! {
+        <Title text=t.my_courses_title />
+        <h1>{t.my_courses_title}</h1>
+        <p class="lead">{t.my_courses_intro}</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match courses.await {
+                    Ok(list) => view! {
+                        <div class="course-grid">
+                            {list.into_iter().map(|card| view! { <CourseCardView card /> }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CoursePage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let params = use_params_map();
+    let q = use_query_map();
+    let slug = Memo::new(move |_| params.read().get("kurs").unwrap_or_default());
+    let course = Resource::new_blocking(move || slug.get(), get_course);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let c = match course.await { Ok(c) => c, Err(e) => return view! { <Title text=t.error_not_found /><ErrorBox error=e /> }.into_any() };
+                let finished = q.read().get("abgeschlossen").is_some();
+                let resume = c.card.resume_module.clone().map(|m| {
+                    let label = if c.card.modules_done > 0 { t.course_resume } else { t.course_start };
+                    (format!("/kurse/{}/{m}", c.card.slug), label)
+                });
+                view! {
+                    <Title text=c.card.title.clone() />
+                    <p class="badge">{c.card.level.label(t)}</p>
+                    <h1>{c.card.title.clone()}</h1>
+                    <p class="lead">{c.card.subtitle.clone()}</p>
+                    {finished.then(|| view! { <Notice text=t.course_all_read /> })}
+                    <p class="meta">
+                        {t.course_stand.replace("{date}", &locale.format_date(c.stand)).replace("{version}", &c.version)}
+                        " · "
+                        {t.course_minutes.replace("{n}", &c.card.estimated_minutes.to_string())}
+                    </p>
+                    <Progress done=c.card.modules_done total=c.card.modules_total id="fortschritt".to_string() />
+                    {resume.map(|(href, label)| view! { <p><a class="button" href=href>{label}</a></p> })}
+                    <section aria-labelledby="module-heading">
+                        <h2 id="module-heading">{t.course_modules}</h2>
+                        <p class="hint">{t.course_completion_rule}</p>
+                        <ol class="module-list">
+                            {c.modules.iter().map(|m| {
+                                let href = format!("/kurse/{}/{}", c.card.slug, m.id);
+                                view! {
+                                    <li class="module-list__item" class:module-list__item--done=m.done>
+                                        <a href=href>{m.title.clone()}</a>
+                                        <span class="module-list__meta">
+                                            {t.course_minutes.replace("{n}", &m.minutes.to_string())}
+                                            " · "
+                                            <span class=if m.done { "status status--done" } else { "status" }>
+                                                {if m.done { t.module_done } else { t.module_open }}
+                                            </span>
+                                        </span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    </section>
+                    <section aria-labelledby="ziele-heading">
+                        <h2 id="ziele-heading">{t.course_objectives}</h2>
+                        <ul>{c.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
+                        <p><strong>{t.course_audience}</strong>" "{c.audience.clone()}</p>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ModulePage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let key = Memo::new(move |_| {
+        let p = params.read();
+        (
+            p.get("kurs").unwrap_or_default(),
+            p.get("modul").unwrap_or_default(),
+        )
+    });
+    let mark = ServerAction::<MarkRead>::new();
+    let error = action_error(mark);
+    let module = Resource::new_blocking(
+        move || (key.get(), mark.version().get()),
+        |((slug, m), _)| get_module(slug, m),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let m = match module.await { Ok(m) => m, Err(e) => return view! { <Title text=t.error_not_found /><ErrorBox error=e /> }.into_any() };
+                let course_href = format!("/kurse/{}", m.course_slug);
+                view! {
+                    <Title text=format!("{} – {}", m.title, m.course_title) />
+                    <nav aria-label=t.breadcrumb class="breadcrumb">
+                        <a href="/kurse">{t.my_courses_title}</a>" › "<a href=course_href.clone()>{m.course_title.clone()}</a>
+                    </nav>
+                    <article class="module">
+                        <h1>{m.title.clone()}</h1>
+                        <p class="meta">
+                            {t.module_position.replace("{n}", &m.position.to_string()).replace("{total}", &m.total.to_string())}
+                            " · "
+                            {t.course_minutes.replace("{n}", &m.minutes.to_string())}
+                            {m.done.then(|| view! { " · " <span class="status status--done">{t.module_done}</span> })}
+                        </p>
+                        <section class="objectives" aria-labelledby="lernziele">
+                            <h2 id="lernziele">{t.module_objectives}</h2>
+                            <ul>{m.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
+                        </section>
+                        <div class="module__content" inner_html=m.html.clone()></div>
+                    </article>
+                    <section class="card module-done" aria-labelledby="abschluss-heading">
+                        <h2 id="abschluss-heading">{t.module_finish_heading}</h2>
+                        <ErrorSummary error />
+                        {if m.done {
+                            view! { <p>{t.module_already_done}</p> }.into_any()
+                        } else {
+                            let (course_field, module_field) = (m.course_slug.clone(), m.id.clone());
+                            view! {
+                                <ActionForm action=mark>
+                                    <input type="hidden" name="course" value=course_field />
+                                    <input type="hidden" name="module" value=module_field />
+                                    <button type="submit" class="button">{t.module_mark_read}</button>
+                                </ActionForm>
+                            }.into_any()
+                        }}
+                    </section>
+                    <nav class="pager" aria-label=t.module_nav>
+                        {m.prev.map(|p| view! {
+                            <a class="pager__prev" href=format!("/kurse/{}/{}", m.course_slug, p.id)>
+                                <span class="pager__label">{t.module_prev}</span>{p.title}
+                            </a>
+                        })}
+                        {m.next.map(|n| view! {
+                            <a class="pager__next" href=format!("/kurse/{}/{}", m.course_slug, n.id)>
+                                <span class="pager__label">{t.module_next}</span>{n.title}
+                            </a>
+                        })}
+                    </nav>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
