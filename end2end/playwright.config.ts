@@ -51,6 +51,7 @@ export default defineConfig({
       SITE_ROOT: process.env.SITE_ROOT ?? "target/site",
       LOG_LEVEL: "warn",
       ORG_NAME: "Stadt Musterhausen",
+      CONTENT_DIR: process.env.E2E_CONTENT_DIR ?? "content",
     },
   },
 });

@@ -61,7 +61,12 @@ bash scripts/build.sh
 step "End-to-end tests (Playwright, Chromium: hydrated and without JavaScript)"
 E2E_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 E2E_DIR="$(mktemp -d)"
-export E2E_PORT E2E_DIR SERVER_BIN="$(server_bin)"
+# The shipped courses plus a small test course with known answers (end2end/fixtures).
+mkdir -p "$E2E_DIR/content"
+cp -r content/. "$E2E_DIR/content/"
+cp -r end2end/fixtures/content/. "$E2E_DIR/content/"
+E2E_CONTENT_DIR="$E2E_DIR/content"
+export E2E_PORT E2E_DIR E2E_CONTENT_DIR SERVER_BIN="$(server_bin)"
 (cd end2end && npx playwright test)
 rm -rf "$E2E_DIR"
 

@@ -12,6 +12,7 @@ use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
 use crate::pages::courses::{CoursePage, ModulePage, MyCoursesPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
+use crate::pages::quiz::AttemptPage;
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kurse") view=MyCoursesPage ssr=SsrMode::Async />
                     <Route path=path!("/kurse/:kurs") view=CoursePage ssr=SsrMode::Async />
                     <Route path=path!("/kurse/:kurs/:modul") view=ModulePage ssr=SsrMode::Async />
+                    <Route path=path!("/versuche/:id") view=AttemptPage ssr=SsrMode::Async />
                     <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/passwort-festlegen") view=SetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=AccountPage ssr=SsrMode::Async />

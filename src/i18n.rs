@@ -112,6 +112,13 @@ impl Date {
     }
 }
 
+/// "HH:MM" in Germany at a unix time.
+pub fn time_in_germany(unix_seconds: i64) -> String {
+    let local = unix_seconds + berlin_offset_seconds(unix_seconds);
+    let secs = local.rem_euclid(86_400);
+    format!("{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+}
+
 /// UTC offset of Europe/Berlin: +2 h from the last Sunday of March 01:00 UTC to the last Sunday
 /// of October 01:00 UTC, +1 h otherwise (EU rule since 1996).
 pub fn berlin_offset_seconds(unix_seconds: i64) -> i64 {

@@ -180,6 +180,7 @@ pub struct CourseView {
     pub version: String,
     pub stand: Date,
     pub modules: Vec<ModuleEntry>,
+    pub final_test: FinalTestInfo,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,6 +204,89 @@ pub struct ModuleView {
     pub position: usize,
     pub total: usize,
     pub done: bool,
+    /// Whether the module is completed by passing a module check (else: marked as read).
+    pub has_check: bool,
     pub prev: Option<ModuleEntry>,
     pub next: Option<ModuleEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuestionType {
+    Single,
+    Multiple,
+    TrueFalse,
+    Ordering,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizOption {
+    pub id: String,
+    pub text: String,
+}
+
+/// A question as a learner sees it. Before submission there is nothing about which answer is
+/// right; `feedback` is filled only for a submitted attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizQuestion {
+    pub id: String,
+    pub kind: QuestionType,
+    pub text: String,
+    pub options: Vec<QuizOption>,
+    pub chosen: Vec<String>,
+    pub positions: Vec<(String, u32)>,
+    pub feedback: Option<QuestionFeedback>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionFeedback {
+    pub correct: bool,
+    /// The explanation (module checks: always; final test: for wrong answers).
+    pub explanation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptResult {
+    pub points: i64,
+    pub max_points: i64,
+    pub passed: bool,
+    pub time_exceeded: bool,
+    pub course_completed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub id: i64,
+    pub course_slug: String,
+    pub course_title: String,
+    pub is_final: bool,
+    pub module_id: Option<String>,
+    pub module_title: Option<String>,
+    pub pass_mark_percent: u32,
+    /// "HH:MM" German time until which answers are accepted (time-limited tests).
+    pub deadline: Option<String>,
+    pub questions: Vec<QuizQuestion>,
+    pub result: Option<AttemptResult>,
+}
+
+/// A past final-test attempt, for the course page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptSummary {
+    pub id: i64,
+    pub date: Date,
+    pub points: Option<i64>,
+    pub max_points: i64,
+    pub passed: Option<bool>,
+}
+
+/// The final test as the course page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinalTestInfo {
+    pub question_count: u32,
+    pub pass_mark_percent: u32,
+    pub time_limit_minutes: Option<u32>,
+    pub modules_complete: bool,
+    pub completed: bool,
+    /// When the next attempt may start, if a waiting period applies ("27.11.2026, 14:05").
+    pub wait_until: Option<String>,
+    pub attempts: Vec<AttemptSummary>,
 }

@@ -650,6 +650,9 @@ db_tests!(
     sessions_and_flashes,
     sessions_end_after_idle_and_absolute_timeouts,
     progress_keeps_the_content_version,
+    concurrent_submissions_grade_exactly_once,
+    attempts_belong_to_their_owner_and_check_ids,
+    three_failures_mean_a_waiting_period_and_late_answers_count_zero,
 );
 
 async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
@@ -765,4 +768,215 @@ async fn progress_keeps_the_content_version(db: &Db) {
             ),
         ]
     );
+}
+
+// ---- quizzes (issue 5) ------------------------------------------------------------------
+
+use seepferdchen::server::quiz::service as quiz;
+
+/// Form fields answering every drawn question of an attempt correctly (the test knows the
+/// answers from the content; the browser never does).
+async fn right_answers(st: &AppState, attempt_id: i64) -> Vec<(String, String)> {
+    use seepferdchen::server::content::QuestionKind;
+    let a = seepferdchen::server::db::attempts::get(&st.db, attempt_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let drawn: Vec<seepferdchen::server::quiz::Drawn> = serde_json::from_str(&a.drawn).unwrap();
+    let c = st.catalog.course(&a.course_slug).unwrap();
+    let all: Vec<_> = c
+        .modules
+        .iter()
+        .flat_map(|m| &m.check)
+        .chain(&c.final_pool)
+        .collect();
+    let mut fields = Vec::new();
+    for d in drawn {
+        let q = all.iter().find(|q| q.id == d.question).unwrap();
+        match q.kind {
+            QuestionKind::TrueFalse => {
+                fields.push((format!("q.{}", q.id), q.answer.unwrap().to_string()))
+            }
+            QuestionKind::Ordering => {
+                for (i, o) in q.options.iter().enumerate() {
+                    fields.push((format!("o.{}.{}", q.id, o.id), (i + 1).to_string()));
+                }
+            }
+            _ => {
+                for o in q.options.iter().filter(|o| o.correct) {
+                    fields.push((format!("q.{}", q.id), o.id.clone()));
+                }
+            }
+        }
+    }
+    fields
+}
+
+async fn learner(st: &AppState, db: &Db, email: &str) -> Actor {
+    let id = users::find_for_login(db, email).await.unwrap().unwrap().id;
+    let _ = st;
+    Actor {
+        user: users::get(&db.pool, id).await.unwrap().unwrap(),
+        scope: Scope::SelfOnly,
+    }
+}
+
+async fn complete_all_modules(st: &AppState, db: &Db, actor: &Actor, slug: &str) {
+    let c = st.catalog.course(slug).unwrap();
+    for m in &c.modules {
+        seepferdchen::server::db::progress::complete(&db.pool, actor.id(), slug, &m.id, &m.hash, 1)
+            .await
+            .unwrap();
+    }
+}
+
+/// The same attempt submitted 100 times at once: exactly one graded record, one completion.
+async fn concurrent_submissions_grade_exactly_once(db: &Db) {
+    let (st, ..) = seeded(db).await;
+    let anna = learner(&st, db, "anna.becker@musterstadt.example").await;
+    complete_all_modules(&st, db, &anna, "ki-seepferdchen").await;
+    let id = quiz::start(&st, &anna, "ki-seepferdchen", None, de())
+        .await
+        .unwrap();
+    // Starting again continues the open attempt instead of drawing a second one.
+    assert_eq!(
+        quiz::start(&st, &anna, "ki-seepferdchen", None, de())
+            .await
+            .unwrap(),
+        id
+    );
+    let fields = right_answers(&st, id).await;
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let (st, anna, fields) = (st.clone(), anna.clone(), fields.clone());
+        tasks.push(tokio::spawn(async move {
+            quiz::submit(&st, &anna, id, &fields, de()).await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap().is_ok() {
+            ok += 1;
+        }
+    }
+    let graded: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attempts WHERE id = $1 AND submitted_at IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let completions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM course_completions WHERE user_id = $1")
+            .bind(anna.id())
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    println!("100 concurrent submissions ({:?}): {ok} answered ok, {graded} graded record, {completions} completion", db.backend);
+    assert_eq!(ok, 100, "every duplicate gets the same answer");
+    assert_eq!(graded, 1);
+    assert_eq!(completions, 1);
+    let view = quiz::view(&st, &anna, id, de()).await.unwrap();
+    let r = view.result.unwrap();
+    assert!(r.passed && r.course_completed);
+    assert_eq!(r.points, r.max_points);
+}
+
+async fn attempts_belong_to_their_owner_and_check_ids(db: &Db) {
+    let (st, ..) = seeded(db).await;
+    let anna = learner(&st, db, "anna.becker@musterstadt.example").await;
+    let ben = learner(&st, db, "ben.yilmaz@musterstadt.example").await;
+    let id = quiz::start(&st, &anna, "ki-seepferdchen", Some("was-ist-ki"), de())
+        .await
+        .unwrap();
+    // Someone else's attempt: not found, whether viewing or submitting.
+    assert_eq!(
+        quiz::view(&st, &ben, id, de()).await.unwrap_err(),
+        AppError::NotFound
+    );
+    let fields = right_answers(&st, id).await;
+    assert_eq!(
+        quiz::submit(&st, &ben, id, &fields, de())
+            .await
+            .unwrap_err(),
+        AppError::NotFound
+    );
+    // Foreign ids: a clear error, nothing recorded.
+    let mut bad = fields.clone();
+    bad.push(("q.sf-vo-f01".into(), "a".into()));
+    let e = quiz::submit(&st, &anna, id, &bad, de()).await.unwrap_err();
+    assert_eq!(e, AppError::InvalidInput(de().quiz_unknown_ids.into()));
+    let mut foreign_option = fields.clone();
+    let first_q = fields
+        .iter()
+        .find(|(k, _)| k.starts_with("q."))
+        .unwrap()
+        .0
+        .clone();
+    foreign_option.push((first_q, "zz".into()));
+    assert!(quiz::submit(&st, &anna, id, &foreign_option, de())
+        .await
+        .is_err());
+    assert!(
+        quiz::view(&st, &anna, id, de())
+            .await
+            .unwrap()
+            .result
+            .is_none(),
+        "still open"
+    );
+    // A score sent along is ignored; the module is completed by passing.
+    let mut with_score = fields;
+    with_score.push(("points".into(), "999".into()));
+    quiz::submit(&st, &anna, id, &with_score, de())
+        .await
+        .unwrap();
+    let r = quiz::view(&st, &anna, id, de())
+        .await
+        .unwrap()
+        .result
+        .unwrap();
+    assert!(r.passed && r.points <= r.max_points);
+    let done = seepferdchen::server::db::progress::for_user(db, anna.id())
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].1, "was-ist-ki");
+    // Before all modules are complete the final test does not start.
+    let e = quiz::start(&st, &anna, "ki-seepferdchen", None, de())
+        .await
+        .unwrap_err();
+    assert_eq!(e, AppError::InvalidInput(de().quiz_modules_first.into()));
+}
+
+async fn three_failures_mean_a_waiting_period_and_late_answers_count_zero(db: &Db) {
+    let (st, ..) = seeded(db).await;
+    let ben = learner(&st, db, "ben.yilmaz@musterstadt.example").await;
+    complete_all_modules(&st, db, &ben, "ki-freischwimmer").await;
+    for _ in 0..3 {
+        let id = quiz::start(&st, &ben, "ki-freischwimmer", None, de())
+            .await
+            .unwrap();
+        quiz::submit(&st, &ben, id, &[], de()).await.unwrap();
+        st.clock.set(st.clock.now() + 60);
+    }
+    let e = quiz::start(&st, &ben, "ki-freischwimmer", None, de())
+        .await
+        .unwrap_err();
+    assert_eq!(e, AppError::InvalidInput(de().quiz_wait.into()));
+    st.clock
+        .set(st.clock.now() + st.config.final_test_wait_seconds);
+    let id = quiz::start(&st, &ben, "ki-freischwimmer", None, de())
+        .await
+        .unwrap();
+    // The time limit (25 minutes) plus grace has passed: right answers arrive too late.
+    let fields = right_answers(&st, id).await;
+    st.clock.set(st.clock.now() + 25 * 60 + 121);
+    quiz::submit(&st, &ben, id, &fields, de()).await.unwrap();
+    let r = quiz::view(&st, &ben, id, de())
+        .await
+        .unwrap()
+        .result
+        .unwrap();
+    assert!(r.time_exceeded && !r.passed && r.points == 0, "{r:?}");
 }

@@ -72,3 +72,30 @@ export async function login(page: Page, local: string, password = DEMO_PASSWORD)
   await page.getByRole("button", { name: "Anmelden" }).click();
   await expect(page.getByRole("button", { name: "Abmelden" })).toBeVisible();
 }
+
+/**
+ * Answers every question of the quiz form on the page. The e2e test course marks right options
+ * with "Richtig…" and orders steps "Schritt Eins/Zwei/Drei"; `right = false` answers wrongly.
+ */
+export async function answerQuiz(page: Page, right: boolean) {
+  const questions = page.locator("fieldset.question");
+  const count = await questions.count();
+  const order = ["Schritt Eins", "Schritt Zwei", "Schritt Drei"];
+  for (let i = 0; i < count; i++) {
+    const q = questions.nth(i);
+    const rows = q.locator(".order-row");
+    if ((await rows.count()) > 0) {
+      for (let r = 0; r < (await rows.count()); r++) {
+        const label = (await rows.nth(r).locator("label").textContent())!.trim();
+        const pos = order.indexOf(label) + 1;
+        await rows.nth(r).locator("select").selectOption(String(right ? pos : 4 - pos));
+      }
+      continue;
+    }
+    const labels = q.locator("label");
+    for (let l = 0; l < (await labels.count()); l++) {
+      const text = (await labels.nth(l).textContent())!.trim();
+      if (text.startsWith("Richtig") === right) await labels.nth(l).click();
+    }
+  }
+}

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{CourseCard, CourseView, ModuleView};
+use crate::model::{AttemptView, CourseCard, CourseView, ModuleView};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -87,6 +87,7 @@ pub async fn get_course(slug: String) -> Result<CourseView, AppError> {
         version: c.version.clone(),
         stand: c.stand,
         modules: (0..c.modules.len()).map(|i| entry(c, i, &done)).collect(),
+        final_test: crate::server::quiz::service::final_info(&state, &actor, c).await?,
     })
 }
 
@@ -109,6 +110,7 @@ pub async fn get_module(slug: String, module: String) -> Result<ModuleView, AppE
         position: i + 1,
         total: c.modules.len(),
         done: done.contains(&(c.slug.clone(), m.id.clone())),
+        has_check: !m.check.is_empty(),
         prev: i.checked_sub(1).map(|p| entry(c, p, &done)),
         next: (i + 1 < c.modules.len()).then(|| entry(c, i + 1, &done)),
     })
@@ -123,6 +125,10 @@ pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
     let actor = require_actor(&state).await?;
     let c = published(&state, &course)?;
     let (i, m) = c.module(&module).ok_or(AppError::NotFound)?;
+    // Modules with a module check are completed by passing it, not by a click.
+    if !m.check.is_empty() {
+        return Err(AppError::Forbidden);
+    }
     db::progress::complete(
         &state.db.pool,
         actor.id(),
@@ -138,4 +144,15 @@ pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
     };
     leptos_axum::redirect(&target);
     Ok(())
+}
+
+/// One of the caller's own quiz attempts (module check or final test). Before submission it
+/// holds no hint of the right answers.
+#[server(endpoint = "attempt")]
+pub async fn get_attempt(id: i64) -> Result<AttemptView, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let t = crate::app::current_locale().texts();
+    crate::server::quiz::service::view(&state, &actor, id, t).await
 }

@@ -110,7 +110,7 @@ pub fn CoursePage() -> impl IntoView {
                     {resume.map(|(href, label)| view! { <p><a class="button" href=href>{label}</a></p> })}
                     <section aria-labelledby="module-heading">
                         <h2 id="module-heading">{t.course_modules}</h2>
-                        <p class="hint">{t.course_completion_rule}</p>
+                        <p class="hint">{t.course_completion_rule.replace("{percent}", &c.final_test.pass_mark_percent.to_string())}</p>
                         <ol class="module-list">
                             {c.modules.iter().map(|m| {
                                 let href = format!("/kurse/{}/{}", c.card.slug, m.id);
@@ -129,6 +129,7 @@ pub fn CoursePage() -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     </section>
+                    <FinalTestBox slug=c.card.slug.clone() info=c.final_test.clone() blocked=q.read().get("test").is_some() />
                     <section aria-labelledby="ziele-heading">
                         <h2 id="ziele-heading">{t.course_objectives}</h2>
                         <ul>{c.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
@@ -184,7 +185,17 @@ pub fn ModulePage() -> impl IntoView {
                     <section class="card module-done" aria-labelledby="abschluss-heading">
                         <h2 id="abschluss-heading">{t.module_finish_heading}</h2>
                         <ErrorSummary error />
-                        {if m.done {
+                        {if m.has_check {
+                            let (course_field, module_field) = (m.course_slug.clone(), m.id.clone());
+                            view! {
+                                <p>{if m.done { t.module_check_done } else { t.module_check_intro }}</p>
+                                <form method="post" action="/versuche/starten">
+                                    <input type="hidden" name="kurs" value=course_field />
+                                    <input type="hidden" name="modul" value=module_field />
+                                    <button type="submit" class="button">{if m.done { t.module_check_repeat } else { t.module_check_start }}</button>
+                                </form>
+                            }.into_any()
+                        } else if m.done {
                             view! { <p>{t.module_already_done}</p> }.into_any()
                         } else {
                             let (course_field, module_field) = (m.course_slug.clone(), m.id.clone());
@@ -212,5 +223,51 @@ pub fn ModulePage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn FinalTestBox(slug: String, info: crate::model::FinalTestInfo, blocked: bool) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let facts = match info.time_limit_minutes {
+        Some(m) => t.final_facts_timed.replace("{minutes}", &m.to_string()),
+        None => t.final_facts.to_string(),
+    }
+    .replace("{n}", &info.question_count.to_string())
+    .replace("{percent}", &info.pass_mark_percent.to_string());
+    view! {
+        <section class="card" aria-labelledby="test-heading">
+            <h2 id="test-heading">{t.final_heading}</h2>
+            <p>{facts}</p>
+            {info.completed.then(|| view! { <p class="status status--done">{t.final_completed}</p> })}
+            {blocked.then(|| view! { <p class="notice notice--warning" role="alert">{t.final_blocked}</p> })}
+            {match (&info.wait_until, info.modules_complete) {
+                (Some(until), _) => view! { <p class="notice notice--warning">{t.final_wait.replace("{until}", until)}</p> }.into_any(),
+                (None, false) => view! { <p>{t.quiz_modules_first}</p> }.into_any(),
+                (None, true) => view! {
+                    <form method="post" action="/versuche/starten">
+                        <input type="hidden" name="kurs" value=slug.clone() />
+                        <button type="submit" class="button">{if info.completed { t.final_repeat } else { t.final_start }}</button>
+                    </form>
+                }.into_any(),
+            }}
+            {(!info.attempts.is_empty()).then(|| view! {
+                <h3>{t.final_attempts}</h3>
+                <ul class="attempts">
+                    {info.attempts.iter().map(|a| {
+                        let status = match a.passed {
+                            Some(true) => t.quiz_passed,
+                            Some(false) => t.quiz_failed,
+                            None => t.final_open,
+                        };
+                        let points = a.points.map(|p| format!(" · {p}/{}", a.max_points)).unwrap_or_default();
+                        view! {
+                            <li><a href=format!("/versuche/{}", a.id)>{format!("{}{points} · {status}", locale.format_date(a.date))}</a></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
     }
 }

@@ -103,6 +103,14 @@ pub struct Settings {
     /// Hours after sign-in at which a session ends regardless of activity.
     #[arg(long, env = "SESSION_MAX_HOURS", global = true, default_value = "12")]
     pub session_max_hours: String,
+    /// Hours to wait before a new final-test attempt after three failed ones.
+    #[arg(
+        long,
+        env = "FINAL_TEST_WAIT_HOURS",
+        global = true,
+        default_value = "24"
+    )]
+    pub final_test_wait_hours: String,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -131,6 +139,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub session_idle_seconds: i64,
     pub session_max_seconds: i64,
+    pub final_test_wait_seconds: i64,
 }
 
 /// An invalid setting: which one, and why. Displayed as one line.
@@ -216,6 +225,11 @@ impl Settings {
             parse_positive("SESSION_IDLE_MINUTES", &self.session_idle_minutes, 24 * 60)? * 60;
         let session_max_seconds =
             parse_positive("SESSION_MAX_HOURS", &self.session_max_hours, 24 * 30)? * 3600;
+        let final_test_wait_seconds = parse_positive(
+            "FINAL_TEST_WAIT_HOURS",
+            &self.final_test_wait_hours,
+            24 * 90,
+        )? * 3600;
         Ok(Config {
             database_url: self.database_url.trim().to_string(),
             bind_addr,
@@ -228,6 +242,7 @@ impl Settings {
             log_format,
             session_idle_seconds,
             session_max_seconds,
+            final_test_wait_seconds,
         })
     }
 }

@@ -38,6 +38,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/sprache", get(set_language))
         .route("/inhalte/{course}/images/{file}", get(content_image))
+        .route("/versuche/starten", post(start_attempt))
+        .route("/versuche/{id}", post(submit_attempt))
         .route(
             "/verwaltung/import",
             post(upload_import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
@@ -144,6 +146,88 @@ async fn content_image(
     {
         Ok(res) => res.map(Body::new).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The signed-in actor of a plain route, or the response to send instead (sign-in page).
+async fn route_actor(
+    state: &AppState,
+    headers: &HeaderMap,
+    back: &str,
+) -> Result<crate::server::auth::authz::Actor, Response> {
+    match crate::server::auth::authz::actor_from_headers(state, headers).await {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Err(Redirect::to(&format!(
+            "/anmelden?weiter={}",
+            crate::components::layout::percent_encode(back)
+        ))
+        .into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+fn form_fields(body: &axum::body::Bytes) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// `POST /versuche/starten` (`kurs`, optional `modul`): starts a module check or the final test
+/// and shows it. Any signed-in person, for themself.
+async fn start_attempt(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let course = get("kurs").unwrap_or_default();
+    let module = get("modul").filter(|m| !m.is_empty());
+    let back = match &module {
+        Some(m) => format!("/kurse/{course}/{m}"),
+        None => format!("/kurse/{course}"),
+    };
+    let actor = match route_actor(&state, &headers, &back).await {
+        Ok(a) => a,
+        Err(res) => return res,
+    };
+    let t = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()))
+        .texts();
+    match crate::server::quiz::service::start(&state, &actor, &course, module.as_deref(), t).await {
+        Ok(id) => Redirect::to(&format!("/versuche/{id}")).into_response(),
+        Err(crate::error::AppError::InvalidInput(_)) => {
+            Redirect::to(&format!("{back}?test=gesperrt")).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /versuche/<id>`: submits the answers (form fields `q.<frage>` and `o.<frage>.<option>`)
+/// and shows the result. Only the attempt's owner; graded exactly once.
+async fn submit_attempt(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let here = format!("/versuche/{id}");
+    let actor = match route_actor(&state, &headers, &here).await {
+        Ok(a) => a,
+        Err(res) => return res,
+    };
+    let t = Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()))
+        .texts();
+    match crate::server::quiz::service::submit(&state, &actor, id, &form_fields(&body), t).await {
+        Ok(()) => Redirect::to(&here).into_response(),
+        Err(crate::error::AppError::InvalidInput(_)) => {
+            Redirect::to(&format!("{here}?fehler=antworten")).into_response()
+        }
+        Err(e) => e.into_response(),
     }
 }
 

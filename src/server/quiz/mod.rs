@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::content::{Question, QuestionKind};
 
+pub mod service;
+
 /// A question as drawn for one attempt: which question, and the order its options are shown in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Drawn {

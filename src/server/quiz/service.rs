@@ -1,0 +1,352 @@
+//! Attempts: start (draw and store), submit (grade exactly once, record completion in the same
+//! transaction), and the learner's view of an attempt.
+use std::collections::HashMap;
+
+use super::{answers_from_form, draw, grade, present, Answer, Drawn, GradeError};
+use crate::error::AppError;
+use crate::i18n::{time_in_germany, Date, Texts};
+use crate::model::{
+    AttemptResult, AttemptSummary, AttemptView, FinalTestInfo, QuestionFeedback, QuestionType,
+    QuizOption, QuizQuestion,
+};
+use crate::server::auth::authz::Actor;
+use crate::server::content::{Course, Question, QuestionKind};
+use crate::server::db::{self, attempts::Attempt};
+use crate::server::state::AppState;
+
+/// Late submissions are accepted this long after the deadline (slow networks, no JavaScript).
+const GRACE_SECONDS: i64 = 120;
+/// Failed final attempts in a row before the waiting period applies.
+const FREE_ATTEMPTS: usize = 3;
+
+fn course<'a>(state: &'a AppState, slug: &str) -> Result<&'a Course, AppError> {
+    state
+        .catalog
+        .course(slug)
+        .filter(|c| c.published)
+        .ok_or(AppError::NotFound)
+}
+
+fn question_index(c: &Course) -> HashMap<&str, &Question> {
+    c.modules
+        .iter()
+        .flat_map(|m| &m.check)
+        .chain(&c.final_pool)
+        .map(|q| (q.id.as_str(), q))
+        .collect()
+}
+
+/// When the next final attempt may start, if three failed attempts in a row (since the last
+/// pass) ask for a waiting period.
+pub fn wait_until(attempts: &[Attempt], wait_seconds: i64, now: i64) -> Option<i64> {
+    let submitted: Vec<&Attempt> = attempts
+        .iter()
+        .filter(|a| a.submitted_at.is_some())
+        .collect();
+    let recent = submitted.iter().take(FREE_ATTEMPTS);
+    if submitted.len() < FREE_ATTEMPTS || recent.clone().any(|a| a.passed == Some(true)) {
+        return None;
+    }
+    let last = submitted.first()?.submitted_at?;
+    (now < last + wait_seconds).then_some(last + wait_seconds)
+}
+
+fn all_modules_done(c: &Course, done: &[String]) -> bool {
+    c.modules.iter().all(|m| done.contains(&m.id))
+}
+
+/// The final-test box of the course page.
+pub async fn final_info(
+    state: &AppState,
+    actor: &Actor,
+    c: &Course,
+) -> Result<FinalTestInfo, AppError> {
+    let attempts = db::attempts::list(&state.db, actor.id(), &c.slug, "final").await?;
+    let done = db::attempts::completed_modules(&state.db.pool, actor.id(), &c.slug).await?;
+    let now = state.clock.now();
+    let wait = wait_until(&attempts, state.config.final_test_wait_seconds, now);
+    Ok(FinalTestInfo {
+        question_count: c.final_test.question_count,
+        pass_mark_percent: c.final_test.pass_mark_percent,
+        time_limit_minutes: c.final_test.time_limit_minutes,
+        modules_complete: all_modules_done(c, &done),
+        completed: db::attempts::count_completions(&state.db, actor.id(), &c.slug).await? > 0,
+        wait_until: wait.map(|t| {
+            format!(
+                "{}, {}",
+                crate::i18n::Locale::De.format_date(Date::in_germany(t)),
+                time_in_germany(t)
+            )
+        }),
+        attempts: attempts
+            .iter()
+            .map(|a| AttemptSummary {
+                id: a.id,
+                date: Date::in_germany(a.submitted_at.unwrap_or(a.started_at)),
+                points: a.points,
+                max_points: a.max_points,
+                passed: a.passed,
+            })
+            .collect(),
+    })
+}
+
+/// Starts a module check (`module` given) or the final test. An open final attempt is
+/// continued rather than a second one drawn.
+pub async fn start(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    module: Option<&str>,
+    t: &Texts,
+) -> Result<i64, AppError> {
+    let c = course(state, slug)?;
+    let now = state.clock.now();
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    let (kind, drawn, module_id, hash, deadline) = match module {
+        Some(id) => {
+            let (_, m) = c.module(id).ok_or(AppError::NotFound)?;
+            if m.check.is_empty() {
+                return Err(AppError::NotFound);
+            }
+            let mut qs: Vec<&Question> = m.check.iter().collect();
+            rand::seq::SliceRandom::shuffle(qs.as_mut_slice(), &mut rng);
+            let drawn: Vec<Drawn> = qs.into_iter().map(|q| present(q, &mut rng)).collect();
+            ("check", drawn, Some(m.id.clone()), m.hash.clone(), None)
+        }
+        None => {
+            let attempts = db::attempts::list(&state.db, actor.id(), &c.slug, "final").await?;
+            if let Some(open) = attempts.iter().find(|a| {
+                a.submitted_at.is_none() && a.deadline_at.is_none_or(|d| now <= d + GRACE_SECONDS)
+            }) {
+                return Ok(open.id);
+            }
+            let done = db::attempts::completed_modules(&state.db.pool, actor.id(), &c.slug).await?;
+            if !all_modules_done(c, &done) {
+                return Err(AppError::InvalidInput(t.quiz_modules_first.into()));
+            }
+            if wait_until(&attempts, state.config.final_test_wait_seconds, now).is_some() {
+                return Err(AppError::InvalidInput(t.quiz_wait.into()));
+            }
+            let modules: Vec<String> = c.modules.iter().map(|m| m.id.clone()).collect();
+            let drawn = draw(
+                &c.final_pool,
+                &modules,
+                c.final_test.question_count as usize,
+                &mut rng,
+            );
+            let deadline = c
+                .final_test
+                .time_limit_minutes
+                .map(|m| now + i64::from(m) * 60);
+            ("final", drawn, None, c.hash.clone(), deadline)
+        }
+    };
+    let drawn_json = serde_json::to_string(&drawn).map_err(AppError::internal)?;
+    let id = db::attempts::insert(
+        &state.db.pool,
+        &db::attempts::NewAttempt {
+            user_id: actor.id(),
+            course_slug: &c.slug,
+            kind,
+            module_id: module_id.as_deref(),
+            content_hash: &hash,
+            drawn: &drawn_json,
+            max_points: drawn.len() as i64,
+            now,
+            deadline_at: deadline,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The attempt, if it is this person's (otherwise NotFound, whether it exists or not).
+pub async fn owned(state: &AppState, actor: &Actor, id: i64) -> Result<Attempt, AppError> {
+    db::attempts::get(&state.db, id)
+        .await?
+        .filter(|a| a.user_id == actor.id())
+        .ok_or(AppError::NotFound)
+}
+
+/// Grades an attempt exactly once. Replays, double clicks and concurrent submissions of the
+/// same attempt find it already graded and change nothing. Passing a module check completes
+/// the module; passing the final test with every module complete records the course completion
+/// — both in the grading transaction.
+pub async fn submit(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    fields: &[(String, String)],
+    t: &Texts,
+) -> Result<(), AppError> {
+    let attempt = owned(state, actor, id).await?;
+    if attempt.submitted_at.is_some() {
+        return Ok(());
+    }
+    let c = course(state, &attempt.course_slug)?;
+    let drawn: Vec<Drawn> = serde_json::from_str(&attempt.drawn).map_err(AppError::internal)?;
+    let now = state.clock.now();
+    let late = attempt.deadline_at.is_some_and(|d| now > d + GRACE_SECONDS);
+    let answers: HashMap<String, Answer> = if late {
+        HashMap::new()
+    } else {
+        answers_from_form(fields)
+    };
+    let pass_mark = c.final_test.pass_mark_percent;
+    let g = grade(&question_index(c), &drawn, &answers, pass_mark).map_err(|e| match e {
+        GradeError::UnknownQuestion(_) if attempt.content_hash != current_hash(c, &attempt) => {
+            AppError::InvalidInput(t.quiz_content_changed.into())
+        }
+        _ => AppError::InvalidInput(t.quiz_unknown_ids.into()),
+    })?;
+    let answers_json = serde_json::to_string(&answers).map_err(AppError::internal)?;
+    let mut tx = state.db.pool.begin().await?;
+    let first = db::attempts::submit(
+        &mut *tx,
+        id,
+        actor.id(),
+        &answers_json,
+        i64::from(g.points),
+        g.passed,
+        now,
+    )
+    .await?;
+    if !first {
+        return Ok(());
+    }
+    if g.passed {
+        match attempt.module_id.as_deref().and_then(|m| c.module(m)) {
+            Some((_, m)) => {
+                db::progress::complete(&mut *tx, actor.id(), &c.slug, &m.id, &m.hash, now).await?;
+            }
+            None => {
+                let done = db::attempts::completed_modules(&mut *tx, actor.id(), &c.slug).await?;
+                if all_modules_done(c, &done) {
+                    db::attempts::insert_completion(
+                        &mut *tx,
+                        actor.id(),
+                        &c.slug,
+                        &attempt.content_hash,
+                        id,
+                        now,
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn current_hash(c: &Course, a: &Attempt) -> String {
+    match a.module_id.as_deref().and_then(|m| c.module(m)) {
+        Some((_, m)) => m.hash.clone(),
+        None => c.hash.clone(),
+    }
+}
+
+fn kind_of(q: &Question) -> QuestionType {
+    match q.kind {
+        QuestionKind::Single => QuestionType::Single,
+        QuestionKind::Multiple => QuestionType::Multiple,
+        QuestionKind::TrueFalse => QuestionType::TrueFalse,
+        QuestionKind::Ordering => QuestionType::Ordering,
+    }
+}
+
+/// What the learner sees of an attempt: before submission only questions and options (in the
+/// drawn order); afterwards also their answers, right or wrong, and explanations.
+pub async fn view(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    t: &Texts,
+) -> Result<AttemptView, AppError> {
+    let a = owned(state, actor, id).await?;
+    let c = course(state, &a.course_slug)?;
+    let index = question_index(c);
+    let drawn: Vec<Drawn> = serde_json::from_str(&a.drawn).map_err(AppError::internal)?;
+    let answers: HashMap<String, Answer> = match &a.answers {
+        Some(json) => serde_json::from_str(json).map_err(AppError::internal)?,
+        None => HashMap::new(),
+    };
+    let submitted = a.submitted_at.is_some();
+    let is_final = a.kind == "final";
+    let graded = if submitted {
+        grade(&index, &drawn, &answers, c.final_test.pass_mark_percent).ok()
+    } else {
+        None
+    };
+    let mut questions = Vec::with_capacity(drawn.len());
+    for (i, d) in drawn.iter().enumerate() {
+        let Some(q) = index.get(d.question.as_str()) else {
+            continue;
+        };
+        let options = d
+            .options
+            .iter()
+            .map(|o| QuizOption {
+                id: o.clone(),
+                text: match (q.kind, o.as_str()) {
+                    (QuestionKind::TrueFalse, "true") => t.quiz_true.into(),
+                    (QuestionKind::TrueFalse, _) => t.quiz_false.into(),
+                    _ => q
+                        .options
+                        .iter()
+                        .find(|x| &x.id == o)
+                        .map(|x| x.text.clone())
+                        .unwrap_or_default(),
+                },
+            })
+            .collect();
+        let answer = answers.get(&d.question).cloned().unwrap_or_default();
+        let feedback = graded
+            .as_ref()
+            .and_then(|g| g.results.get(i))
+            .map(|r| QuestionFeedback {
+                correct: r.correct,
+                explanation: (!is_final || !r.correct).then(|| q.explanation.clone()),
+            });
+        questions.push(QuizQuestion {
+            id: d.question.clone(),
+            kind: kind_of(q),
+            text: q.text.clone(),
+            options,
+            chosen: answer.chosen,
+            positions: answer.positions.into_iter().collect(),
+            feedback,
+        });
+    }
+    let completed = if submitted && is_final && a.passed == Some(true) {
+        db::attempts::count_completions(&state.db, actor.id(), &c.slug).await? > 0
+    } else {
+        false
+    };
+    Ok(AttemptView {
+        id: a.id,
+        course_slug: c.slug.clone(),
+        course_title: c.title.clone(),
+        is_final,
+        module_title: a
+            .module_id
+            .as_deref()
+            .and_then(|m| c.module(m))
+            .map(|(_, m)| m.title.clone()),
+        module_id: a.module_id.clone(),
+        pass_mark_percent: c.final_test.pass_mark_percent,
+        deadline: a.deadline_at.filter(|_| !submitted).map(time_in_germany),
+        questions,
+        result: submitted.then(|| AttemptResult {
+            points: a.points.unwrap_or(0),
+            max_points: a.max_points,
+            passed: a.passed == Some(true),
+            time_exceeded: a
+                .deadline_at
+                .zip(a.submitted_at)
+                .is_some_and(|(d, s)| s > d + GRACE_SECONDS),
+            course_completed: completed,
+        }),
+    })
+}
