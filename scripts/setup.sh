@@ -41,6 +41,6 @@ if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
 fi
 
 if [ "$what" = test ]; then
-  apt_install chromium
+  apt_install chromium poppler-utils qpdf zbar-tools
   if [ ! -x /usr/bin/chromium ]; then die "/usr/bin/chromium missing after install"; fi
 fi

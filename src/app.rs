@@ -9,6 +9,7 @@ use crate::pages::admin::{
     ImportPage, ImportPreviewPage, NewUserPage, OrgUnitsPage, UserPage, UsersPage,
 };
 use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
+use crate::pages::certificates::{AdminCertificatesPage, MyCertificatesPage, VerifyPage};
 use crate::pages::courses::{CoursePage, ModulePage, MyCoursesPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
@@ -66,6 +67,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kurse/:kurs") view=CoursePage ssr=SsrMode::Async />
                     <Route path=path!("/kurse/:kurs/:modul") view=ModulePage ssr=SsrMode::Async />
                     <Route path=path!("/versuche/:id") view=AttemptPage ssr=SsrMode::Async />
+                    <Route path=path!("/zertifikate") view=MyCertificatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/zertifikate") view=AdminCertificatesPage ssr=SsrMode::Async />
                     <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/passwort-festlegen") view=SetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=AccountPage ssr=SsrMode::Async />

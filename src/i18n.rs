@@ -106,6 +106,22 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// ISO 8601: 2026-11-26.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// The same day `months` later; the 31st becomes the month's last day where needed.
+    pub fn add_months(self, months: u32) -> Date {
+        let total = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(months);
+        let (year, month) = ((total / 12) as i32, (total % 12 + 1) as u8);
+        let mut day = self.day;
+        while day > 28 && Date::from_days(Date { year, month, day }.to_days()).month != month {
+            day -= 1;
+        }
+        Date { year, month, day }
+    }
+
     /// The calendar date in Germany (Europe/Berlin, with daylight saving time) at a unix time.
     pub fn in_germany(unix_seconds: i64) -> Date {
         Date::from_days((unix_seconds + berlin_offset_seconds(unix_seconds)).div_euclid(86_400))
@@ -223,6 +239,19 @@ mod tests {
             * 86_400;
         assert_eq!(berlin_offset_seconds(october + 3_599), 7_200);
         assert_eq!(berlin_offset_seconds(october + 3_600), 3_600);
+    }
+
+    #[test]
+    fn months_are_added_like_a_calendar() {
+        let d = |y, m, day| Date {
+            year: y,
+            month: m,
+            day,
+        };
+        assert_eq!(d(2026, 11, 26).add_months(24), d(2028, 11, 26));
+        assert_eq!(d(2026, 1, 31).add_months(1), d(2026, 2, 28));
+        assert_eq!(d(2027, 12, 31).add_months(2), d(2028, 2, 29));
+        assert_eq!(d(2026, 11, 26).iso(), "2026-11-26");
     }
 
     #[test]

@@ -290,3 +290,38 @@ pub struct FinalTestInfo {
     pub wait_until: Option<String>,
     pub attempts: Vec<AttemptSummary>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertStatus {
+    Valid,
+    /// Valid, but expires within 60 days.
+    Expiring,
+    Expired,
+    Revoked,
+}
+
+/// A certificate in "Meine Zertifikate" and the admin list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertificateSummary {
+    pub code: String,
+    pub code_grouped: String,
+    pub holder: String,
+    pub course_title: String,
+    pub completed_on: Date,
+    pub valid_until: Date,
+    pub status: CertStatus,
+}
+
+/// What the public verify page shows — and nothing else (no e-mail, no score).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifyView {
+    pub status: CertStatus,
+    pub revoked_on: Option<Date>,
+    pub holder: String,
+    pub course_title: String,
+    pub level: Level,
+    pub completed_on: Date,
+    pub valid_until: Date,
+    pub issuer: String,
+    pub code_grouped: String,
+}

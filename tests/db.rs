@@ -186,18 +186,30 @@ fn state(db: &Db) -> AppState {
         .validate()
         .unwrap();
     let catalog = seepferdchen::server::content::load(std::path::Path::new("content")).unwrap();
+    let key = seepferdchen::server::certificate::CertificateKey::generate();
     AppState::new(
         config,
         db.clone(),
         Clock::fixed(1_800_000_000),
         Hasher::new(1).unwrap(),
         catalog,
+        key,
     )
 }
 
 /// Demo organisation plus an admin and a coordinator actor for FB2.
 async fn seeded(db: &Db) -> (AppState, Actor, Actor) {
     let st = state(db);
+    let k = &st.cert_key;
+    seepferdchen::server::db::certificates::insert_key(
+        db,
+        &k.key_id,
+        &k.secret_hex(),
+        &k.public_hex(),
+        1,
+    )
+    .await
+    .unwrap();
     assert!(accounts::demo::seed(&st).await.unwrap());
     let admin_id = users::find_for_login(db, "admin@musterstadt.example")
         .await
@@ -833,7 +845,7 @@ async fn complete_all_modules(st: &AppState, db: &Db, actor: &Actor, slug: &str)
 /// The same attempt submitted 100 times at once: exactly one graded record, one completion.
 async fn concurrent_submissions_grade_exactly_once(db: &Db) {
     let (st, ..) = seeded(db).await;
-    let anna = learner(&st, db, "anna.becker@musterstadt.example").await;
+    let anna = learner(&st, db, "elif.kaya@musterstadt.example").await;
     complete_all_modules(&st, db, &anna, "ki-seepferdchen").await;
     let id = quiz::start(&st, &anna, "ki-seepferdchen", None, de())
         .await
@@ -872,10 +884,14 @@ async fn concurrent_submissions_grade_exactly_once(db: &Db) {
             .fetch_one(&db.pool)
             .await
             .unwrap();
-    println!("100 concurrent submissions ({:?}): {ok} answered ok, {graded} graded record, {completions} completion", db.backend);
+    println!("100 concurrent submissions ({:?}): {ok} answered ok, {graded} graded record, {completions} new completion", db.backend);
     assert_eq!(ok, 100, "every duplicate gets the same answer");
     assert_eq!(graded, 1);
     assert_eq!(completions, 1);
+    let certificates = seepferdchen::server::db::certificates::count_for_user(db, anna.id())
+        .await
+        .unwrap();
+    assert_eq!(certificates, 1, "exactly one certificate");
     let view = quiz::view(&st, &anna, id, de()).await.unwrap();
     let r = view.result.unwrap();
     assert!(r.passed && r.course_completed);
@@ -884,8 +900,8 @@ async fn concurrent_submissions_grade_exactly_once(db: &Db) {
 
 async fn attempts_belong_to_their_owner_and_check_ids(db: &Db) {
     let (st, ..) = seeded(db).await;
-    let anna = learner(&st, db, "anna.becker@musterstadt.example").await;
-    let ben = learner(&st, db, "ben.yilmaz@musterstadt.example").await;
+    let anna = learner(&st, db, "frank.mueller@musterstadt.example").await;
+    let ben = learner(&st, db, "guel.demir@musterstadt.example").await;
     let id = quiz::start(&st, &anna, "ki-seepferdchen", Some("was-ist-ki"), de())
         .await
         .unwrap();

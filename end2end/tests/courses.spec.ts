@@ -1,7 +1,7 @@
 import { test, expect, expectNoAxeViolations, login, answerQuiz } from "./fixtures";
 
 // Each project uses its own demo employee, so progress does not interfere.
-const learner = (name: string) => (name === "no-js" ? "clara.schaefer" : "ben.yilmaz");
+const learner = (name: string) => (name === "no-js" ? "nina.wolf" : "markus.richter");
 
 test("an employee opens a course, reads modules in order, leaves and resumes", async ({ page }, testInfo) => {
   await login(page, learner(testInfo.project.name));

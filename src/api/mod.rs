@@ -1,6 +1,7 @@
 //! Server functions: public POST endpoints. Each one authorizes itself, validates its input and
 //! calls into `server::*`.
 pub mod auth;
+pub mod certificates;
 pub mod courses;
 pub mod org;
 pub mod site;

@@ -30,6 +30,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ul>
                     <li><a href="/">{t.nav_home}</a></li>
                     {user.is_some().then(|| view! { <li><a href="/kurse">{t.nav_courses}</a></li> })}
+                    {user.is_some().then(|| view! { <li><a href="/zertifikate">{t.nav_certificates}</a></li> })}
+                    {admin.then(|| view! { <li><a href="/verwaltung/zertifikate">{t.nav_admin_certificates}</a></li> })}
                     {manager.then(|| view! { <li><a href="/verwaltung/benutzer">{t.nav_users}</a></li> })}
                     {(manager || admin).then(|| view! { <li><a href="/verwaltung/organisation">{t.nav_org}</a></li> })}
                     {match user {

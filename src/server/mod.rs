@@ -1,6 +1,7 @@
 //! Server-only code: settings, database, HTTP stack and bootstrap.
 pub mod accounts;
 pub mod auth;
+pub mod certificate;
 pub mod clock;
 pub mod config;
 pub mod content;
@@ -72,12 +73,15 @@ async fn offline_state(config: Config) -> Result<AppState, String> {
         .await
         .map_err(|e| e.to_string())?;
     let hasher = Hasher::new(1)?;
+    let key = certificate::load_or_create_key(&db, Clock::System.now()).await?;
+    let catalog = content::load(&config.content_dir).unwrap_or_default();
     Ok(AppState::new(
         config,
         db,
         Clock::System,
         hasher,
-        content::Catalog::default(),
+        catalog,
+        key,
     ))
 }
 
@@ -166,8 +170,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut config = config;
+    // Without PUBLIC_BASE_URL, links point at the address actually bound (BIND_ADDR may end in :0).
+    if config.public_base_url == format!("http://{}", config.bind_addr) {
+        config.public_base_url = format!("http://{addr}");
+    }
     let hasher = Hasher::new(hash_concurrency())?;
-    let state = AppState::new(config, db.clone(), Clock::System, hasher, catalog);
+    let key = certificate::load_or_create_key(&db, Clock::System.now()).await?;
+    let state = AppState::new(config, db.clone(), Clock::System, hasher, catalog, key);
     let app = http::router(state);
     tracing::info!(%addr, "listening");
     // Tests and scripts read this line to learn the port when BIND_ADDR ends in :0.

@@ -4,6 +4,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::auth::password::Hasher;
+use super::certificate::CertificateKey;
 use super::clock::Clock;
 use super::config::Config;
 use super::content::Catalog;
@@ -19,10 +20,46 @@ pub struct AppState {
     pub clock: Clock,
     pub hasher: Hasher,
     pub catalog: Arc<Catalog>,
+    pub cert_key: CertificateKey,
+    pub verify_limiter: Arc<RateLimiter>,
+}
+
+/// Requests per client address and minute (one instance's view; enough to stop enumeration).
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    seen: std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>,
+}
+
+impl RateLimiter {
+    pub const PER_MINUTE: u32 = 30;
+
+    /// Counts a request; false when the address is over its limit for this minute.
+    pub fn allow(&self, key: &str, now: i64) -> bool {
+        let Ok(mut seen) = self.seen.lock() else {
+            return true;
+        };
+        let minute = now / 60;
+        if seen.len() > 10_000 {
+            seen.retain(|_, (m, _)| *m == minute);
+        }
+        let entry = seen.entry(key.to_string()).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= Self::PER_MINUTE
+    }
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Db, clock: Clock, hasher: Hasher, catalog: Catalog) -> AppState {
+    pub fn new(
+        config: Config,
+        db: Db,
+        clock: Clock,
+        hasher: Hasher,
+        catalog: Catalog,
+        cert_key: CertificateKey,
+    ) -> AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name("seepferdchen")
             .site_root(config.site_root.to_string_lossy().to_string())
@@ -36,6 +73,8 @@ impl AppState {
             clock,
             hasher,
             catalog: Arc::new(catalog),
+            cert_key,
+            verify_limiter: Arc::new(RateLimiter::default()),
         }
     }
 }

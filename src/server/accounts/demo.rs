@@ -164,6 +164,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
             db::users::add_scope(&mut *tx, *user, *unit).await?;
         }
     }
+    seed_certificates(state, &mut tx, &user_ids, now).await?;
     audit::write(
         &mut *tx,
         &audit::Entry {
@@ -178,4 +179,74 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// (person, days ago the course was completed, revoked?): a valid, an expiring, an expired and
+/// a revoked certificate of the Seepferdchen course (valid 24 months).
+const CERTIFICATES: &[(&str, i64, bool)] = &[
+    ("anna.becker", 30, false),
+    ("ben.yilmaz", 700, false),
+    ("clara.schaefer", 800, false),
+    ("david.nowak", 60, true),
+];
+
+async fn seed_certificates(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_ids: &std::collections::HashMap<&str, i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::server::auth::authz::{Actor, Scope};
+    use crate::server::certificate;
+    let Some(course) = state.catalog.course("ki-seepferdchen") else {
+        return Ok(());
+    };
+    for (local, days_ago, revoked) in CERTIFICATES {
+        let Some(id) = user_ids.get(local).copied() else {
+            continue;
+        };
+        let Some(user) = db::users::get(&mut **tx, id).await? else {
+            continue;
+        };
+        let at = now - days_ago * 86_400;
+        for m in &course.modules {
+            db::progress::complete(&mut **tx, id, &course.slug, &m.id, &m.hash, at).await?;
+        }
+        let attempt = db::attempts::insert(
+            &mut **tx,
+            &db::attempts::NewAttempt {
+                user_id: id,
+                course_slug: &course.slug,
+                kind: "final",
+                module_id: None,
+                content_hash: &course.hash,
+                drawn: "[]",
+                max_points: i64::from(course.final_test.question_count),
+                now: at - 900,
+                deadline_at: None,
+            },
+        )
+        .await?;
+        let points = i64::from(course.final_test.question_count);
+        db::attempts::submit(&mut **tx, attempt, id, "{}", points, true, at).await?;
+        let completion =
+            db::attempts::insert_completion(&mut **tx, id, &course.slug, &course.hash, attempt, at)
+                .await?;
+        let actor = Actor {
+            user,
+            scope: Scope::SelfOnly,
+        };
+        let code =
+            certificate::issue(tx, state, &actor, course, &course.hash, completion, at).await?;
+        if *revoked {
+            db::certificates::revoke(
+                &mut **tx,
+                &code,
+                "Demo: versehentlich ausgestellt",
+                now - 86_400,
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

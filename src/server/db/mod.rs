@@ -13,6 +13,7 @@ use sqlx::{AnyPool, Executor};
 
 pub mod attempts;
 pub mod audit;
+pub mod certificates;
 pub mod flashes;
 pub mod imports;
 pub mod installation;

@@ -223,12 +223,23 @@ pub async fn submit(
             None => {
                 let done = db::attempts::completed_modules(&mut *tx, actor.id(), &c.slug).await?;
                 if all_modules_done(c, &done) {
-                    db::attempts::insert_completion(
+                    let completion = db::attempts::insert_completion(
                         &mut *tx,
                         actor.id(),
                         &c.slug,
                         &attempt.content_hash,
                         id,
+                        now,
+                    )
+                    .await?;
+                    // The certificate is issued in the same transaction as the completion.
+                    crate::server::certificate::issue(
+                        &mut tx,
+                        state,
+                        actor,
+                        c,
+                        &attempt.content_hash,
+                        completion,
                         now,
                     )
                     .await?;

@@ -1,0 +1,88 @@
+//! Certificates: my own, the public verification, and revocation by admins.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{CertificateSummary, VerifyView};
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::i18n::Date;
+    pub use crate::model::Role;
+    pub use crate::server::auth::authz::require_actor;
+    pub use crate::server::certificate;
+    pub use crate::server::db::{self, audit};
+    pub use crate::server::state::{app_state, AppState};
+
+    pub fn today(state: &AppState) -> i64 {
+        Date::in_germany(state.clock.now()).to_days()
+    }
+}
+
+#[server(endpoint = "my_certificates")]
+pub async fn my_certificates() -> Result<Vec<CertificateSummary>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let rows = db::certificates::for_user(&state.db, actor.id()).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| certificate::summary(r, today(&state)))
+        .collect())
+}
+
+/// The public verification: no sign-in. Unknown, malformed and rate-limited lookups all get
+/// the same "not found".
+#[server(endpoint = "verify_certificate")]
+pub async fn verify_certificate(code: String) -> Result<VerifyView, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    crate::server::http::verify_lookup(&state, &code).await
+}
+
+/// The newest certificates of everyone, for admins.
+#[server(endpoint = "all_certificates")]
+pub async fn all_certificates() -> Result<Vec<CertificateSummary>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    actor.require_role(&[Role::Admin])?;
+    let rows = db::certificates::recent(&state.db, 200).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| certificate::summary(r, today(&state)))
+        .collect())
+}
+
+/// Revokes a certificate with a reason (admins; written to the audit log).
+#[server(endpoint = "revoke_certificate")]
+pub async fn revoke_certificate(code: String, reason: String) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    actor.require_role(&[Role::Admin])?;
+    let t = crate::app::current_locale().texts();
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::field("reason", t.revoke_reason_missing));
+    }
+    let code = certificate::normalize_code(&code).ok_or(AppError::NotFound)?;
+    let mut tx = state.db.pool.begin().await?;
+    if !db::certificates::revoke(&mut *tx, &code, reason, state.clock.now()).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::write(
+        &mut *tx,
+        &audit::Entry {
+            at: state.clock.now(),
+            actor_id: Some(actor.id()),
+            actor: &actor.label(),
+            action: "certificate.revoke",
+            target: &code,
+            details: reason,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    leptos_axum::redirect("/verwaltung/zertifikate?widerrufen=1");
+    Ok(())
+}

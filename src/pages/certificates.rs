@@ -1,0 +1,169 @@
+//! Meine Zertifikate, the public verify page, and the admin list with revocation.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::certificates::{
+    all_certificates, my_certificates, verify_certificate, RevokeCertificate,
+};
+use crate::app::{use_locale, use_texts};
+use crate::components::form::{action_error, ErrorSummary, Notice};
+use crate::i18n::Texts;
+use crate::model::{CertStatus, CertificateSummary};
+use crate::pages::admin::ErrorBox;
+
+fn status_label(t: &Texts, s: CertStatus) -> &'static str {
+    match s {
+        CertStatus::Valid => t.cert_valid,
+        CertStatus::Expiring => t.cert_expiring,
+        CertStatus::Expired => t.cert_expired,
+        CertStatus::Revoked => t.cert_revoked,
+    }
+}
+
+#[component]
+pub fn MyCertificatesPage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let certs = Resource::new_blocking(|| (), |_| my_certificates());
+    view! {
+        <Title text=t.my_certs_title />
+        <h1>{t.my_certs_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = match certs.await { Ok(l) => l, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                if list.is_empty() {
+                    return view! { <p>{t.my_certs_none}</p> }.into_any();
+                }
+                let expiring = list.iter().any(|c| c.status == CertStatus::Expiring);
+                view! {
+                    {expiring.then(|| view! { <p class="notice notice--warning" role="status">{t.my_certs_expiring_notice}</p> })}
+                    <ul class="cert-list">
+                        {list.into_iter().map(|c| {
+                            let pdf = format!("/zertifikate/{}/pdf", c.code);
+                            let verify = format!("/verify/{}", c.code);
+                            view! {
+                                <li class="card">
+                                    <h2>{c.course_title.clone()}</h2>
+                                    <p><strong>{t.cert_status}</strong>" "{status_label(t, c.status)}</p>
+                                    <p>{t.cert_dates.replace("{done}", &locale.format_date(c.completed_on)).replace("{until}", &locale.format_date(c.valid_until))}</p>
+                                    <p>{t.cert_code}" "<code>{c.code_grouped.clone()}</code></p>
+                                    <p class="actions">
+                                        <a class="button" href=pdf rel="external" download="">{t.cert_download}<span class="visually-hidden">{format!(": {}", c.course_title)}</span></a>
+                                        <a class="button button--secondary" href=verify rel="external">{t.cert_verify_link}<span class="visually-hidden">{format!(": {}", c.course_title)}</span></a>
+                                    </p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let params = use_params_map();
+    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let result = Resource::new_blocking(move || code.get(), verify_certificate);
+    view! {
+        <Title text=t.verify_title />
+        <h1>{t.verify_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match result.await {
+                    Ok(v) => {
+                        let class = match v.status {
+                            CertStatus::Valid | CertStatus::Expiring => "verify verify--valid",
+                            _ => "verify verify--invalid",
+                        };
+                        let headline = match v.status {
+                            CertStatus::Valid | CertStatus::Expiring => t.verify_valid.to_string(),
+                            CertStatus::Expired => t.verify_expired.to_string(),
+                            CertStatus::Revoked => t.verify_revoked.replace("{date}", &v.revoked_on.map(|d| locale.format_date(d)).unwrap_or_default()),
+                        };
+                        view! {
+                            <section class=class aria-labelledby="verify-status">
+                                <h2 id="verify-status">{headline}</h2>
+                                <dl class="facts">
+                                    <dt>{t.verify_holder}</dt><dd>{v.holder}</dd>
+                                    <dt>{t.verify_course}</dt><dd>{format!("{} ({})", v.course_title, v.level.label(t))}</dd>
+                                    <dt>{t.verify_issued}</dt><dd>{locale.format_date(v.completed_on)}</dd>
+                                    <dt>{t.verify_valid_until}</dt><dd>{locale.format_date(v.valid_until)}</dd>
+                                    <dt>{t.verify_issuer}</dt><dd>{v.issuer}</dd>
+                                    <dt>{t.cert_code}</dt><dd><code>{v.code_grouped}</code></dd>
+                                </dl>
+                            </section>
+                            <p class="hint">{t.verify_offline}</p>
+                        }.into_any()
+                    }
+                    Err(_) => view! { <p class="notice notice--warning" role="alert">{t.verify_not_found}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminCertificatesPage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let revoke = ServerAction::<RevokeCertificate>::new();
+    let error = action_error(revoke);
+    let q = use_query_map();
+    let certs = Resource::new_blocking(
+        move || (q.read().get("widerrufen"), revoke.version().get()),
+        |_| all_certificates(),
+    );
+    view! {
+        <Title text=t.admin_certs_title />
+        <h1>{t.admin_certs_title}</h1>
+        {move || q.read().get("widerrufen").map(|_| view! { <Notice text=t.cert_revoke_done /> })}
+        <ErrorSummary error />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list: Vec<CertificateSummary> = match certs.await { Ok(l) => l, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                view! {
+                    <div class="table-wrap">
+                        <table class="table">
+                            <caption class="visually-hidden">{t.admin_certs_title}</caption>
+                            <thead><tr>
+                                <th scope="col">{t.verify_holder}</th>
+                                <th scope="col">{t.verify_course}</th>
+                                <th scope="col">{t.verify_valid_until}</th>
+                                <th scope="col">{t.cert_status}</th>
+                                <th scope="col">{t.cert_revoke}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|c| {
+                                    let reason_id = format!("reason-{}", c.code);
+                                    view! {
+                                        <tr>
+                                            <td>{c.holder.clone()}</td>
+                                            <td>{c.course_title.clone()}<br/><code>{c.code_grouped.clone()}</code></td>
+                                            <td>{locale.format_date(c.valid_until)}</td>
+                                            <td>{status_label(t, c.status)}</td>
+                                            <td>
+                                                {(c.status != CertStatus::Revoked).then(|| view! {
+                                                    <ActionForm action=revoke attr:class="form form--inline">
+                                                        <input type="hidden" name="code" value=c.code.clone() />
+                                                        <label for=reason_id.clone()>{t.cert_revoke_reason}<span class="visually-hidden">{format!(" ({})", c.holder)}</span></label>
+                                                        <input id=reason_id name="reason" required=true />
+                                                        <button type="submit" class="button button--danger">{t.cert_revoke}</button>
+                                                    </ActionForm>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

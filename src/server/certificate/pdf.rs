@@ -1,0 +1,363 @@
+//! The certificate as an A4 PDF (krilla): German text in embedded DejaVu Sans (free licence,
+//! see fonts/LICENSE-DejaVu.txt), a seahorse badge drawn as vectors, a QR code to the public
+//! verify page, the code in text, and PDF metadata. Same certificate, same bytes.
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, FillRule};
+use krilla::surface::Surface;
+use krilla::text::{Font, TextDirection};
+use krilla::Document;
+
+use super::{grouped, Payload};
+use crate::i18n::Locale;
+use crate::server::content::parse_date;
+
+static REGULAR: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
+
+const W: f32 = 595.28;
+const H: f32 = 841.89;
+const MARGIN: f32 = 56.0;
+
+fn fill(surface: &mut Surface, r: u8, g: u8, b: u8) {
+    surface.set_fill(Some(Fill {
+        paint: rgb::Color::new(r, g, b).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    }));
+}
+
+fn text(surface: &mut Surface, font: &Font, size: f32, x: f32, y: f32, s: &str) {
+    surface.draw_text(
+        Point::from_xy(x, y),
+        font.clone(),
+        size,
+        s,
+        false,
+        TextDirection::Auto,
+    );
+}
+
+/// Splits a text into lines of at most `max` characters at spaces.
+fn wrap(s: &str, max: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn german_date(iso: &str) -> String {
+    parse_date(iso)
+        .map(|d| Locale::De.format_date(d))
+        .unwrap_or_else(|| iso.to_string())
+}
+
+fn level_label(level: &str) -> &'static str {
+    let t = Locale::De.texts();
+    match level {
+        "bronze" => t.level_bronze,
+        "silber" => t.level_silber,
+        "gold" => t.level_gold,
+        _ => t.level_seepferdchen,
+    }
+}
+
+/// A simple seahorse (head, snout, curled tail, fin) in a circle badge.
+fn badge(surface: &mut Surface, cx: f32, cy: f32) {
+    // A circle from four cubic Bézier arcs (k = 0.5523 × radius).
+    let (r, k) = (42.0, 42.0 * 0.5523);
+    let mut circle = PathBuilder::new();
+    circle.move_to(cx + r, cy);
+    circle.cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
+    circle.cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
+    circle.cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
+    circle.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
+    circle.close();
+    if let Some(p) = circle.finish() {
+        fill(surface, 0, 107, 95);
+        surface.draw_path(&p);
+    }
+    let mut horse = PathBuilder::new();
+    horse.move_to(cx + 6.0, cy - 30.0);
+    horse.cubic_to(
+        cx + 20.0,
+        cy - 30.0,
+        cx + 22.0,
+        cy - 14.0,
+        cx + 10.0,
+        cy - 10.0,
+    );
+    horse.line_to(cx + 26.0, cy - 8.0);
+    horse.line_to(cx + 24.0, cy - 3.0);
+    horse.line_to(cx + 8.0, cy - 4.0);
+    horse.cubic_to(cx + 14.0, cy + 6.0, cx + 10.0, cy + 20.0, cx, cy + 24.0);
+    horse.cubic_to(
+        cx - 10.0,
+        cy + 28.0,
+        cx - 16.0,
+        cy + 18.0,
+        cx - 8.0,
+        cy + 14.0,
+    );
+    horse.cubic_to(
+        cx - 2.0,
+        cy + 12.0,
+        cx - 2.0,
+        cy + 20.0,
+        cx - 6.0,
+        cy + 20.0,
+    );
+    horse.cubic_to(cx - 2.0, cy + 24.0, cx + 6.0, cy + 16.0, cx + 2.0, cy + 8.0);
+    horse.cubic_to(
+        cx - 6.0,
+        cy - 4.0,
+        cx - 12.0,
+        cy - 20.0,
+        cx + 6.0,
+        cy - 30.0,
+    );
+    horse.close();
+    if let Some(p) = horse.finish() {
+        fill(surface, 255, 255, 255);
+        surface.draw_path(&p);
+    }
+}
+
+fn qr(surface: &mut Surface, data: &str, x: f32, y: f32, size: f32) {
+    let Ok(code) = qrcode::QrCode::new(data.as_bytes()) else {
+        return;
+    };
+    let width = code.width();
+    let quiet = 2.0;
+    let cell = size / (width as f32 + 2.0 * quiet);
+    let mut pb = PathBuilder::new();
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (col, row) = ((i % width) as f32, (i / width) as f32);
+            if let Some(r) = Rect::from_xywh(
+                x + (col + quiet) * cell,
+                y + (row + quiet) * cell,
+                cell,
+                cell,
+            ) {
+                pb.push_rect(r);
+            }
+        }
+    }
+    if let Some(p) = pb.finish() {
+        fill(surface, 0, 0, 0);
+        surface.draw_path(&p);
+    }
+}
+
+/// Renders the certificate; `verify_url` is what the QR code and the text point to.
+pub fn render(p: &Payload, verify_url: &str) -> Result<Vec<u8>, String> {
+    let regular = Font::new(REGULAR.to_vec().into(), 0).ok_or("font DejaVuSans unreadable")?;
+    let bold = Font::new(BOLD.to_vec().into(), 0).ok_or("font DejaVuSans-Bold unreadable")?;
+    let mut doc = Document::new();
+    doc.set_metadata(
+        Metadata::new()
+            .title(format!("Zertifikat {} – {}", p.course_title, p.holder))
+            .authors(vec![p.issuer.clone()])
+            .creator("KI-Seepferdchen".to_string())
+            .language("de-DE".to_string()),
+    );
+    let settings = PageSettings::from_wh(W, H).ok_or("page size")?;
+    let mut page = doc.start_page_with(settings);
+    let mut s = page.surface();
+
+    // Header band with the organisation.
+    if let Some(band) = Rect::from_xywh(0.0, 0.0, W, 110.0).and_then(|r| {
+        let mut pb = PathBuilder::new();
+        pb.push_rect(r);
+        pb.finish()
+    }) {
+        fill(&mut s, 8, 61, 110);
+        s.draw_path(&band);
+    }
+    fill(&mut s, 255, 255, 255);
+    text(&mut s, &bold, 18.0, MARGIN, 52.0, &p.issuer);
+    text(
+        &mut s,
+        &regular,
+        11.0,
+        MARGIN,
+        76.0,
+        "Qualifizierung zur KI-Kompetenz (Art. 4 KI-Verordnung)",
+    );
+    badge(&mut s, W - MARGIN - 42.0, 160.0);
+    fill(&mut s, 0, 107, 95);
+    text(
+        &mut s,
+        &bold,
+        10.0,
+        W - MARGIN - 84.0,
+        222.0,
+        level_label(&p.level),
+    );
+
+    fill(&mut s, 26, 31, 54);
+    text(&mut s, &bold, 34.0, MARGIN, 190.0, "Zertifikat");
+    text(
+        &mut s,
+        &regular,
+        13.0,
+        MARGIN,
+        250.0,
+        "Hiermit wird bestätigt, dass",
+    );
+    text(&mut s, &bold, 24.0, MARGIN, 290.0, &p.holder);
+    let mut y = 330.0;
+    for line in wrap(
+        &format!(
+            "den Kurs „{}“ (Stufe: {}) erfolgreich abgeschlossen hat.",
+            p.course_title,
+            level_label(&p.level)
+        ),
+        70,
+    ) {
+        text(&mut s, &regular, 13.0, MARGIN, y, &line);
+        y += 19.0;
+    }
+    y += 8.0;
+    for (label, value) in [
+        ("Abgeschlossen am", german_date(&p.completed_on)),
+        ("Gültig bis", german_date(&p.valid_until)),
+        ("Inhaltsstand", p.content_version.clone()),
+    ] {
+        text(&mut s, &bold, 11.0, MARGIN, y, label);
+        text(&mut s, &regular, 11.0, MARGIN + 130.0, y, &value);
+        y += 17.0;
+    }
+    y += 14.0;
+    text(&mut s, &bold, 12.0, MARGIN, y, "Behandelte Themen");
+    y += 19.0;
+    for topic in &p.topics {
+        for (i, line) in wrap(topic, 78).iter().enumerate() {
+            text(
+                &mut s,
+                &regular,
+                10.5,
+                MARGIN + 12.0,
+                y,
+                &if i == 0 {
+                    format!("• {line}")
+                } else {
+                    format!("  {line}")
+                },
+            );
+            y += 15.0;
+        }
+    }
+
+    // Verification block: QR code, link and code.
+    let qr_size = 120.0;
+    let qr_y = H - MARGIN - qr_size - 40.0;
+    qr(&mut s, verify_url, MARGIN - 6.0, qr_y, qr_size);
+    fill(&mut s, 26, 31, 54);
+    let tx = MARGIN + qr_size + 10.0;
+    text(&mut s, &bold, 11.0, tx, qr_y + 30.0, "Echtheit prüfen");
+    text(
+        &mut s,
+        &regular,
+        9.5,
+        tx,
+        qr_y + 48.0,
+        "QR-Code scannen oder die Adresse aufrufen:",
+    );
+    for (i, line) in wrap(verify_url, 60).iter().enumerate() {
+        text(
+            &mut s,
+            &regular,
+            9.0,
+            tx,
+            qr_y + 64.0 + 13.0 * i as f32,
+            line,
+        );
+    }
+    text(
+        &mut s,
+        &bold,
+        11.0,
+        tx,
+        qr_y + 100.0,
+        &format!("Zertifikatscode: {}", grouped(&p.code)),
+    );
+    fill(&mut s, 74, 80, 104);
+    let note = "Dieses Zertifikat dokumentiert eine Qualifizierungsmaßnahme zur KI-Kompetenz. \
+                Es ist keine gesetzlich vorgeschriebene Bescheinigung. Elektronisch signiert (Ed25519), \
+                Schlüssel-ID ";
+    for (i, line) in wrap(&format!("{note}{}.", p.key_id), 105)
+        .iter()
+        .enumerate()
+    {
+        text(
+            &mut s,
+            &regular,
+            8.0,
+            MARGIN,
+            H - 38.0 + 10.0 * i as f32,
+            line,
+        );
+    }
+    s.finish();
+    page.finish();
+    doc.finish().map_err(|e| format!("{e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_certificate_same_bytes() {
+        let p = Payload {
+            code: "0123456789ABCDEFGHJKMNPQRS".into(),
+            holder: "Gül Demir".into(),
+            course: "ki-seepferdchen".into(),
+            course_title: "KI-Seepferdchen".into(),
+            level: "seepferdchen".into(),
+            content_version: "1.1 (c764859be2fb)".into(),
+            completed_on: "2026-11-26".into(),
+            valid_until: "2028-11-26".into(),
+            issuer: "Stadt Musterstadt".into(),
+            topics: vec![
+                "Was ist KI?".into(),
+                "Datenschutz und Vertraulichkeit".into(),
+            ],
+            key_id: "0123456789abcdef".into(),
+        };
+        let a = render(
+            &p,
+            "https://lernen.example/verify/0123456789ABCDEFGHJKMNPQRS",
+        )
+        .unwrap();
+        let b = render(
+            &p,
+            "https://lernen.example/verify/0123456789ABCDEFGHJKMNPQRS",
+        )
+        .unwrap();
+        assert!(a.starts_with(b"%PDF-"));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn wrapping() {
+        assert_eq!(wrap("eins zwei drei", 9), ["eins zwei", "drei"]);
+        assert_eq!(wrap("", 9), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,275 @@
+//! Certificates over HTTP: who may download which PDF, what the public verify page and JSON
+//! reveal, and the PDF itself checked with qpdf, pdftotext, pdftoppm and zbarimg.
+mod common;
+
+use std::process::Command;
+
+use common::{demo_email, TestServer, DEMO_PASSWORD};
+use serde_json::Value;
+
+async fn codes_of(s: &TestServer, who: &str) -> Vec<(String, String)> {
+    let c = s.login(&demo_email(who), DEMO_PASSWORD).await;
+    let list: Value = s
+        .call(&c, "my_certificates", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_certificates_cover_every_status() {
+    let s = TestServer::start_seeded();
+    let mut statuses = Vec::new();
+    for who in ["anna.becker", "ben.yilmaz", "clara.schaefer", "david.nowak"] {
+        statuses.push(codes_of(&s, who).await[0].1.clone());
+    }
+    assert_eq!(statuses, ["Valid", "Expiring", "Expired", "Revoked"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_holder_coordinator_in_scope_and_admin_get_the_pdf() {
+    let s = TestServer::start_seeded();
+    // Anna works in the Bürgerbüro (FB2).
+    let (code, _) = codes_of(&s, "anna.becker").await.remove(0);
+    let url = s.url(&format!("/zertifikate/{code}/pdf"));
+    let missing = s.url("/zertifikate/0000000000000000000000000A/pdf");
+    let mut cases = 0;
+    for (who, allowed) in [
+        ("anna.becker", true),
+        ("admin", true),
+        ("koordination.fb2", true),
+        ("koordination.fb3", false),
+        ("ben.yilmaz", false),
+    ] {
+        let c = s.login(&demo_email(who), DEMO_PASSWORD).await;
+        let res = c.get(&url).send().await.unwrap();
+        cases += 1;
+        if allowed {
+            assert_eq!(res.status(), 200, "{who}");
+            assert_eq!(res.headers()["content-type"], "application/pdf");
+        } else {
+            // "Not yours" answers exactly like "does not exist".
+            let (st, body) = (res.status(), res.text().await.unwrap());
+            let other = c.get(&missing).send().await.unwrap();
+            assert_eq!(
+                (st, body),
+                (other.status(), other.text().await.unwrap()),
+                "{who}"
+            );
+            assert_eq!(st, 404);
+        }
+    }
+    let anon = s.client().get(&url).send().await.unwrap();
+    assert_eq!(anon.status(), 303, "anonymous: to the sign-in page");
+    println!("certificate download: {cases} signed-in cases checked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_page_and_json_show_only_the_listed_fields() {
+    let s = TestServer::start_seeded();
+    let (code, _) = codes_of(&s, "anna.becker").await.remove(0);
+    let anon = s.client();
+    let page = anon
+        .get(s.url(&format!("/verify/{code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Dieses Zertifikat ist gültig."));
+    assert!(page.contains("Anna Becker") && page.contains("KI-Seepferdchen"));
+    assert!(
+        !page.contains("anna.becker@"),
+        "no e-mail on the public page"
+    );
+    let json: Value = anon
+        .get(s.url(&format!("/verify/{code}.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut keys: Vec<&str> = json["payload"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "completed_on",
+            "content_version",
+            "course",
+            "course_title",
+            "holder",
+            "issuer",
+            "key_id",
+            "level",
+            "topics",
+            "valid_until"
+        ]
+    );
+    assert_eq!(json["status"], "valid");
+    assert!(!json.to_string().contains('@'), "no e-mail in the JSON");
+    // The signature checks out with the published key.
+    let keys: Value = anon
+        .get(s.url("/zertifikate/schluessel.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pk = keys["keys"][0]["public_key_hex"].as_str().unwrap();
+    let payload: seepferdchen::server::certificate::Payload =
+        serde_json::from_value(json["payload"].clone()).unwrap();
+    assert!(seepferdchen::server::certificate::verify(
+        pk,
+        &payload,
+        json["signature"].as_str().unwrap()
+    ));
+    // Unknown and malformed codes: one and the same answer.
+    let a = anon
+        .get(s.url("/verify/0000000000000000000000000A"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let b = anon
+        .get(s.url("/verify/kaputt"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(a.contains("Zu diesem Code ist kein Zertifikat bekannt."));
+    let strip = |s: &str| s.replace(char::is_numeric, "");
+    assert_eq!(
+        strip(&a).replace("A", "").len() / 100,
+        strip(&b).len() / 100
+    );
+    // The revoked one says so, with its date.
+    let (revoked, _) = codes_of(&s, "david.nowak").await.remove(0);
+    let page = anon
+        .get(s.url(&format!("/verify/{revoked}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("wurde am") && page.contains("widerrufen"),
+        "{page}"
+    );
+    // Rate limit: a flood of lookups from one address ends in "not found" too.
+    let mut limited = false;
+    for _ in 0..40 {
+        let r = anon
+            .get(s.url(&format!("/verify/{code}.json")))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 404 {
+            limited = true;
+        }
+    }
+    assert!(limited);
+}
+
+fn tool(name: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pdf_passes_qpdf_names_holder_course_code_and_its_qr_decodes() {
+    let s = TestServer::start_seeded();
+    let (code, _) = codes_of(&s, "anna.becker").await.remove(0);
+    let c = s.login(&demo_email("anna.becker"), DEMO_PASSWORD).await;
+    let bytes = c
+        .get(s.url(&format!("/zertifikate/{code}/pdf")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("z.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+    if std::env::var("CI").is_ok() || tool("qpdf") {
+        let out = Command::new("qpdf")
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .expect("qpdf (apt: qpdf)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let text = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (apt: poppler-utils)");
+        let text = String::from_utf8_lossy(&text.stdout).to_string();
+        let grouped = seepferdchen::server::certificate::grouped(&code);
+        for needle in [
+            "Anna Becker",
+            "KI-Seepferdchen",
+            grouped.as_str(),
+            "Zertifikat",
+        ] {
+            assert!(text.contains(needle), "{needle} missing in:\n{text}");
+        }
+        let png = dir.path().join("z");
+        let out = Command::new("pdftoppm")
+            .args(["-png", "-r", "150", "-singlefile"])
+            .arg(&pdf)
+            .arg(&png)
+            .output()
+            .expect("pdftoppm");
+        assert!(out.status.success());
+        let out = Command::new("zbarimg")
+            .args(["--quiet", "--raw"])
+            .arg(dir.path().join("z.png"))
+            .output()
+            .expect("zbarimg (apt: zbar-tools)");
+        let decoded = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert_eq!(decoded, s.url(&format!("/verify/{code}")));
+        let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout).to_string();
+        assert!(
+            info.contains("Title:") && info.contains("Anna Becker") && info.contains("Author:"),
+            "{info}"
+        );
+    } else {
+        println!(
+            "qpdf/poppler/zbar not installed: PDF tool checks skipped (make test installs them)"
+        );
+    }
+}
