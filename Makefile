@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 RUN_ENV := $(if $(BIND_ADDR),BIND_ADDR=$(BIND_ADDR)) $(if $(DATABASE_URL),DATABASE_URL=$(DATABASE_URL))
 
-.PHONY: run test build setup
+.PHONY: run test build setup bench
 
 ## Install what is missing, build, and start the app on SQLite at http://127.0.0.1:3000
 run:
@@ -20,3 +20,9 @@ build:
 
 setup:
 	@bash scripts/setup.sh test
+
+## Measure against the targets (release build); report in target/bench/report.md
+bench:
+	@bash scripts/setup.sh build
+	@bash scripts/build.sh
+	@bash scripts/bench.sh

@@ -70,4 +70,7 @@ export E2E_PORT E2E_DIR E2E_CONTENT_DIR SERVER_BIN="$(server_bin)"
 (cd end2end && npx playwright test)
 rm -rf "$E2E_DIR"
 
+step "Benchmark smoke run (tiny sizes, no targets)"
+BENCH_SMOKE=1 cargo test --features ssr --bench platform
+
 printf '\n\033[32mmake test passed in %ss\033[0m\n' "$((SECONDS-started))"

@@ -137,10 +137,8 @@ pub async fn update_profile(display_name: String) -> Result<(), AppError> {
     let state = app_state()?;
     let actor = require_actor(&state).await?;
     let t = current_locale().texts();
-    let name = display_name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::field("display_name", t.user_name_invalid));
-    }
+    let name = accounts::valid_name(&display_name)
+        .ok_or_else(|| AppError::field("display_name", t.user_name_invalid))?;
     db::users::set_display_name(&state.db, actor.id(), name).await?;
     leptos_axum::redirect("/konto?gespeichert=1");
     Ok(())

@@ -19,13 +19,6 @@ mod ssr {
         Ok(actor)
     }
 
-    pub fn parse_parent(v: Option<&str>) -> Result<Option<i64>, ()> {
-        match v.map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| ()),
-        }
-    }
-
     pub async fn log(
         state: &AppState,
         actor: &Actor,
@@ -54,12 +47,10 @@ pub async fn create_org_unit(name: String, parent_id: Option<String>) -> Result<
     let state = app_state()?;
     let actor = admin(&state).await?;
     let t = current_locale().texts();
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::field("name", t.org_name_invalid));
-    }
+    let name =
+        accounts::valid_name(&name).ok_or_else(|| AppError::field("name", t.org_name_invalid))?;
     let units = db::org_units::all(&state.db.pool).await?;
-    let parent = parse_parent(parent_id.as_deref())
+    let parent = accounts::optional_id(parent_id.as_deref())
         .ok()
         .filter(|p| p.is_none_or(|p| units.iter().any(|u| u.id == p)))
         .ok_or_else(|| AppError::field("parent_id", t.user_unit_unknown))?;
@@ -79,15 +70,13 @@ pub async fn update_org_unit(
     let state = app_state()?;
     let actor = admin(&state).await?;
     let t = current_locale().texts();
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::field("name", t.org_name_invalid));
-    }
+    let name =
+        accounts::valid_name(&name).ok_or_else(|| AppError::field("name", t.org_name_invalid))?;
     let units = db::org_units::all(&state.db.pool).await?;
     if !units.iter().any(|u| u.id == id) {
         return Err(AppError::NotFound);
     }
-    let parent = parse_parent(parent_id.as_deref())
+    let parent = accounts::optional_id(parent_id.as_deref())
         .map_err(|_| AppError::field("parent_id", t.user_unit_unknown))?;
     if let Some(p) = parent {
         // A unit cannot move below itself or one of its own sub-units.

@@ -97,13 +97,8 @@ pub async fn create_user(
     let t = current_locale().texts();
     let role =
         Role::from_code(&role).ok_or_else(|| AppError::field("role", t.user_role_not_allowed))?;
-    let org_unit_id = match org_unit_id.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(v) => Some(
-            v.parse::<i64>()
-                .map_err(|_| AppError::field("org_unit_id", t.user_unit_unknown))?,
-        ),
-    };
+    let org_unit_id = accounts::optional_id(org_unit_id.as_deref())
+        .map_err(|_| AppError::field("org_unit_id", t.user_unit_unknown))?;
     let input = accounts::NewUserInput {
         display_name,
         email: accounts::normalize_email(&email),
@@ -147,17 +142,10 @@ pub async fn update_user(
     let target = db::users::get(&state.db.pool, id).await?;
     actor.require_manage_user(target.as_ref())?;
     let target = target.ok_or(AppError::NotFound)?;
-    let name = display_name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::field("display_name", t.user_name_invalid));
-    }
-    let org_unit_id = match org_unit_id.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(v) => Some(
-            v.parse::<i64>()
-                .map_err(|_| AppError::field("org_unit_id", t.user_unit_unknown))?,
-        ),
-    };
+    let name = accounts::valid_name(&display_name)
+        .ok_or_else(|| AppError::field("display_name", t.user_name_invalid))?;
+    let org_unit_id = accounts::optional_id(org_unit_id.as_deref())
+        .map_err(|_| AppError::field("org_unit_id", t.user_unit_unknown))?;
     if !actor.can_manage_unit(org_unit_id) {
         return Err(AppError::field("org_unit_id", t.user_unit_outside_scope));
     }

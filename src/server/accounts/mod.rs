@@ -84,6 +84,20 @@ pub fn unit_keys(units: &[OrgUnit]) -> HashMap<String, i64> {
     map
 }
 
+/// A person's or unit's name: trimmed, 1 to 200 characters.
+pub fn valid_name(name: &str) -> Option<&str> {
+    let name = name.trim();
+    (!name.is_empty() && name.chars().count() <= 200).then_some(name)
+}
+
+/// An optional id from a form select ("" or missing = none); Err for anything else.
+pub fn optional_id(value: Option<&str>) -> Result<Option<i64>, std::num::ParseIntError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some),
+    }
+}
+
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
@@ -160,8 +174,7 @@ pub async fn validate_new_user(
             message: message.into(),
         })
     };
-    let name = input.display_name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
+    if valid_name(&input.display_name).is_none() {
         err("display_name", t.user_name_invalid);
     }
     if !plausible_email(&input.email) {
