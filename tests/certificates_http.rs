@@ -273,3 +273,40 @@ async fn the_pdf_passes_qpdf_names_holder_course_code_and_its_qr_decodes() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organisation_logo_appears_on_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let logo = dir.path().join("logo.png");
+    // A 1 × 1 PNG made with the png crate's format: signature, IHDR, IDAT, IEND.
+    let png = Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import zlib,struct\n\
+             def c(t,d): return struct.pack('>I',len(d))+t+d+struct.pack('>I',zlib.crc32(t+d)&0xffffffff)\n\
+             open('{}','wb').write(b'\\x89PNG\\r\\n\\x1a\\n'+c(b'IHDR',struct.pack('>IIBBBBB',1,1,8,2,0,0,0))+c(b'IDAT',zlib.compress(b'\\x00\\x08\\x3d\\x6e'))+c(b'IEND',b''))",
+            logo.display()
+        ))
+        .status()
+        .expect("python3");
+    assert!(png.success());
+    let logo_path = logo.display().to_string();
+    let s = TestServer::start_seeded_with_env(&[("ORG_LOGO", logo_path.as_str())]);
+    let (code, _) = codes_of(&s, "anna.becker").await.remove(0);
+    let c = s.login(&demo_email("anna.becker"), DEMO_PASSWORD).await;
+    let bytes = c
+        .get(s.url(&format!("/zertifikate/{code}/pdf")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        bytes.starts_with(b"%PDF-")
+            && bytes
+                .windows(13)
+                .any(|w| w == b"/Subtype /Ima" || w == b"/Subtype/Imag"),
+        "the logo is embedded"
+    );
+}

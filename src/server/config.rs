@@ -111,6 +111,9 @@ pub struct Settings {
         default_value = "24"
     )]
     pub final_test_wait_hours: String,
+    /// Optional PNG logo of the organisation, printed on certificates.
+    #[arg(long, env = "ORG_LOGO", global = true)]
+    pub org_logo: Option<String>,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -140,6 +143,7 @@ pub struct Config {
     pub session_idle_seconds: i64,
     pub session_max_seconds: i64,
     pub final_test_wait_seconds: i64,
+    pub org_logo: Option<PathBuf>,
 }
 
 /// An invalid setting: which one, and why. Displayed as one line.
@@ -230,6 +234,17 @@ impl Settings {
             &self.final_test_wait_hours,
             24 * 90,
         )? * 3600;
+        let org_logo = match self.org_logo.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(path) => {
+                let head = std::fs::read(path)
+                    .map_err(|e| invalid("ORG_LOGO", format!("cannot read {path:?}: {e}")))?;
+                if !head.starts_with(b"\x89PNG\r\n\x1a\n") {
+                    return Err(invalid("ORG_LOGO", format!("{path:?} is not a PNG file")));
+                }
+                Some(PathBuf::from(path))
+            }
+        };
         Ok(Config {
             database_url: self.database_url.trim().to_string(),
             bind_addr,
@@ -243,6 +258,7 @@ impl Settings {
             session_idle_seconds,
             session_max_seconds,
             final_test_wait_seconds,
+            org_logo,
         })
     }
 }
@@ -267,7 +283,8 @@ mod tests {
 
     #[test]
     fn each_bad_setting_is_named() {
-        let cases: [(&[&str], &str); 8] = [
+        let cases: [(&[&str], &str); 9] = [
+            (&["--org-logo", "/gibt/es/nicht.png"], "ORG_LOGO"),
             (&["--session-idle-minutes", "0"], "SESSION_IDLE_MINUTES"),
             (&["--session-max-hours", "zwölf"], "SESSION_MAX_HOURS"),
             (&["--database-url", "mysql://x"], "DATABASE_URL"),

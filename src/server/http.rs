@@ -391,8 +391,14 @@ async fn certificate_pdf(
         return not_found();
     };
     let url = format!("{}/verify/{}", state.config.public_base_url, row.code);
-    let rendered =
-        tokio::task::spawn_blocking(move || certificate::pdf::render(&payload, &url)).await;
+    let logo = match &state.config.org_logo {
+        Some(path) => tokio::fs::read(path).await.ok(),
+        None => None,
+    };
+    let rendered = tokio::task::spawn_blocking(move || {
+        certificate::pdf::render(&payload, &url, logo.as_deref())
+    })
+    .await;
     match rendered {
         Ok(Ok(bytes)) => {
             let name = format!(

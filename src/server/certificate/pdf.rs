@@ -164,8 +164,9 @@ fn qr(surface: &mut Surface, data: &str, x: f32, y: f32, size: f32) {
     }
 }
 
-/// Renders the certificate; `verify_url` is what the QR code and the text point to.
-pub fn render(p: &Payload, verify_url: &str) -> Result<Vec<u8>, String> {
+/// Renders the certificate; `verify_url` is what the QR code and the text point to; `logo` is
+/// the organisation's PNG logo (setting ORG_LOGO), drawn in the header.
+pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<u8>, String> {
     let regular = Font::new(REGULAR.to_vec().into(), 0).ok_or("font DejaVuSans unreadable")?;
     let bold = Font::new(BOLD.to_vec().into(), 0).ok_or("font DejaVuSans-Bold unreadable")?;
     let mut doc = Document::new();
@@ -199,6 +200,21 @@ pub fn render(p: &Payload, verify_url: &str) -> Result<Vec<u8>, String> {
         76.0,
         "Qualifizierung zur KI-Kompetenz (Art. 4 KI-Verordnung)",
     );
+    if let Some(png) = logo {
+        let image = krilla::image::Image::from_png(png.to_vec().into(), true)?;
+        let (w, h) = image.size();
+        // At most 180 × 70 pt, keeping the aspect ratio, right-aligned in the header band.
+        let scale = (70.0 / h.max(1) as f32).min(180.0 / w.max(1) as f32);
+        let (dw, dh) = (w as f32 * scale, h as f32 * scale);
+        if let Some(size) = krilla::geom::Size::from_wh(dw, dh) {
+            s.push_transform(&krilla::geom::Transform::from_translate(
+                W - MARGIN - dw,
+                (110.0 - dh) / 2.0,
+            ));
+            s.draw_image(image, size);
+            s.pop();
+        }
+    }
     badge(&mut s, W - MARGIN - 42.0, 160.0);
     fill(&mut s, 0, 107, 95);
     text(
@@ -344,15 +360,52 @@ mod tests {
         let a = render(
             &p,
             "https://lernen.example/verify/0123456789ABCDEFGHJKMNPQRS",
+            None,
         )
         .unwrap();
         let b = render(
             &p,
             "https://lernen.example/verify/0123456789ABCDEFGHJKMNPQRS",
+            None,
         )
         .unwrap();
         assert!(a.starts_with(b"%PDF-"));
         assert_eq!(a, b);
+    }
+
+    /// A 2 × 1 PNG (one red, one blue pixel).
+    pub const TINY_PNG: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x7b,
+        0x40, 0xe8, 0xdd, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8,
+        0xcf, 0x00, 0x04, 0xff, 0x01, 0x07, 0x00, 0x01, 0xff, 0xe2, 0x23, 0x9e, 0x59, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+
+    #[test]
+    fn the_logo_is_embedded_as_an_image() {
+        let p = Payload {
+            code: "0123456789ABCDEFGHJKMNPQRS".into(),
+            holder: "H".into(),
+            course: "c".into(),
+            course_title: "C".into(),
+            level: "gold".into(),
+            content_version: "1".into(),
+            completed_on: "2026-11-26".into(),
+            valid_until: "2027-11-26".into(),
+            issuer: "I".into(),
+            topics: vec![],
+            key_id: "k".into(),
+        };
+        let without = render(&p, "https://x/verify/1", None).unwrap();
+        let with = render(&p, "https://x/verify/1", Some(TINY_PNG)).unwrap();
+        let has_image = |b: &[u8]| {
+            b.windows(13)
+                .any(|w| w == b"/Subtype /Ima" || w == b"/Subtype/Imag")
+        };
+        assert!(!has_image(&without));
+        assert!(has_image(&with), "an image XObject");
+        assert!(render(&p, "https://x/verify/1", Some(b"not a png")).is_err());
     }
 
     #[test]
