@@ -90,6 +90,12 @@ pub fn use_texts() -> &'static Texts {
     use_context::<Locale>().unwrap_or_default().texts()
 }
 
+/// One query parameter of the current URL, reactive.
+pub fn use_query_param(name: &'static str) -> Memo<Option<String>> {
+    let q = leptos_router::hooks::use_query_map();
+    Memo::new(move |_| q.read().get(name))
+}
+
 pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
 }

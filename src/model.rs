@@ -147,6 +147,27 @@ pub enum Level {
 }
 
 impl Level {
+    pub const ALL: [Level; 4] = [
+        Level::Seepferdchen,
+        Level::Bronze,
+        Level::Silber,
+        Level::Gold,
+    ];
+
+    /// The code used in course.toml and in certificates.
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::Seepferdchen => "seepferdchen",
+            Level::Bronze => "bronze",
+            Level::Silber => "silber",
+            Level::Gold => "gold",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     pub fn label(self, t: &crate::i18n::Texts) -> &'static str {
         match self {
             Level::Seepferdchen => t.level_seepferdchen,

@@ -27,11 +27,7 @@ mod ssr {
     /// The client's address (the TCP peer; no proxy headers are trusted).
     pub fn client_ip() -> String {
         leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|p| {
-                p.extensions
-                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                    .map(|c| c.0.ip().to_string())
-            })
+            .map(|p| crate::server::http::peer_ip(&p.extensions))
             .unwrap_or_else(|| "unknown".into())
     }
 }

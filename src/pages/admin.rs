@@ -9,16 +9,12 @@ use crate::api::users::{
     get_import_preview, get_user, list_org_units, list_users, CommitImport, CreateUser,
     ResetPasswordLink, UpdateUser,
 };
+use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
 use crate::components::layout::percent_encode;
 use crate::model::{OrgUnit, PasswordLink, Role};
 use crate::pages::auth::LoginRequired;
-
-fn query(name: &'static str) -> Memo<Option<String>> {
-    let q = use_query_map();
-    Memo::new(move |_| q.read().get(name))
-}
 
 fn param_id() -> Memo<i64> {
     let p = use_params_map();

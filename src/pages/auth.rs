@@ -7,13 +7,9 @@ use server_fn::ServerFn;
 use crate::api::auth::{
     get_current_user, password_link_valid, ChangePassword, Login, SetPassword, UpdateProfile,
 };
+use crate::app::use_query_param as query;
 use crate::app::use_texts;
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
-
-fn query(name: &'static str) -> Memo<Option<String>> {
-    let q = use_query_map();
-    Memo::new(move |_| q.read().get(name))
-}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

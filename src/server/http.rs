@@ -241,12 +241,8 @@ pub async fn verify_lookup(
     code: &str,
 ) -> Result<crate::model::VerifyView, crate::error::AppError> {
     let ip = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
-        .unwrap_or_default();
+        .map(|p| peer_ip(&p.extensions))
+        .unwrap_or_else(|| "unknown".into());
     lookup(state, code, &ip).await.map(|(view, _)| view)
 }
 
@@ -272,12 +268,8 @@ async fn lookup(
         .await?
         .ok_or(AppError::NotFound)?;
     let p: Payload = serde_json::from_str(&row.payload).map_err(AppError::internal)?;
-    let level = match p.level.as_str() {
-        "bronze" => crate::model::Level::Bronze,
-        "silber" => crate::model::Level::Silber,
-        "gold" => crate::model::Level::Gold,
-        _ => crate::model::Level::Seepferdchen,
-    };
+    let level =
+        crate::model::Level::from_code(&p.level).unwrap_or(crate::model::Level::Seepferdchen);
     let parse = |s: &str| {
         crate::server::content::parse_date(s)
             .ok_or_else(|| AppError::internal("bad date in payload"))
@@ -296,11 +288,12 @@ async fn lookup(
     Ok((view, row))
 }
 
-fn peer_ip(req: &Request) -> String {
-    req.extensions()
+/// The client's address: the TCP peer (no proxy headers are trusted).
+pub fn peer_ip(extensions: &axum::http::Extensions) -> String {
+    extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// `GET /verify/<code>.json`: the signed payload, its signature and key id, and the current
@@ -316,7 +309,7 @@ async fn verify_json(State(state): State<AppState>, req: Request, next: Next) ->
     if req.method() != Method::GET {
         return next.run(req).await;
     }
-    match lookup(&state, code, &peer_ip(&req)).await {
+    match lookup(&state, code, &peer_ip(req.extensions())).await {
         Ok((view, row)) => {
             let payload: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();
             let status = match view.status {

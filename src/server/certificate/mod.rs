@@ -150,7 +150,7 @@ pub async fn issue(
         holder: actor.user.display_name.clone(),
         course: course.slug.clone(),
         course_title: course.title.clone(),
-        level: level_code(course.level).into(),
+        level: course.level.code().into(),
         content_version: format!("{} ({content_hash})", course.version),
         completed_on: completed.iso(),
         valid_until: valid_until.iso(),
@@ -176,15 +176,6 @@ pub async fn issue(
     )
     .await?;
     Ok(payload.code)
-}
-
-pub fn level_code(level: crate::model::Level) -> &'static str {
-    match level {
-        crate::model::Level::Seepferdchen => "seepferdchen",
-        crate::model::Level::Bronze => "bronze",
-        crate::model::Level::Silber => "silber",
-        crate::model::Level::Gold => "gold",
-    }
 }
 
 /// Days before expiry from which a certificate counts as expiring.

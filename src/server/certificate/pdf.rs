@@ -67,13 +67,9 @@ fn german_date(iso: &str) -> String {
 }
 
 fn level_label(level: &str) -> &'static str {
-    let t = Locale::De.texts();
-    match level {
-        "bronze" => t.level_bronze,
-        "silber" => t.level_silber,
-        "gold" => t.level_gold,
-        _ => t.level_seepferdchen,
-    }
+    crate::model::Level::from_code(level)
+        .unwrap_or(crate::model::Level::Seepferdchen)
+        .label(Locale::De.texts())
 }
 
 /// A simple seahorse (head, snout, curled tail, fin) in a circle badge.

@@ -450,12 +450,10 @@ impl Loader<'_> {
                 format!("folder name {slug:?} must use only a-z, 0-9 and -"),
             );
         }
-        let level = match file.level.get_ref().as_str() {
-            "seepferdchen" => Level::Seepferdchen,
-            "bronze" => Level::Bronze,
-            "silber" => Level::Silber,
-            "gold" => Level::Gold,
-            other => {
+        let level = match Level::from_code(file.level.get_ref()) {
+            Some(level) => level,
+            None => {
+                let other = file.level.get_ref();
                 let l = line_of(&text, file.level.span().start);
                 self.err(
                     &course_path,
