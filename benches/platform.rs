@@ -129,6 +129,180 @@ fn size_rows(site: &std::path::Path) -> Vec<Row> {
     rows
 }
 
+/// Times `f` `n` times; (median, p95).
+async fn timed<F, Fut, T>(n: usize, mut f: F) -> (Duration, Duration, T)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut times = Vec::with_capacity(n);
+    let mut last = None;
+    for _ in 0..n {
+        let t0 = Instant::now();
+        last = Some(f().await);
+        times.push(t0.elapsed());
+    }
+    times.sort();
+    (
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+        last.expect("n > 0"),
+    )
+}
+
+/// The coordinator view on seeded data (10,000 people × 20 courses; tiny in the smoke run):
+/// dashboard of all units, one unit's people list, CSV export of the whole matrix.
+async fn coordinator_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<Row>, String> {
+    use clap::Parser;
+    use seepferdchen::server::accounts::bench::{seed, BenchSize};
+    use seepferdchen::server::auth::authz::{Actor, Scope};
+    use seepferdchen::server::reports;
+    let size = if smoke {
+        BenchSize {
+            people: 200,
+            units: 10,
+            courses: 4,
+        }
+    } else {
+        BenchSize::FULL
+    };
+    let db = seepferdchen::server::db::Db::connect(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = 1_800_000_000;
+    let t0 = Instant::now();
+    let units = seed(&db, size, now).await.map_err(|e| format!("{e:?}"))?;
+    let seeded = t0.elapsed();
+    let config = seepferdchen::server::config::Cli::try_parse_from(["seepferdchen"])
+        .map_err(|e| e.to_string())?
+        .settings
+        .validate()
+        .map_err(|e| e.to_string())?;
+    let state = seepferdchen::server::state::AppState::new(
+        config,
+        db.clone(),
+        seepferdchen::server::clock::Clock::fixed(now),
+        Hasher::new(1)?,
+        seepferdchen::server::content::Catalog::default(),
+        seepferdchen::server::certificate::CertificateKey::generate(),
+    );
+    let admin = Actor {
+        user: seepferdchen::server::db::users::UserRecord {
+            id: 0,
+            email: "bench@bench.example".into(),
+            display_name: "Bench".into(),
+            role: seepferdchen::model::Role::Admin,
+            active: true,
+            org_unit_id: None,
+            has_password: false,
+        },
+        scope: Scope::All,
+    };
+    let n = if smoke { 2 } else { 20 };
+    let (d50, d95, dash) = timed(n, || reports::dashboard(&state, &admin, None)).await;
+    let dash = dash.map_err(|e| format!("{e:?}"))?;
+    let leaf = *units.last().ok_or("no units")?;
+    let filter = reports::PeopleFilter {
+        unit: Some(leaf),
+        ..Default::default()
+    };
+    let (u50, u95, page) = timed(n, || reports::people(&state, &admin, &filter, 1)).await;
+    let page = page.map_err(|e| format!("{e:?}"))?;
+    let (c50, _, csv) = timed(if smoke { 1 } else { 3 }, || async {
+        let sel = reports::select(&state, &admin, &reports::PeopleFilter::default()).await?;
+        let rows: usize = sel.entries.iter().map(Vec::len).sum();
+        let text =
+            reports::csv::status_matrix(&state, &sel, seepferdchen::i18n::Locale::De.texts());
+        Ok::<_, seepferdchen::error::AppError>((rows, text.len()))
+    })
+    .await;
+    let (csv_rows, csv_bytes) = csv.map_err(|e| format!("{e:?}"))?;
+    db.close().await;
+    let pairs = dash.total.total();
+    let label = format!("{}×{} on {backend}", size.people, size.courses);
+    Ok(vec![
+        Row {
+            name: format!("Dashboard, all {} units ({label})", dash.units.len()),
+            value: format!(
+                "median {:.1} ms, p95 {:.1} ms ({pairs} pairs)",
+                ms(d50),
+                ms(d95)
+            ),
+            target: "≤ 150 ms".into(),
+            met: (!smoke).then_some(ms(d50) <= 150.0),
+            note: "aggregates per unit and course in SQL".into(),
+        },
+        Row {
+            name: format!(
+                "Dashboard, one unit's people ({} people; {label})",
+                page.total
+            ),
+            value: format!("median {:.1} ms, p95 {:.1} ms", ms(u50), ms(u95)),
+            target: "≤ 15 ms".into(),
+            met: (!smoke).then_some(ms(u50) <= 15.0),
+            note: "status matrix of the unit in Rust".into(),
+        },
+        Row {
+            name: format!(
+                "CSV export of the full matrix ({csv_rows} rows, {:.1} MB; {label})",
+                csv_bytes as f64 / 1e6
+            ),
+            value: format!("{:.0} ms", ms(c50)),
+            target: "≤ 2 s".into(),
+            met: (!smoke).then_some(ms(c50) <= 2000.0),
+            note: format!("seeding took {:.1} s", seeded.as_secs_f64()),
+        },
+    ])
+}
+
+fn coordinator_all(smoke: bool) -> Vec<Row> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut rows = Vec::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sqlite = format!("sqlite://{}/bench.db", dir.path().display());
+    match rt.block_on(coordinator_rows("SQLite", &sqlite, smoke)) {
+        Ok(r) => rows.extend(r),
+        Err(e) => panic!("coordinator bench on SQLite: {e}"),
+    }
+    let admin_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let pg = rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&admin_url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let name = format!("seepferdchen_bench_{}", std::process::id());
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .map_err(|e| e.to_string())?;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
+        let result = coordinator_rows("PostgreSQL", &format!("{base}/{name}"), smoke).await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&admin)
+            .await;
+        result
+    });
+    match pg {
+        Ok(r) => rows.extend(r),
+        Err(e) => rows.push(Row {
+            name: "Coordinator view on PostgreSQL".into(),
+            value: "not measured".into(),
+            target: "see above".into(),
+            met: None,
+            note: format!("PostgreSQL not reachable at {admin_url}: {e}"),
+        }),
+    }
+    rows
+}
+
 fn main() {
     let smoke = std::env::var("BENCH_SMOKE").is_ok_and(|v| v == "1");
     let (n_pdf, n_login) = if smoke { (3, 2) } else { (200, 20) };
@@ -139,10 +313,10 @@ fn main() {
     rows.extend(pdf_rows(n_pdf, smoke));
     rows.extend(login_rows(n_login));
     rows.extend(size_rows(&site));
+    rows.extend(coordinator_all(smoke));
     for open in [
         "Module page req/s and p50/p99 vs static file; p99 at 2,000 req/s",
         "Quiz submissions per second (durable) and lost/duplicate count",
-        "Coordinator dashboard and CSV export at 10,000 × 20",
         "Module-page p99 during a login flood vs without",
         "Cold start to /healthz; RSS idle and under load",
     ] {

@@ -6,7 +6,33 @@ import { join } from "node:path";
 const port = Number(process.env.E2E_PORT ?? 3999);
 const dir = process.env.E2E_DIR ?? "/tmp/seepferdchen-e2e";
 const baseURL = `http://127.0.0.1:${port}`;
+// A second server whose clock the coordination test moves (TEST_CLOCK_FILE): due dates pass
+// without waiting, and the other tests' sessions are not affected.
+const clockPort = Number(process.env.E2E_CLOCK_PORT ?? port + 1);
+export const clockFile = join(dir, "clock-offset");
 const serverBin = process.env.SERVER_BIN ?? "../target/debug/seepferdchen";
+
+/** Demo data (accounts, org units) first, then the server, on its own SQLite database. */
+function server(p: number, database: string, extra: Record<string, string> = {}) {
+  return {
+    command: `${serverBin} demo seed && ${serverBin} serve`,
+    url: `http://127.0.0.1:${p}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+    cwd: "..",
+    env: {
+      DATABASE_URL: `sqlite://${join(dir, database)}`,
+      BIND_ADDR: `127.0.0.1:${p}`,
+      SITE_ROOT: process.env.SITE_ROOT ?? "target/site",
+      LOG_LEVEL: "warn",
+      ORG_NAME: "Stadt Musterhausen",
+      CONTENT_DIR: process.env.E2E_CONTENT_DIR ?? "content",
+      ...extra,
+    },
+  };
+}
 
 export default defineConfig({
   testDir: "./tests",
@@ -33,25 +59,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "hydrated", use: { javaScriptEnabled: true } },
-    { name: "no-js", use: { javaScriptEnabled: false } },
+    { name: "hydrated", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec/ },
+    { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /coordination\.spec/ },
+    // Runs both JavaScript modes itself, one after the other, on the clock server.
+    { name: "clock", use: { baseURL: `http://127.0.0.1:${clockPort}` }, testMatch: /coordination\.spec/ },
   ],
-  webServer: {
-    // Demo data (accounts, org units) first, then the server.
-    command: `${serverBin} demo seed && ${serverBin} serve`,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    cwd: "..",
-    env: {
-      DATABASE_URL: `sqlite://${join(dir, "e2e.db")}`,
-      BIND_ADDR: `127.0.0.1:${port}`,
-      SITE_ROOT: process.env.SITE_ROOT ?? "target/site",
-      LOG_LEVEL: "warn",
-      ORG_NAME: "Stadt Musterhausen",
-      CONTENT_DIR: process.env.E2E_CONTENT_DIR ?? "content",
-    },
-  },
+  webServer: [server(port, "e2e.db"), server(clockPort, "clock.db", { TEST_CLOCK_FILE: clockFile })],
 });

@@ -14,6 +14,7 @@ use crate::pages::courses::{CoursePage, ModulePage, MyCoursesPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::quiz::AttemptPage;
+use crate::pages::tracking::{AssignmentsPage, AuditPage, DashboardPage};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,6 +80,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verwaltung/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/organisation") view=OrgUnitsPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/uebersicht") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/zuweisungen") view=AssignmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -111,6 +111,17 @@ impl Date {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
+    /// Parses "2026-11-26" (what a date field sends); None for anything else or a day that
+    /// does not exist.
+    pub fn parse_iso(s: &str) -> Option<Date> {
+        let mut parts = s.trim().splitn(3, '-');
+        let year: i32 = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        let date = Date { year, month, day };
+        ((1900..=9999).contains(&year) && Date::from_days(date.to_days()) == date).then_some(date)
+    }
+
     /// The same day `months` later; the 31st becomes the month's last day where needed.
     pub fn add_months(self, months: u32) -> Date {
         let total = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(months);

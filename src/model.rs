@@ -190,6 +190,16 @@ pub struct CourseCard {
     pub modules_done: usize,
     /// The module to continue with (first one not completed), if any.
     pub resume_module: Option<String>,
+    /// Set when the course is assigned to the person (directly or through their unit).
+    pub assignment: Option<CardAssignment>,
+}
+
+/// Due date and state of an assigned course on "Meine Kurse".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardAssignment {
+    pub due: Option<Date>,
+    pub mandatory: bool,
+    pub state: CourseState,
 }
 
 /// The course page.
@@ -345,4 +355,207 @@ pub struct VerifyView {
     pub valid_until: Date,
     pub issuer: String,
     pub code_grouped: String,
+}
+
+/// Where a person stands in an assigned course (exclusive; the dashboard counts each pair once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CourseState {
+    Overdue,
+    Expired,
+    NotStarted,
+    InProgress,
+    Expiring,
+    Done,
+}
+
+impl CourseState {
+    /// Worst first: the order of the dashboard columns and bars.
+    pub const ALL: [CourseState; 6] = [
+        CourseState::Done,
+        CourseState::Expiring,
+        CourseState::InProgress,
+        CourseState::NotStarted,
+        CourseState::Overdue,
+        CourseState::Expired,
+    ];
+
+    /// The value used in URLs (filters) and CSS classes.
+    pub fn code(self) -> &'static str {
+        match self {
+            CourseState::Done => "erledigt",
+            CourseState::Expiring => "laeuft-ab",
+            CourseState::InProgress => "begonnen",
+            CourseState::NotStarted => "offen",
+            CourseState::Overdue => "ueberfaellig",
+            CourseState::Expired => "abgelaufen",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CourseState> {
+        CourseState::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self, t: &crate::i18n::Texts) -> &'static str {
+        match self {
+            CourseState::Done => t.state_done,
+            CourseState::Expiring => t.state_expiring,
+            CourseState::InProgress => t.state_in_progress,
+            CourseState::NotStarted => t.state_not_started,
+            CourseState::Overdue => t.state_overdue,
+            CourseState::Expired => t.state_expired,
+        }
+    }
+
+    /// Has a currently valid certificate.
+    pub fn is_done(self) -> bool {
+        matches!(self, CourseState::Done | CourseState::Expiring)
+    }
+}
+
+/// Number of (person, course) pairs in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateCounts {
+    pub done: u32,
+    pub expiring: u32,
+    pub in_progress: u32,
+    pub not_started: u32,
+    pub overdue: u32,
+    pub expired: u32,
+}
+
+impl StateCounts {
+    pub fn get(&self, s: CourseState) -> u32 {
+        match s {
+            CourseState::Done => self.done,
+            CourseState::Expiring => self.expiring,
+            CourseState::InProgress => self.in_progress,
+            CourseState::NotStarted => self.not_started,
+            CourseState::Overdue => self.overdue,
+            CourseState::Expired => self.expired,
+        }
+    }
+
+    pub fn slot(&mut self, s: CourseState) -> &mut u32 {
+        match s {
+            CourseState::Done => &mut self.done,
+            CourseState::Expiring => &mut self.expiring,
+            CourseState::InProgress => &mut self.in_progress,
+            CourseState::NotStarted => &mut self.not_started,
+            CourseState::Overdue => &mut self.overdue,
+            CourseState::Expired => &mut self.expired,
+        }
+    }
+
+    pub fn add(&mut self, s: CourseState, n: u32) {
+        *self.slot(s) += n;
+    }
+
+    pub fn merge(&mut self, other: &StateCounts) {
+        for s in CourseState::ALL {
+            self.add(s, other.get(s));
+        }
+    }
+
+    pub fn total(&self) -> u32 {
+        CourseState::ALL.iter().map(|&s| self.get(s)).sum()
+    }
+}
+
+/// A course as filters and forms offer it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseOption {
+    pub slug: String,
+    pub title: String,
+}
+
+/// One org unit on the dashboard, figures including its sub-units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitStatus {
+    pub id: i64,
+    pub name: String,
+    pub depth: usize,
+    pub people: u32,
+    pub counts: StateCounts,
+}
+
+/// Things that need attention soon.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminders {
+    pub overdue: u32,
+    pub due_soon: u32,
+    pub expiring: u32,
+}
+
+/// The coordinator's Übersicht.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub units: Vec<UnitStatus>,
+    pub courses: Vec<CourseOption>,
+    pub total: StateCounts,
+    pub people: u32,
+    pub reminders: Reminders,
+    pub today: Date,
+}
+
+/// One person in the drill-down list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonStatus {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub unit: Option<String>,
+    pub counts: StateCounts,
+    /// The most urgent state among the person's assigned courses.
+    pub worst: Option<CourseState>,
+    pub next_due: Option<Date>,
+}
+
+/// One course of one person, as the learner and the coordinator see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonCourse {
+    pub slug: String,
+    pub title: String,
+    pub assigned: bool,
+    pub mandatory: bool,
+    pub due: Option<Date>,
+    pub state: CourseState,
+    pub completed: Option<Date>,
+    pub valid_until: Option<Date>,
+    /// Best final-test result and number of final-test attempts: only when the installation
+    /// allows coordinators to see scores (staff-council agreement), and always for oneself.
+    pub score: Option<String>,
+    pub attempts: Option<u32>,
+}
+
+/// An assignment in the list of the Zuweisungen page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentView {
+    pub id: i64,
+    pub course: CourseOption,
+    /// Org unit path or person's name.
+    pub target: String,
+    pub is_unit: bool,
+    pub due: Option<Date>,
+    pub mandatory: bool,
+    pub created: Date,
+}
+
+/// A learner's reminder on the start page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearnerReminder {
+    pub slug: String,
+    pub title: String,
+    pub state: CourseState,
+    pub due: Option<Date>,
+    pub valid_until: Option<Date>,
+}
+
+/// One entry of the audit log view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: String,
 }

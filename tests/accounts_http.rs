@@ -357,6 +357,300 @@ async fn role_matrix_finds_no_unexpected_allow() {
     assert!(t.cases > 150);
 }
 
+/// The coordinator view (#7): a coordinator of FB2 reaches nothing of FB3 or FB4 through any
+/// page, server function or export; employees and anonymous callers reach none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tracking_scope_matrix_finds_no_unexpected_allow() {
+    let w = World::new().await;
+    let s = &w.server;
+    let areas = [
+        (Area::Fb2, "anna.becker", "Anna Becker", "Bürgerbüro"),
+        (Area::Fb3, "guel.demir", "Gül Demir", "Sozialamt"),
+        (Area::Fb4, "lena.hoffmann", "Lena Hoffmann", "Bauamt"),
+    ];
+    let mut ids = Vec::new();
+    for (area, local, name, unit) in areas {
+        let email = demo_email(local);
+        ids.push((
+            area,
+            email.clone(),
+            name,
+            unit,
+            w.user_id(&email).await,
+            w.unit_id(unit).await,
+        ));
+    }
+    // One assignment per area, made by the admin, to change and remove below.
+    let mut assignment_of = Vec::new();
+    for (area, _, _, _, _, unit) in &ids {
+        let res = s
+            .call(
+                &w.admin,
+                "assign_unit",
+                &[
+                    ("course", "ki-freischwimmer"),
+                    ("org_unit_id", &unit.to_string()),
+                    ("due", ""),
+                    ("mandatory", "on"),
+                ],
+            )
+            .await;
+        assert!(res.status().is_success(), "admin assigns: {}", res.status());
+        let list = w.json(&w.admin, "assignments", &[]).await;
+        let id = list[0]
+            .as_array()
+            .expect("assignments")
+            .iter()
+            .find(|a| {
+                a["course"]["slug"] == "ki-freischwimmer"
+                    && a["target"].as_str().is_some_and(|t| {
+                        t.ends_with(&ids.iter().find(|x| x.0 == *area).expect("area").3)
+                    })
+            })
+            .and_then(|a| a["id"].as_i64())
+            .expect("assignment id");
+        assignment_of.push((*area, id));
+    }
+    let mut t = Tally::default();
+    for (who, client) in &w.clients {
+        let res = s.call(client, "dashboard", &[]).await;
+        let ok = res.status().is_success();
+        t.check(format!("{who:?} dashboard"), is_manager(*who), ok);
+        let dash = if ok {
+            res.text().await.unwrap()
+        } else {
+            String::new()
+        };
+        let res = s.call(client, "assignments", &[]).await;
+        let ok = res.status().is_success();
+        t.check(format!("{who:?} assignments"), is_manager(*who), ok);
+        let assignments = if ok {
+            res.text().await.unwrap()
+        } else {
+            String::new()
+        };
+        let res = s.call(client, "audit_log", &[]).await;
+        t.check(
+            format!("{who:?} audit_log"),
+            *who == Who::Admin,
+            res.status().is_success(),
+        );
+        let page = client
+            .get(s.url("/verwaltung/protokoll"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        t.check(
+            format!("{who:?} audit page"),
+            *who == Who::Admin,
+            page.contains("demo.seed") || page.contains("Kurs zugewiesen"),
+        );
+        // The whole-scope status export lists exactly the people in scope.
+        let res = client
+            .get(s.url("/verwaltung/export/status.csv"))
+            .send()
+            .await
+            .unwrap();
+        let ok = res.status().is_success();
+        t.check(format!("{who:?} status.csv"), is_manager(*who), ok);
+        let csv = if ok {
+            res.text().await.unwrap()
+        } else {
+            String::new()
+        };
+        for (area, email, name, unit, id, unit_id) in &ids {
+            let expected = manages(*who, *area);
+            let (id_s, unit_s) = (id.to_string(), unit_id.to_string());
+            t.check(
+                format!("{who:?} dashboard shows {unit}"),
+                expected,
+                dash.contains(unit),
+            );
+            t.check(
+                format!("{who:?} status.csv lists {email}"),
+                expected,
+                csv.contains(email.as_str()),
+            );
+            let res = s.call(client, "people_status", &[("unit", &unit_s)]).await;
+            let ok = res.status().is_success();
+            let body = if ok {
+                res.text().await.unwrap()
+            } else {
+                String::new()
+            };
+            t.check(
+                format!("{who:?} people of {unit}"),
+                expected,
+                body.contains(email.as_str()),
+            );
+            let res = s.call(client, "people_status", &[("q", email)]).await;
+            let body = if res.status().is_success() {
+                res.text().await.unwrap()
+            } else {
+                String::new()
+            };
+            t.check(
+                format!("{who:?} search finds {email}"),
+                expected,
+                body.contains(email.as_str()),
+            );
+            let res = s.call(client, "person_courses", &[("id", &id_s)]).await;
+            t.check(
+                format!("{who:?} person_courses {email}"),
+                expected,
+                res.status().is_success(),
+            );
+            let html = client
+                .get(s.url(&format!("/verwaltung/uebersicht?einheit={unit_id}")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            // (Signed-in people see their own name in the page header.)
+            let own = *who == Who::Employee && *name == "Anna Becker";
+            t.check(
+                format!("{who:?} page people of {unit}"),
+                expected || own,
+                html.contains(name),
+            );
+            for path in ["status.csv", "nachweis.csv", "nachweis.pdf"] {
+                let res = client
+                    .get(s.url(&format!("/verwaltung/export/{path}?einheit={unit_id}")))
+                    .send()
+                    .await
+                    .unwrap();
+                let ok = res.status().is_success();
+                let body = if ok {
+                    res.bytes().await.unwrap().to_vec()
+                } else {
+                    Vec::new()
+                };
+                let shows = path.ends_with(".pdf") && body.starts_with(b"%PDF")
+                    || String::from_utf8_lossy(&body).contains(email.as_str());
+                t.check(format!("{who:?} {path} of {unit}"), expected, ok && shows);
+            }
+            let assignment = assignment_of
+                .iter()
+                .find(|(a, _)| a == area)
+                .expect("assignment")
+                .1;
+            t.check(
+                format!("{who:?} lists assignment in {unit}"),
+                expected,
+                assignments.contains(&format!("\"id\":{assignment},\"course\"")),
+            );
+            let res = s
+                .call(
+                    client,
+                    "update_assignment",
+                    &[
+                        ("id", &assignment.to_string()),
+                        ("due", ""),
+                        ("mandatory", "on"),
+                    ],
+                )
+                .await;
+            t.check(
+                format!("{who:?} update assignment in {unit}"),
+                expected,
+                res.status().is_success(),
+            );
+            let res = s
+                .call(
+                    client,
+                    "assign_unit",
+                    &[
+                        ("course", "ki-seepferdchen"),
+                        ("org_unit_id", &unit_s),
+                        ("due", ""),
+                        ("mandatory", "on"),
+                    ],
+                )
+                .await;
+            t.check(
+                format!("{who:?} assign to {unit}"),
+                expected,
+                res.status().is_success(),
+            );
+            let res = s
+                .call(
+                    client,
+                    "assign_people",
+                    &[
+                        ("course", "ki-freischwimmer"),
+                        ("user_ids[0]", &id_s),
+                        ("due", ""),
+                    ],
+                )
+                .await;
+            t.check(
+                format!("{who:?} assign {email}"),
+                expected,
+                res.status().is_success(),
+            );
+        }
+    }
+    // Removal last: before each attempt the admin (re)creates the assignment.
+    for (area, _, _, unit, _, unit_id) in &ids {
+        for (who, client) in &w.clients {
+            let res = s
+                .call(
+                    &w.admin,
+                    "assign_unit",
+                    &[
+                        ("course", "ki-freischwimmer"),
+                        ("org_unit_id", &unit_id.to_string()),
+                        ("due", ""),
+                    ],
+                )
+                .await;
+            assert!(res.status().is_success());
+            let list = w.json(&w.admin, "assignments", &[]).await;
+            let id = list[0]
+                .as_array()
+                .expect("assignments")
+                .iter()
+                .find(|a| {
+                    a["course"]["slug"] == "ki-freischwimmer"
+                        && a["is_unit"] == true
+                        && a["target"].as_str().is_some_and(|t| t.ends_with(unit))
+                })
+                .and_then(|a| a["id"].as_i64())
+                .expect("assignment id");
+            let res = s
+                .call(client, "delete_assignment", &[("id", &id.to_string())])
+                .await;
+            t.check(
+                format!("{who:?} delete assignment in {area:?}"),
+                manages(*who, *area),
+                res.status().is_success(),
+            );
+        }
+    }
+    println!(
+        "tracking scope matrix: {} cases, {} unexpected allows, {} unexpected denials",
+        t.cases,
+        t.unexpected_allows.len(),
+        t.unexpected_denials.len()
+    );
+    assert!(
+        t.unexpected_allows.is_empty(),
+        "unexpected allows: {:#?}",
+        t.unexpected_allows
+    );
+    assert!(
+        t.unexpected_denials.is_empty(),
+        "unexpected denials: {:#?}",
+        t.unexpected_denials
+    );
+    assert!(t.cases > 200);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_rotate_expire_on_logout_and_password_change() {
     let s = TestServer::start_seeded();

@@ -665,6 +665,9 @@ db_tests!(
     concurrent_submissions_grade_exactly_once,
     attempts_belong_to_their_owner_and_check_ids,
     three_failures_mean_a_waiting_period_and_late_answers_count_zero,
+    dashboard_figures_match_the_status_matrix,
+    assignments_reach_later_members_and_revocation_updates_status,
+    evidence_report_names_versions_codes_and_validity,
 );
 
 async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
@@ -731,8 +734,9 @@ async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
 async fn progress_keeps_the_content_version(db: &Db) {
     use seepferdchen::server::db::progress;
     let (_st, admin, _) = seeded(db).await;
+    let mut conn = db.pool.acquire().await.unwrap();
     progress::complete(
-        &db.pool,
+        &mut conn,
         admin.id(),
         "ki-seepferdchen",
         "was-ist-ki",
@@ -742,7 +746,7 @@ async fn progress_keeps_the_content_version(db: &Db) {
     .await
     .unwrap();
     progress::complete(
-        &db.pool,
+        &mut conn,
         admin.id(),
         "ki-seepferdchen",
         "datenschutz",
@@ -753,7 +757,7 @@ async fn progress_keeps_the_content_version(db: &Db) {
     .unwrap();
     // Reading a module again after a content update records the new version.
     progress::complete(
-        &db.pool,
+        &mut conn,
         admin.id(),
         "ki-seepferdchen",
         "was-ist-ki",
@@ -836,9 +840,17 @@ async fn learner(st: &AppState, db: &Db, email: &str) -> Actor {
 async fn complete_all_modules(st: &AppState, db: &Db, actor: &Actor, slug: &str) {
     let c = st.catalog.course(slug).unwrap();
     for m in &c.modules {
-        seepferdchen::server::db::progress::complete(&db.pool, actor.id(), slug, &m.id, &m.hash, 1)
-            .await
-            .unwrap();
+        let mut conn = db.pool.acquire().await.unwrap();
+        seepferdchen::server::db::progress::complete(
+            &mut conn,
+            actor.id(),
+            slug,
+            &m.id,
+            &m.hash,
+            1,
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -995,4 +1007,288 @@ async fn three_failures_mean_a_waiting_period_and_late_answers_count_zero(db: &D
         .result
         .unwrap();
     assert!(r.time_exceeded && !r.passed && r.points == 0, "{r:?}");
+}
+
+// ---- Coordinator view (#7) ----
+
+use seepferdchen::model::CourseState;
+use seepferdchen::server::db::assignments::{self as assignment_db, NewAssignment};
+use seepferdchen::server::reports;
+
+/// The dashboard (per-unit aggregates in SQL plus person assignments) and the status matrix
+/// (every pair worked out in Rust) must agree, for every unit, course filter and actor.
+async fn assert_dashboard_matches_matrix(st: &AppState, actor: &Actor) {
+    let courses: Vec<Option<&str>> = vec![None, Some("ki-seepferdchen"), Some("ki-freischwimmer")];
+    for course in courses {
+        let dash = reports::dashboard(st, actor, course).await.unwrap();
+        let units = org_units::all(&st.db.pool).await.unwrap();
+        for u in &dash.units {
+            let filter = reports::PeopleFilter {
+                unit: Some(u.id),
+                course: course.map(str::to_string),
+                ..Default::default()
+            };
+            let sel = reports::select(st, actor, &filter).await.unwrap();
+            let mut counts = seepferdchen::model::StateCounts::default();
+            for e in sel.entries.iter().flatten() {
+                counts.add(e.state, 1);
+            }
+            assert_eq!(u.counts, counts, "unit {} course {course:?}", u.name);
+            assert_eq!(u.people as usize, sel.people.len(), "people of {}", u.name);
+        }
+        let _ = units;
+    }
+}
+
+async fn dashboard_figures_match_the_status_matrix(db: &Db) {
+    let (st, admin, coord) = seeded(db).await;
+    let today = seepferdchen::server::tracking::today(st.clock.now());
+    // Person assignments on top of the demo's unit assignments: one earlier than the unit's
+    // due date, one for a course the unit does not have.
+    let tim = users::find_for_login(db, "tim.lange@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let anna = users::find_for_login(db, "anna.becker@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for (user, course, due) in [
+        (tim, "ki-seepferdchen", today + 1),
+        (anna, "ki-freischwimmer", today + 3),
+    ] {
+        assignment_db::upsert(
+            &db.pool,
+            &NewAssignment {
+                course,
+                unit_id: None,
+                user_id: Some(user),
+                due_day: Some(due),
+                mandatory: true,
+                created_by: None,
+                now: st.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    assert_dashboard_matches_matrix(&st, &admin).await;
+    assert_dashboard_matches_matrix(&st, &coord).await;
+    let dash = reports::dashboard(&st, &admin, Some("ki-seepferdchen"))
+        .await
+        .unwrap();
+    let unit = |name: &str| dash.units.iter().find(|u| u.name == name).unwrap().clone();
+    // Bürgerbüro: Anna valid, Ben expiring, Clara expired, Tim not started.
+    let bb = unit("Bürgerbüro");
+    assert_eq!(
+        (
+            bb.counts.done,
+            bb.counts.expiring,
+            bb.counts.expired,
+            bb.counts.not_started
+        ),
+        (1, 1, 1, 1)
+    );
+    // Personalamt's own assignment is overdue (Oliver and Paula).
+    assert_eq!(unit("Personalamt").counts.overdue, 2);
+    // Fachbereich 3 is due within a week: everyone there counts as due soon.
+    assert!(dash.reminders.due_soon >= unit("Fachbereich 3 – Soziales").counts.not_started);
+    // Coordinators see their scope only.
+    let mine = reports::dashboard(&st, &coord, None).await.unwrap();
+    let names: Vec<&str> = mine.units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Fachbereich 2 – Bürgerservice und Ordnung",
+            "Bürgerbüro",
+            "Ordnungsamt"
+        ]
+    );
+    // Two days later Tim's own due date has passed; his unit's has not.
+    st.clock.set(st.clock.now() + 2 * 86_400);
+    assert_dashboard_matches_matrix(&st, &admin).await;
+    let dash = reports::dashboard(&st, &admin, Some("ki-seepferdchen"))
+        .await
+        .unwrap();
+    let bb = dash.units.iter().find(|u| u.name == "Bürgerbüro").unwrap();
+    assert_eq!((bb.counts.overdue, bb.counts.not_started), (1, 0));
+}
+
+async fn assignments_reach_later_members_and_revocation_updates_status(db: &Db) {
+    let (st, admin, coord) = seeded(db).await;
+    let ordnungsamt = org_units::all(&db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == "Ordnungsamt")
+        .unwrap()
+        .id;
+    // Someone who joins Ordnungsamt later gets FB2's Seepferdchen assignment.
+    let link = accounts::create_user(
+        &st,
+        Some(&coord),
+        &accounts::NewUserInput {
+            display_name: "Nele Neu".into(),
+            email: "nele.neu@musterstadt.example".into(),
+            org_unit_id: Some(ordnungsamt),
+            role: seepferdchen::model::Role::Employee,
+        },
+        de(),
+    )
+    .await
+    .unwrap();
+    let nele = users::get(&db.pool, link.user_id).await.unwrap().unwrap();
+    let courses = reports::person_courses(&st, true, &nele).await.unwrap();
+    let s = courses
+        .iter()
+        .find(|c| c.slug == "ki-seepferdchen")
+        .expect("assigned through the unit");
+    assert!(s.assigned && s.mandatory && s.due.is_some());
+    assert_eq!(s.state, CourseState::NotStarted);
+    // Completing a module (here recorded directly) makes it "in progress".
+    let actor = learner(&st, db, "nele.neu@musterstadt.example").await;
+    let c = st.catalog.course("ki-seepferdchen").unwrap();
+    let m = &c.modules[0];
+    let mut tx = db.pool.begin().await.unwrap();
+    seepferdchen::server::db::progress::complete(
+        &mut tx,
+        actor.id(),
+        &c.slug,
+        &m.id,
+        &m.hash,
+        st.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let courses = reports::person_courses(&st, true, &nele).await.unwrap();
+    assert_eq!(
+        courses
+            .iter()
+            .find(|c| c.slug == "ki-seepferdchen")
+            .unwrap()
+            .state,
+        CourseState::InProgress
+    );
+    // Revoking Anna's certificate takes her from done back to in progress, in one transaction.
+    let anna = learner(&st, db, "anna.becker@musterstadt.example").await;
+    let before = reports::person_courses(&st, true, &anna.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        before
+            .iter()
+            .find(|c| c.slug == "ki-seepferdchen")
+            .unwrap()
+            .state,
+        CourseState::Done
+    );
+    let code = seepferdchen::server::db::certificates::for_user(db, anna.id())
+        .await
+        .unwrap()[0]
+        .code
+        .clone();
+    let mut tx = db.pool.begin().await.unwrap();
+    assert!(
+        seepferdchen::server::db::certificates::revoke(&mut tx, &code, "Test", st.clock.now())
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let after = reports::person_courses(&st, true, &anna.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        after
+            .iter()
+            .find(|c| c.slug == "ki-seepferdchen")
+            .unwrap()
+            .state,
+        CourseState::InProgress
+    );
+    // Upsert: assigning the same course to the same unit again changes it, never duplicates.
+    let n = assignment_db::all(db).await.unwrap().len();
+    for due in [Some(30_000), None] {
+        assignment_db::upsert(
+            &db.pool,
+            &NewAssignment {
+                course: "ki-seepferdchen",
+                unit_id: Some(ordnungsamt),
+                user_id: None,
+                due_day: due,
+                mandatory: false,
+                created_by: Some(admin.id()),
+                now: 1,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let all = assignment_db::all(db).await.unwrap();
+    assert_eq!(all.len(), n + 1);
+    assert!(all
+        .iter()
+        .any(|a| a.unit_id == Some(ordnungsamt) && a.due_day.is_none() && !a.mandatory));
+    // Removing a unit removes its assignments (no dangling rows).
+    let id = all
+        .iter()
+        .find(|a| a.unit_id == Some(ordnungsamt))
+        .unwrap()
+        .id;
+    assert!(assignment_db::delete(&db.pool, id).await.unwrap());
+    assert!(!assignment_db::delete(&db.pool, id).await.unwrap());
+}
+
+async fn evidence_report_names_versions_codes_and_validity(db: &Db) {
+    let (st, admin, coord) = seeded(db).await;
+    let t = de();
+    let units = org_units::all(&db.pool).await.unwrap();
+    let bb = units.iter().find(|u| u.name == "Bürgerbüro").unwrap().id;
+    let fb3 = units.iter().find(|u| u.name == "Sozialamt").unwrap().id;
+    let e = reports::evidence::build(&st, &coord, Some(bb), t)
+        .await
+        .unwrap();
+    assert!(e.unit.ends_with("Bürgerbüro"));
+    assert_eq!(e.org, st.config.org_name);
+    let anna_code = seepferdchen::server::db::certificates::for_user(
+        db,
+        users::find_for_login(db, "anna.becker@musterstadt.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+    )
+    .await
+    .unwrap()[0]
+        .code
+        .clone();
+    let anna = e
+        .lines
+        .iter()
+        .find(|l| l.name == "Anna Becker" && l.course == "KI-Seepferdchen")
+        .expect("Anna's line");
+    assert_eq!(anna.code, anna_code);
+    assert!(anna.completed.is_some() && anna.valid_until.is_some());
+    assert!(!anna.version.is_empty());
+    let clara = e.lines.iter().find(|l| l.name == "Clara Schäfer").unwrap();
+    assert_eq!(clara.state, t.state_expired);
+    let tim = e.lines.iter().find(|l| l.name == "Tim Lange").unwrap();
+    assert!(tim.code.is_empty() && tim.completed.is_none());
+    // Out of scope: the coordinator of FB2 gets nothing of Sozialamt.
+    assert!(matches!(
+        reports::evidence::build(&st, &coord, Some(fb3), t).await,
+        Err(seepferdchen::error::AppError::NotFound)
+    ));
+    // The admin's report of everything, as CSV and as PDF.
+    let all = reports::evidence::build(&st, &admin, None, t)
+        .await
+        .unwrap();
+    let csv = reports::evidence::to_csv(&all, t);
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(csv.contains("Nachweis KI-Kompetenz (Art. 4 KI-VO)"));
+    assert!(csv.contains(&anna_code));
+    let pdf = reports::evidence::to_pdf(&all, t).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
 }

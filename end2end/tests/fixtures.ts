@@ -30,8 +30,8 @@ export async function waitForHydration(page: Page) {
 }
 
 /** axe-core with the WCAG 2.1 A/AA rules; prints the count and fails on any violation. */
-export async function expectNoAxeViolations(page: Page, label: string) {
-  const results = await axeResults(page);
+export async function expectNoAxeViolations(page: Page, label: string, js = jsEnabled(base.info())) {
+  const results = await axeResults(page, js);
   const summary = results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
   );
@@ -44,9 +44,9 @@ export async function expectNoAxeViolations(page: Page, label: string) {
  * JavaScript-enabled context (same cookies) whose wasm and JS downloads are blocked, so axe sees
  * exactly the server-rendered page a browser without JavaScript shows.
  */
-async function axeResults(page: Page) {
+async function axeResults(page: Page, js: boolean) {
   const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-  if (jsEnabled(base.info())) return new AxeBuilder({ page }).withTags(tags).analyze();
+  if (js) return new AxeBuilder({ page }).withTags(tags).analyze();
   const browser = page.context().browser()!;
   const ctx = await browser.newContext({
     javaScriptEnabled: true,

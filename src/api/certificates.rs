@@ -67,7 +67,7 @@ pub async fn revoke_certificate(code: String, reason: String) -> Result<(), AppE
     }
     let code = certificate::normalize_code(&code).ok_or(AppError::NotFound)?;
     let mut tx = state.db.pool.begin().await?;
-    if !db::certificates::revoke(&mut *tx, &code, reason, state.clock.now()).await? {
+    if !db::certificates::revoke(&mut tx, &code, reason, state.clock.now()).await? {
         return Err(AppError::NotFound);
     }
     audit::write(

@@ -60,17 +60,57 @@ mod ssr {
             modules_total: entries.len(),
             modules_done: entries.iter().filter(|e| e.done).count(),
             resume_module: entries.iter().find(|e| !e.done).map(|e| e.id.clone()),
+            assignment: None,
         }
     }
 }
 
+/// Meine Kurse: assigned courses first (earliest due date first, with state), then the others.
 #[server(endpoint = "my_courses")]
 pub async fn list_my_courses() -> Result<Vec<CourseCard>, AppError> {
     use ssr::*;
     let state = app_state()?;
     let actor = require_actor(&state).await?;
     let done = done_set(&state, actor.id()).await?;
-    Ok(state.catalog.published().map(|c| card(c, &done)).collect())
+    let mine = crate::server::reports::person_courses(&state, true, &actor.user).await?;
+    let mut cards: Vec<CourseCard> = state
+        .catalog
+        .published()
+        .map(|c| {
+            let mut card = card(c, &done);
+            card.assignment = mine
+                .iter()
+                .find(|p| p.slug == c.slug && p.assigned)
+                .map(|p| crate::model::CardAssignment {
+                    due: p.due,
+                    mandatory: p.mandatory,
+                    state: p.state,
+                });
+            card
+        })
+        .collect();
+    cards.sort_by_key(|c| match &c.assignment {
+        Some(a) => (0, a.due.map_or(i64::MAX, |d| d.to_days())),
+        None => (1, 0),
+    });
+    Ok(cards)
+}
+
+/// Published courses (for assignment forms); anyone who manages people.
+#[server(endpoint = "course_options")]
+pub async fn list_course_options() -> Result<Vec<crate::model::CourseOption>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    actor.require_role(&[crate::model::Role::Admin, crate::model::Role::Coordinator])?;
+    Ok(state
+        .catalog
+        .published()
+        .map(|c| crate::model::CourseOption {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+        })
+        .collect())
 }
 
 #[server(endpoint = "course")]
@@ -129,8 +169,9 @@ pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
     if !m.check.is_empty() {
         return Err(AppError::Forbidden);
     }
+    let mut tx = state.db.pool.begin().await?;
     db::progress::complete(
-        &state.db.pool,
+        &mut tx,
         actor.id(),
         &c.slug,
         &m.id,
@@ -138,6 +179,7 @@ pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
         state.clock.now(),
     )
     .await?;
+    tx.commit().await?;
     let target = match c.modules.get(i + 1) {
         Some(next) => format!("/kurse/{}/{}", c.slug, next.id),
         None => format!("/kurse/{}?abgeschlossen=1", c.slug),

@@ -5,4 +5,5 @@ pub mod certificates;
 pub mod courses;
 pub mod org;
 pub mod site;
+pub mod tracking;
 pub mod users;

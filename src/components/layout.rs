@@ -32,8 +32,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {user.is_some().then(|| view! { <li><a href="/kurse">{t.nav_courses}</a></li> })}
                     {user.is_some().then(|| view! { <li><a href="/zertifikate">{t.nav_certificates}</a></li> })}
                     {admin.then(|| view! { <li><a href="/verwaltung/zertifikate">{t.nav_admin_certificates}</a></li> })}
+                    {manager.then(|| view! { <li><a href="/verwaltung/uebersicht">{t.nav_dashboard}</a></li> })}
+                    {manager.then(|| view! { <li><a href="/verwaltung/zuweisungen">{t.nav_assignments}</a></li> })}
                     {manager.then(|| view! { <li><a href="/verwaltung/benutzer">{t.nav_users}</a></li> })}
                     {(manager || admin).then(|| view! { <li><a href="/verwaltung/organisation">{t.nav_org}</a></li> })}
+                    {admin.then(|| view! { <li><a href="/verwaltung/protokoll">{t.nav_audit}</a></li> })}
                     {match user {
                         Some(u) => view! {
                             <li><a href="/konto">{t.nav_account}<span class="visually-hidden">{format!(" ({})", u.display_name)}</span></a></li>

@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::auth::{get_current_user, take_password_links};
 use crate::api::org::{CreateOrgUnit, DeleteOrgUnit, UpdateOrgUnit};
+use crate::api::tracking::AssignPeople;
 use crate::api::users::{
     get_import_preview, get_user, list_org_units, list_users, CommitImport, CreateUser,
     ResetPasswordLink, UpdateUser,
@@ -22,7 +23,7 @@ fn param_id() -> Memo<i64> {
 }
 
 /// Options of an org-unit select, indented by depth.
-fn unit_options(units: &[OrgUnit], selected: Option<i64>) -> AnyView {
+pub(crate) fn unit_options(units: &[OrgUnit], selected: Option<i64>) -> AnyView {
     units
         .iter()
         .map(|u| {
@@ -83,6 +84,10 @@ pub fn UsersPage() -> impl IntoView {
         |(search, unit, role, page)| list_users(search, unit, role, page),
     );
     let units = Resource::new_blocking(|| (), |_| list_org_units());
+    let assign = ServerAction::<AssignPeople>::new();
+    let assign_error = action_error(assign);
+    let assigned = query("zugewiesen");
+    let courses = Resource::new_blocking(|| (), |_| crate::api::courses::list_course_options());
     view! {
         <Title text=t.users_title />
         <h1>{t.users_title}</h1>
@@ -90,10 +95,12 @@ pub fn UsersPage() -> impl IntoView {
             <a class="button" href="/verwaltung/benutzer/neu">{t.user_new_title}</a>
             <a class="button button--secondary" href="/verwaltung/import">{t.import_title}</a>
         </p>
+        {move || assigned.get().map(|n| view! { <p class="notice" role="status">{t.assign_people_done.replace("{n}", &n)}</p> })}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let units = match units.await { Ok(u) => u, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
                 let data = match users.await { Ok(d) => d, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let courses = courses.await.unwrap_or_default();
                 let (search, unit, role) = {
                     let q = q.read();
                     (q.get("q").unwrap_or_default(), q.get("einheit").and_then(|v| v.parse().ok()), q.get("rolle").unwrap_or_default())
@@ -132,10 +139,13 @@ pub fn UsersPage() -> impl IntoView {
                         <button type="submit" class="button">{t.filter_apply}</button>
                     </form>
                     <p role="status">{if data.total == 1 { t.users_count_one.to_string() } else { t.users_count.replace("{n}", &data.total.to_string()) }}</p>
+                    <ErrorSummary error=assign_error />
+                    <ActionForm action=assign attr:class="form form--bulk">
                     <div class="table-wrap">
                         <table class="table">
                             <caption class="visually-hidden">{t.users_title}</caption>
                             <thead><tr>
+                                <th scope="col"><span class="visually-hidden">{t.assign_select}</span></th>
                                 <th scope="col">{t.field_name}</th>
                                 <th scope="col">{t.field_email}</th>
                                 <th scope="col">{t.field_unit}</th>
@@ -143,8 +153,12 @@ pub fn UsersPage() -> impl IntoView {
                                 <th scope="col">{t.field_status}</th>
                             </tr></thead>
                             <tbody>
-                                {data.items.into_iter().map(|u| view! {
+                                {data.items.into_iter().enumerate().map(|(i, u)| view! {
                                     <tr>
+                                        <td class="checkbox-cell">
+                                            <input type="checkbox" id=format!("sel-{}", u.id) name=format!("user_ids[{i}]") value=u.id.to_string() />
+                                            <label for=format!("sel-{}", u.id) class="visually-hidden">{t.assign_select_person.replace("{name}", &u.display_name)}</label>
+                                        </td>
                                         <td><a href=format!("/verwaltung/benutzer/{}", u.id)>{u.display_name}</a></td>
                                         <td>{u.email}</td>
                                         <td>{u.org_unit.unwrap_or_default()}</td>
@@ -155,9 +169,29 @@ pub fn UsersPage() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                    <fieldset class="card bulk">
+                        <legend>{t.assign_people_heading}</legend>
+                        <p class="field__hint">{t.assign_people_hint}</p>
+                        <div class="field">
+                            <label for="bulk-course">{t.csv_course}</label>
+                            <select id="bulk-course" name="course">
+                                {courses.into_iter().map(|c| view! { <option value=c.slug>{c.title}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="bulk-due">{t.csv_due}</label>
+                            <input id="bulk-due" name="due" type="date" />
+                        </div>
+                        <div class="checkbox">
+                            <input type="checkbox" id="bulk-mandatory" name="mandatory" value="on" checked />
+                            <label for="bulk-mandatory">{t.assign_mandatory}</label>
+                        </div>
+                        <button type="submit" class="button">{t.assign_people_submit}</button>
+                    </fieldset>
+                    </ActionForm>
                     <nav class="pagination" aria-label=t.pagination>
                         <ul>
-                            {(1..=page_count).map(|p| view! {
+                            {crate::pages::tracking::page_numbers(page, page_count).into_iter().map(|p| view! {
                                 <li><a href=page_href(p) aria-current=(p == page).then_some("page")>{p}</a></li>
                             }).collect_view()}
                         </ul>
@@ -304,6 +338,7 @@ pub fn UserPage() -> impl IntoView {
                         </div>
                         <button type="submit" class="button">{t.save}</button>
                     </ActionForm>
+                    <crate::pages::tracking::PersonCourses id />
                     {is_admin.then(|| view! {
                         <section class="card" aria-labelledby="reset-heading">
                             <h2 id="reset-heading">{t.reset_heading}</h2>

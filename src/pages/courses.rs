@@ -38,9 +38,26 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
     };
     let heading_id = format!("kurs-{}", card.slug);
     let labelled_by = heading_id.clone();
+    let locale = crate::app::use_locale();
+    let assignment = card.assignment.clone().map(|a| {
+        let due = a.due.map(|d| locale.format_date(d));
+        let text = match (a.state, due) {
+            (crate::model::CourseState::Overdue, Some(d)) => t.course_overdue_since.replace("{date}", &d),
+            (_, Some(d)) => t.course_due_by.replace("{date}", &d),
+            (_, None) => t.course_assigned.to_string(),
+        };
+        let kind = if a.mandatory { t.assign_mandatory } else { t.assign_optional };
+        view! {
+            <p class=format!("assignment assignment--{}", a.state.code())>
+                <strong>{kind}</strong>" · "{text}
+                {(a.state != crate::model::CourseState::Overdue).then(|| view! { " · "<crate::pages::tracking::StateTag state=a.state /> })}
+            </p>
+        }
+    });
     view! {
         <article class="card course-card" aria-labelledby=labelled_by>
             <p class="badge">{card.level.label(t)}</p>
+            {assignment}
             <h2 id=heading_id><a href=href>{card.title.clone()}</a></h2>
             <p>{card.subtitle.clone()}</p>
             <p class="meta">{t.course_minutes.replace("{n}", &card.estimated_minutes.to_string())}</p>

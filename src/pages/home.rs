@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::site::get_home_stats;
+use crate::api::tracking::my_reminders;
 use crate::app::{use_locale, use_texts};
 
 #[component]
@@ -9,6 +10,7 @@ pub fn HomePage() -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let stats = Resource::new_blocking(|| (), |_| get_home_stats());
+    let reminders = Resource::new_blocking(|| (), |_| my_reminders());
     // The explanation is open in the server-rendered page; the toggle appears only once the
     // page is hydrated (it needs JavaScript), so without JavaScript nothing is hidden.
     let hydrated = RwSignal::new(false);
@@ -18,6 +20,32 @@ pub fn HomePage() -> impl IntoView {
         <Title text=t.home_title />
         <h1>{t.home_title}</h1>
         <p class="lead">{t.home_lead}</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = reminders.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="card card--highlight" aria-labelledby="my-reminders">
+                        <h2 id="my-reminders">{t.home_reminders}</h2>
+                        <ul class="reminder-list reminder-list--learner">
+                            {list.into_iter().map(|r| {
+                                let date = |d: Option<crate::i18n::Date>| d.map(|d| locale.format_date(d)).unwrap_or_default();
+                                let text = match r.state {
+                                    crate::model::CourseState::Overdue => t.course_overdue_since.replace("{date}", &date(r.due)),
+                                    crate::model::CourseState::Expiring => t.home_reminder_expiring.replace("{date}", &date(r.valid_until)),
+                                    crate::model::CourseState::Expired => t.home_reminder_expired.replace("{date}", &date(r.valid_until)),
+                                    _ => t.course_due_by.replace("{date}", &date(r.due)),
+                                };
+                                view! {
+                                    <li class=format!("reminder reminder--{}", r.state.code())>
+                                        <a href=format!("/kurse/{}", r.slug)>{r.title}</a>": "{text}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
         <section class="card" aria-labelledby="about-heading">
             <div class="card__head">
                 <h2 id="about-heading">{t.home_about_heading}</h2>

@@ -5,3 +5,4 @@ pub mod courses;
 pub mod home;
 pub mod not_found;
 pub mod quiz;
+pub mod tracking;

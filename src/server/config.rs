@@ -55,6 +55,16 @@ pub enum AdminCommand {
 pub enum DemoCommand {
     /// Fill an empty installation with a demo organisation and print the demo logins.
     Seed,
+    /// Fill an empty database with benchmark data: people in org units with assigned courses
+    /// and progress (for `make bench`; nobody can sign in).
+    Bench {
+        #[arg(long, default_value_t = 10_000)]
+        people: usize,
+        #[arg(long, default_value_t = 50)]
+        units: usize,
+        #[arg(long, default_value_t = 20)]
+        courses: usize,
+    },
 }
 
 /// Every setting, as read from flags or the environment. Validated by [`Settings::validate`].
@@ -114,6 +124,15 @@ pub struct Settings {
     /// Optional PNG logo of the organisation, printed on certificates.
     #[arg(long, env = "ORG_LOGO", global = true)]
     pub org_logo: Option<String>,
+    /// Whether coordinators and admins see final-test scores and attempt counts of others. Off by
+    /// default: monitoring individual performance needs a staff-council agreement
+    /// (Dienstvereinbarung).
+    #[arg(long, env = "SHOW_SCORES", global = true, default_value = "false")]
+    pub show_scores: String,
+    /// For end-to-end tests only: a file holding a number of seconds added to the system clock
+    /// (read at every use). Never set this in production.
+    #[arg(long, env = "TEST_CLOCK_FILE", global = true)]
+    pub test_clock_file: Option<String>,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -144,6 +163,8 @@ pub struct Config {
     pub session_max_seconds: i64,
     pub final_test_wait_seconds: i64,
     pub org_logo: Option<PathBuf>,
+    pub show_scores: bool,
+    pub test_clock_file: Option<PathBuf>,
 }
 
 /// An invalid setting: which one, and why. Displayed as one line.
@@ -259,6 +280,13 @@ impl Settings {
             session_max_seconds,
             final_test_wait_seconds,
             org_logo,
+            show_scores: parse_bool("SHOW_SCORES", &self.show_scores)?,
+            test_clock_file: self
+                .test_clock_file
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
         })
     }
 }

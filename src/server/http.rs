@@ -41,6 +41,18 @@ pub fn router(state: AppState) -> Router {
         .route("/versuche/starten", post(start_attempt))
         .route("/zertifikate/{code}/pdf", get(certificate_pdf))
         .route("/zertifikate/schluessel.json", get(public_keys))
+        .route(
+            "/verwaltung/export/status.csv",
+            get(crate::server::reports::routes::status_csv),
+        )
+        .route(
+            "/verwaltung/export/nachweis.csv",
+            get(crate::server::reports::routes::evidence_csv),
+        )
+        .route(
+            "/verwaltung/export/nachweis.pdf",
+            get(crate::server::reports::routes::evidence_pdf),
+        )
         .route("/versuche/{id}", post(submit_attempt))
         .route(
             "/verwaltung/import",

@@ -8,7 +8,9 @@ pub mod content;
 pub mod db;
 pub mod http;
 pub mod quiz;
+pub mod reports;
 pub mod state;
+pub mod tracking;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -56,6 +58,11 @@ pub async fn run_cli() -> ExitCode {
             create_first_admin(config, &email, &name).await
         }
         Command::Demo(DemoCommand::Seed) => seed_demo(config).await,
+        Command::Demo(DemoCommand::Bench {
+            people,
+            units,
+            courses,
+        }) => seed_bench(config, people, units, courses).await,
         Command::Content(ContentCommand::Check) => check_content(&config),
     };
     match result {
@@ -123,6 +130,39 @@ async fn create_first_admin(config: Config, email: &str, name: &str) -> Result<(
     Ok(())
 }
 
+async fn seed_bench(
+    config: Config,
+    people: usize,
+    units: usize,
+    courses: usize,
+) -> Result<(), String> {
+    if people == 0
+        || units == 0
+        || courses == 0
+        || people > 1_000_000
+        || units > 10_000
+        || courses > 200
+    {
+        return Err("bench sizes: 1..=1000000 people, 1..=10000 units, 1..=200 courses".into());
+    }
+    let state = offline_state(config).await?;
+    let size = accounts::bench::BenchSize {
+        people,
+        units,
+        courses,
+    };
+    let started = std::time::Instant::now();
+    accounts::bench::seed(&state.db, size, Clock::System.now())
+        .await
+        .map_err(|e| e.message(crate::i18n::Locale::De.texts()))?;
+    println!(
+        "Benchmarkdaten angelegt: {people} Personen, {units} Organisationseinheiten, {courses} Kurse ({:.1} s).",
+        started.elapsed().as_secs_f64()
+    );
+    state.db.close().await;
+    Ok(())
+}
+
 async fn seed_demo(config: Config) -> Result<(), String> {
     let state = offline_state(config).await?;
     let seeded = accounts::demo::seed(&state)
@@ -177,7 +217,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     let hasher = Hasher::new(hash_concurrency())?;
     let key = certificate::load_or_create_key(&db, Clock::System.now()).await?;
-    let state = AppState::new(config, db.clone(), Clock::System, hasher, catalog, key);
+    let clock = match &config.test_clock_file {
+        Some(path) => {
+            tracing::warn!(path = %path.display(), "TEST_CLOCK_FILE is set: the clock can be moved (tests only)");
+            Clock::OffsetFile(std::sync::Arc::new(path.clone()))
+        }
+        None => Clock::System,
+    };
+    let state = AppState::new(config, db.clone(), clock, hasher, catalog, key);
     let app = http::router(state);
     tracing::info!(%addr, "listening");
     // Tests and scripts read this line to learn the port when BIND_ADDR ends in :0.

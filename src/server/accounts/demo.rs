@@ -165,6 +165,28 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
         }
     }
     seed_certificates(state, &mut tx, &user_ids, now).await?;
+    let today = crate::server::tracking::today(now);
+    for (course, unit, due_in_days, mandatory) in ASSIGNMENTS {
+        let Some(unit_id) = unit_ids.get(unit).copied() else {
+            continue;
+        };
+        if state.catalog.course(course).is_none() {
+            continue;
+        }
+        db::assignments::upsert(
+            &mut *tx,
+            &db::assignments::NewAssignment {
+                course,
+                unit_id: Some(unit_id),
+                user_id: None,
+                due_day: Some(today + due_in_days),
+                mandatory: *mandatory,
+                created_by: user_ids.get("admin").copied(),
+                now,
+            },
+        )
+        .await?;
+    }
     audit::write(
         &mut *tx,
         &audit::Entry {
@@ -180,6 +202,33 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     tx.commit().await?;
     Ok(true)
 }
+
+/// (course, org unit, due in days from today, mandatory): Seepferdchen for everyone with
+/// different due dates (Personalamt overdue, Fachbereich 3 due within a week), Freischwimmer
+/// for the IT staff who operate AI.
+const ASSIGNMENTS: &[(&str, &str, i64, bool)] = &[
+    (
+        "ki-seepferdchen",
+        "Fachbereich 1 – Zentrale Dienste",
+        30,
+        true,
+    ),
+    ("ki-seepferdchen", "Personalamt", -14, true),
+    (
+        "ki-seepferdchen",
+        "Fachbereich 2 – Bürgerservice und Ordnung",
+        45,
+        true,
+    ),
+    ("ki-seepferdchen", "Fachbereich 3 – Soziales", 5, true),
+    (
+        "ki-seepferdchen",
+        "Fachbereich 4 – Planen und Bauen",
+        60,
+        true,
+    ),
+    ("ki-freischwimmer", "IT und Digitalisierung", 90, false),
+];
 
 /// (person, days ago the course was completed, revoked?): a valid, an expiring, an expired and
 /// a revoked certificate of the Seepferdchen course (valid 24 months).
@@ -210,7 +259,7 @@ async fn seed_certificates(
         };
         let at = now - days_ago * 86_400;
         for m in &course.modules {
-            db::progress::complete(&mut **tx, id, &course.slug, &m.id, &m.hash, at).await?;
+            db::progress::complete(tx, id, &course.slug, &m.id, &m.hash, at).await?;
         }
         let attempt = db::attempts::insert(
             &mut **tx,
@@ -239,13 +288,8 @@ async fn seed_certificates(
         let code =
             certificate::issue(tx, state, &actor, course, &course.hash, completion, at).await?;
         if *revoked {
-            db::certificates::revoke(
-                &mut **tx,
-                &code,
-                "Demo: versehentlich ausgestellt",
-                now - 86_400,
-            )
-            .await?;
+            db::certificates::revoke(tx, &code, "Demo: versehentlich ausgestellt", now - 86_400)
+                .await?;
         }
     }
     Ok(())

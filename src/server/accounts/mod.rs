@@ -1,5 +1,6 @@
 //! Account operations shared by server functions, plain routes and the CLI. Every multi-step
 //! write is one transaction together with its audit-log entry.
+pub mod bench;
 pub mod csv_import;
 pub mod demo;
 pub mod import;

@@ -175,6 +175,7 @@ pub async fn issue(
         },
     )
     .await?;
+    crate::server::db::course_status::refresh(&mut **tx, actor.id(), &course.slug).await?;
     Ok(payload.code)
 }
 

@@ -15,14 +15,14 @@ use super::{grouped, Payload};
 use crate::i18n::Locale;
 use crate::server::content::parse_date;
 
-static REGULAR: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
+pub(crate) static REGULAR: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
 
 const W: f32 = 595.28;
 const H: f32 = 841.89;
 const MARGIN: f32 = 56.0;
 
-fn fill(surface: &mut Surface, r: u8, g: u8, b: u8) {
+pub(crate) fn fill(surface: &mut Surface, r: u8, g: u8, b: u8) {
     surface.set_fill(Some(Fill {
         paint: rgb::Color::new(r, g, b).into(),
         opacity: NormalizedF32::ONE,
@@ -30,7 +30,7 @@ fn fill(surface: &mut Surface, r: u8, g: u8, b: u8) {
     }));
 }
 
-fn text(surface: &mut Surface, font: &Font, size: f32, x: f32, y: f32, s: &str) {
+pub(crate) fn text(surface: &mut Surface, font: &Font, size: f32, x: f32, y: f32, s: &str) {
     surface.draw_text(
         Point::from_xy(x, y),
         font.clone(),

@@ -185,3 +185,20 @@ pub async fn completed_modules<'e, E: Executor<'e, Database = Any>>(
     .fetch_all(e)
     .await
 }
+
+/// Best points, their maximum and the number of graded final-test attempts of a person in a
+/// course.
+pub async fn final_summary(
+    db: &Db,
+    user_id: i64,
+    course: &str,
+) -> Result<(Option<i64>, Option<i64>, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT MAX(points), MAX(max_points), COUNT(*) FROM attempts \
+         WHERE user_id = $1 AND course_slug = $2 AND kind = 'final' AND submitted_at IS NOT NULL",
+    )
+    .bind(user_id)
+    .bind(course)
+    .fetch_one(&db.pool)
+    .await
+}

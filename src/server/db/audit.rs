@@ -29,7 +29,58 @@ pub async fn write<'e, E: Executor<'e, Database = Any>>(
     .map(|_| ())
 }
 
-/// The newest entries (for tests and, later, the audit view).
+/// A page of the log, newest first. `action`: a prefix such as "assignment" (empty: all);
+/// `search`: text in actor, target or details (empty: all).
+pub async fn page(
+    db: &super::Db,
+    action: &str,
+    search: &str,
+    page: i64,
+    per_page: i64,
+) -> Result<crate::model::Paged<crate::model::AuditEntry>, sqlx::Error> {
+    use sqlx::Row;
+    let clean = |s: &str| s.to_lowercase().replace(['%', '_', '\\'], "");
+    let action_like = format!("{}%", clean(action));
+    let search_like = format!("%{}%", clean(search));
+    let filter = "WHERE action LIKE $1 AND (LOWER(actor) LIKE $2 OR LOWER(target) LIKE $2 OR LOWER(details) LIKE $2)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log {filter}"))
+        .bind(&action_like)
+        .bind(&search_like)
+        .fetch_one(&db.pool)
+        .await?;
+    let per_page = per_page.clamp(1, 200);
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let page = page.clamp(1, pages);
+    let rows = sqlx::query(&format!(
+        "SELECT at, actor, action, target, details FROM audit_log {filter} \
+         ORDER BY id DESC LIMIT {per_page} OFFSET {}",
+        (page - 1) * per_page
+    ))
+    .bind(&action_like)
+    .bind(&search_like)
+    .fetch_all(&db.pool)
+    .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(crate::model::AuditEntry {
+                at: r.try_get(0)?,
+                actor: r.try_get(1)?,
+                action: r.try_get(2)?,
+                target: r.try_get(3)?,
+                details: r.try_get(4)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(crate::model::Paged {
+        items,
+        page,
+        per_page,
+        total,
+    })
+}
+
+/// The newest entries (for tests).
 pub async fn recent(
     db: &super::Db,
     limit: i64,

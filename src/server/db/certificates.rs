@@ -134,9 +134,10 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<CertificateRow>, sqlx::Er
     rows.iter().map(row).collect()
 }
 
-/// Revokes once; false if it already was revoked or does not exist.
-pub async fn revoke<'e, E: Executor<'e, Database = Any>>(
-    e: E,
+/// Revokes once and updates the holder's course status; false if it already was revoked or
+/// does not exist. Run it inside a transaction.
+pub async fn revoke(
+    conn: &mut sqlx::AnyConnection,
     code: &str,
     reason: &str,
     now: i64,
@@ -147,9 +148,20 @@ pub async fn revoke<'e, E: Executor<'e, Database = Any>>(
     .bind(now)
     .bind(reason)
     .bind(code)
-    .execute(e)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let holder: Option<(Option<i64>, String)> =
+        sqlx::query_as("SELECT user_id, course_slug FROM certificates WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((Some(user), course)) = holder {
+        super::course_status::refresh(&mut *conn, user, &course).await?;
+    }
+    Ok(true)
 }
 
 pub async fn count_for_user(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
@@ -157,4 +169,45 @@ pub async fn count_for_user(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
         .bind(user_id)
         .fetch_one(&db.pool)
         .await
+}
+
+/// One completion with its certificate, for the evidence report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRow {
+    pub user_id: i64,
+    pub course: String,
+    pub content_hash: String,
+    pub completed_at: i64,
+    pub code: Option<String>,
+    pub valid_until_day: Option<i64>,
+    pub revoked: bool,
+}
+
+/// Every completion of the given people (None: everyone), oldest first.
+pub async fn evidence(db: &Db, users: Option<&[i64]>) -> Result<Vec<EvidenceRow>, sqlx::Error> {
+    let filter = match users {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!("WHERE c.user_id IN ({})", super::id_list(ids)),
+    };
+    let sql = format!(
+        "SELECT c.user_id, c.course_slug, c.content_hash, c.completed_at, z.code, z.valid_until_day, \
+         CASE WHEN z.revoked_at IS NULL THEN 0 ELSE 1 END \
+         FROM course_completions c LEFT JOIN certificates z ON z.completion_id = c.id {filter} \
+         ORDER BY c.completed_at, c.id"
+    );
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EvidenceRow {
+                user_id: r.try_get(0)?,
+                course: r.try_get(1)?,
+                content_hash: r.try_get(2)?,
+                completed_at: r.try_get(3)?,
+                code: r.try_get(4)?,
+                valid_until_day: r.try_get(5)?,
+                revoked: r.try_get::<i64, _>(6)? != 0,
+            })
+        })
+        .collect()
 }

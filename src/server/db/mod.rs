@@ -11,9 +11,11 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub mod assignments;
 pub mod attempts;
 pub mod audit;
 pub mod certificates;
+pub mod course_status;
 pub mod flashes;
 pub mod imports;
 pub mod installation;
@@ -148,6 +150,12 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A comma-separated list of ids for an `IN (...)` clause. Ids are integers, so nothing from
+/// outside reaches the SQL text.
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

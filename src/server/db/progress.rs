@@ -3,9 +3,10 @@ use sqlx::Row;
 
 use super::Db;
 
-/// Records a completed module; completing it again updates version and time.
-pub async fn complete<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    e: E,
+/// Records a completed module (completing it again updates version and time) and the
+/// person's course status. Run it inside a transaction.
+pub async fn complete(
+    conn: &mut sqlx::AnyConnection,
     user_id: i64,
     course: &str,
     module: &str,
@@ -23,9 +24,9 @@ pub async fn complete<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     .bind(module)
     .bind(hash)
     .bind(now)
-    .execute(e)
-    .await
-    .map(|_| ())
+    .execute(&mut *conn)
+    .await?;
+    super::course_status::refresh(&mut *conn, user_id, course).await
 }
 
 /// (course, module, content hash, completed at) of everything a person completed.

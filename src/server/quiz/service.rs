@@ -218,7 +218,7 @@ pub async fn submit(
     if g.passed {
         match attempt.module_id.as_deref().and_then(|m| c.module(m)) {
             Some((_, m)) => {
-                db::progress::complete(&mut *tx, actor.id(), &c.slug, &m.id, &m.hash, now).await?;
+                db::progress::complete(&mut tx, actor.id(), &c.slug, &m.id, &m.hash, now).await?;
             }
             None => {
                 let done = db::attempts::completed_modules(&mut *tx, actor.id(), &c.slug).await?;

@@ -1,0 +1,431 @@
+//! Assignments, the coordinator's Übersicht, one person's courses, the audit log view.
+//! Coordinators reach their org units (with sub-units), admins everything, employees nothing
+//! here but their own courses.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{
+    AssignmentView, AuditEntry, CourseOption, Dashboard, LearnerReminder, OrgUnit, Paged,
+    PersonCourse, PersonStatus,
+};
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::app::current_locale;
+    pub use crate::i18n::Date;
+    pub use crate::model::Role;
+    pub use crate::server::accounts;
+    pub use crate::server::auth::authz::{require_actor, Actor};
+    pub use crate::server::db::{self, audit};
+    pub use crate::server::reports;
+    pub use crate::server::state::{app_state, AppState};
+    pub use crate::server::tracking;
+
+    pub async fn manager(state: &AppState) -> Result<Actor, crate::error::AppError> {
+        let actor = require_actor(state).await?;
+        actor.require_role(&[Role::Admin, Role::Coordinator])?;
+        Ok(actor)
+    }
+
+    /// A due date from a date field: empty is none; it must not lie in the past nor more than
+    /// ten years ahead.
+    pub fn due_day(
+        value: Option<&str>,
+        today: i64,
+        t: &crate::i18n::Texts,
+    ) -> Result<Option<i64>, crate::error::AppError> {
+        let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        let day = Date::parse_iso(v)
+            .ok_or_else(|| crate::error::AppError::field("due", t.assign_due_invalid))?
+            .to_days();
+        if day < today {
+            return Err(crate::error::AppError::field("due", t.assign_due_past));
+        }
+        if day > today + 3660 {
+            return Err(crate::error::AppError::field("due", t.assign_due_invalid));
+        }
+        Ok(Some(day))
+    }
+
+    /// A published course, or a field error.
+    pub fn published_course<'a>(
+        state: &'a AppState,
+        slug: &str,
+        t: &crate::i18n::Texts,
+    ) -> Result<&'a crate::server::content::Course, crate::error::AppError> {
+        state
+            .catalog
+            .course(slug.trim())
+            .filter(|c| c.published)
+            .ok_or_else(|| crate::error::AppError::field("course", t.assign_course_missing))
+    }
+
+    pub fn is_on(v: &Option<String>) -> bool {
+        v.as_deref()
+            .is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+    }
+
+    /// Whether the actor may change this assignment: its unit, or its person, is in scope.
+    pub fn may_change(actor: &Actor, a: &db::assignments::AssignmentRow) -> bool {
+        match (a.unit_id, a.user_id) {
+            (Some(u), _) => actor.can_manage_unit(Some(u)),
+            (None, Some(_)) => actor.can_manage_unit(a.user_unit_id),
+            _ => false,
+        }
+    }
+
+    pub async fn log(
+        tx: &mut sqlx::AnyConnection,
+        state: &AppState,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        details: &str,
+    ) -> Result<(), sqlx::Error> {
+        audit::write(
+            tx,
+            &audit::Entry {
+                at: state.clock.now(),
+                actor_id: Some(actor.id()),
+                actor: &actor.label(),
+                action,
+                target,
+                details,
+            },
+        )
+        .await
+    }
+}
+
+/// The assignments the caller may change, with the courses and units for the form.
+#[server(endpoint = "assignments")]
+pub async fn list_assignments(
+) -> Result<(Vec<AssignmentView>, Vec<CourseOption>, Vec<OrgUnit>), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let units = db::org_units::all(&state.db.pool).await?;
+    let paths: std::collections::HashMap<i64, String> = accounts::tree(&units)
+        .into_iter()
+        .map(|u| (u.id, u.path))
+        .collect();
+    let rows = db::assignments::all(&state.db).await?;
+    let mut list: Vec<AssignmentView> = rows
+        .into_iter()
+        .filter(|a| may_change(&actor, a))
+        .map(|a| AssignmentView {
+            id: a.id,
+            course: crate::model::CourseOption {
+                title: reports::course_title(&state, &a.course),
+                slug: a.course.clone(),
+            },
+            target: match (a.unit_id, &a.user_name) {
+                (Some(u), _) => paths.get(&u).cloned().unwrap_or_default(),
+                (None, Some(name)) => name.clone(),
+                _ => String::new(),
+            },
+            is_unit: a.unit_id.is_some(),
+            due: a.due_day.map(Date::from_days),
+            mandatory: a.mandatory,
+            created: Date::in_germany(a.created_at),
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        (!a.is_unit, &a.target, &a.course.title).cmp(&(!b.is_unit, &b.target, &b.course.title))
+    });
+    let courses = state
+        .catalog
+        .published()
+        .map(|c| crate::model::CourseOption {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+        })
+        .collect();
+    Ok((
+        list,
+        courses,
+        accounts::visible_units(&state, &actor).await?,
+    ))
+}
+
+/// Assigns a course to an org unit (its sub-units and later members included).
+#[server(endpoint = "assign_unit")]
+pub async fn assign_unit(
+    course: String,
+    org_unit_id: Option<String>,
+    due: Option<String>,
+    mandatory: Option<String>,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let t = current_locale().texts();
+    let c = published_course(&state, &course, t)?;
+    let unit = accounts::optional_id(org_unit_id.as_deref())
+        .ok()
+        .flatten()
+        .filter(|u| actor.can_manage_unit(Some(*u)))
+        .ok_or_else(|| AppError::field("org_unit_id", t.assign_unit_missing))?;
+    let units = db::org_units::all(&state.db.pool).await?;
+    let Some(name) = units.iter().find(|u| u.id == unit).map(|u| u.name.clone()) else {
+        return Err(AppError::field("org_unit_id", t.assign_unit_missing));
+    };
+    let now = state.clock.now();
+    let due = due_day(due.as_deref(), tracking::today(now), t)?;
+    let mut tx = state.db.pool.begin().await?;
+    db::assignments::upsert(
+        &mut *tx,
+        &db::assignments::NewAssignment {
+            course: &c.slug,
+            unit_id: Some(unit),
+            user_id: None,
+            due_day: due,
+            mandatory: is_on(&mandatory),
+            created_by: Some(actor.id()),
+            now,
+        },
+    )
+    .await?;
+    let details = format!(
+        "{}; fällig: {}",
+        c.slug,
+        due.map(|d| Date::from_days(d).iso())
+            .unwrap_or_else(|| "–".into())
+    );
+    log(
+        &mut tx,
+        &state,
+        &actor,
+        "assignment.create",
+        &name,
+        &details,
+    )
+    .await?;
+    tx.commit().await?;
+    leptos_axum::redirect("/verwaltung/zuweisungen?gespeichert=1");
+    Ok(())
+}
+
+/// Assigns a course to the people selected in the user list (all in the caller's scope).
+#[server(endpoint = "assign_people")]
+pub async fn assign_people(
+    course: String,
+    user_ids: Option<Vec<i64>>,
+    due: Option<String>,
+    mandatory: Option<String>,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let t = current_locale().texts();
+    let ids = user_ids.unwrap_or_default();
+    if ids.is_empty() || ids.len() > 500 {
+        return Err(AppError::field("user_ids", t.assign_people_missing));
+    }
+    let c = published_course(&state, &course, t)?;
+    let now = state.clock.now();
+    let due = due_day(due.as_deref(), tracking::today(now), t)?;
+    let mut tx = state.db.pool.begin().await?;
+    for id in &ids {
+        let target = db::users::get(&mut *tx, *id).await?;
+        actor.require_manage_user(target.as_ref())?;
+        db::assignments::upsert(
+            &mut *tx,
+            &db::assignments::NewAssignment {
+                course: &c.slug,
+                unit_id: None,
+                user_id: Some(*id),
+                due_day: due,
+                mandatory: is_on(&mandatory),
+                created_by: Some(actor.id()),
+                now,
+            },
+        )
+        .await?;
+        if let Some(u) = target {
+            log(
+                &mut tx,
+                &state,
+                &actor,
+                "assignment.create",
+                &u.email,
+                &c.slug,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    leptos_axum::redirect(&format!("/verwaltung/benutzer?zugewiesen={}", ids.len()));
+    Ok(())
+}
+
+/// Changes due date and mandatory flag of an assignment.
+#[server(endpoint = "update_assignment")]
+pub async fn update_assignment(
+    id: i64,
+    due: Option<String>,
+    mandatory: Option<String>,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let t = current_locale().texts();
+    let mut tx = state.db.pool.begin().await?;
+    let a = db::assignments::get(&mut *tx, id)
+        .await?
+        .filter(|a| may_change(&actor, a))
+        .ok_or(AppError::NotFound)?;
+    let due = due_day(due.as_deref(), tracking::today(state.clock.now()), t)?;
+    db::assignments::update(&mut *tx, id, due, is_on(&mandatory)).await?;
+    let details = format!(
+        "{}; fällig: {}",
+        a.course,
+        due.map(|d| Date::from_days(d).iso())
+            .unwrap_or_else(|| "–".into())
+    );
+    log(
+        &mut tx,
+        &state,
+        &actor,
+        "assignment.update",
+        &id.to_string(),
+        &details,
+    )
+    .await?;
+    tx.commit().await?;
+    leptos_axum::redirect("/verwaltung/zuweisungen?gespeichert=1");
+    Ok(())
+}
+
+/// Removes an assignment (progress and certificates stay).
+#[server(endpoint = "delete_assignment")]
+pub async fn delete_assignment(id: i64) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let mut tx = state.db.pool.begin().await?;
+    let a = db::assignments::get(&mut *tx, id)
+        .await?
+        .filter(|a| may_change(&actor, a))
+        .ok_or(AppError::NotFound)?;
+    db::assignments::delete(&mut *tx, id).await?;
+    let target = a
+        .user_name
+        .clone()
+        .unwrap_or_else(|| format!("Einheit {}", a.unit_id.unwrap_or_default()));
+    log(
+        &mut tx,
+        &state,
+        &actor,
+        "assignment.delete",
+        &target,
+        &a.course,
+    )
+    .await?;
+    tx.commit().await?;
+    leptos_axum::redirect("/verwaltung/zuweisungen?entfernt=1");
+    Ok(())
+}
+
+/// The Übersicht: figures per org unit (sub-units included), optionally for one course.
+#[server(endpoint = "dashboard")]
+pub async fn get_dashboard(course: Option<String>) -> Result<Dashboard, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let course = course.filter(|c| !c.trim().is_empty());
+    reports::dashboard(&state, &actor, course.as_deref()).await
+}
+
+/// People of a unit (or the whole scope) with their states; filters as on the page.
+#[server(endpoint = "people_status")]
+pub async fn list_people_status(
+    unit: Option<i64>,
+    course: Option<String>,
+    state_code: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
+    page: Option<i64>,
+) -> Result<Paged<PersonStatus>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    if unit.is_some_and(|u| !actor.can_manage_unit(Some(u))) {
+        return Err(AppError::NotFound);
+    }
+    let filter = reports::PeopleFilter {
+        unit,
+        course: course.filter(|c| !c.trim().is_empty()),
+        state: state_code
+            .as_deref()
+            .and_then(crate::model::CourseState::from_code),
+        search: q.unwrap_or_default().chars().take(100).collect(),
+        sort: reports::PeopleSort::from_code(sort.as_deref()),
+    };
+    reports::people(&state, &actor, &filter, page.unwrap_or(1)).await
+}
+
+/// One person's courses (a manager looking at someone in scope).
+#[server(endpoint = "person_courses")]
+pub async fn get_person_courses(id: i64) -> Result<Vec<PersonCourse>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let target = db::users::get(&state.db.pool, id).await?;
+    actor.require_manage_user(target.as_ref())?;
+    let target = target.ok_or(AppError::NotFound)?;
+    reports::person_courses(&state, target.id == actor.id(), &target).await
+}
+
+/// The signed-in person's reminders: overdue, due within seven days, certificates expiring or
+/// expired.
+#[server(endpoint = "my_reminders")]
+pub async fn my_reminders() -> Result<Vec<LearnerReminder>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let Some(actor) = crate::server::auth::authz::optional_actor(&state).await? else {
+        return Ok(Vec::new());
+    };
+    let today = tracking::today(state.clock.now());
+    let courses = reports::person_courses(&state, true, &actor.user).await?;
+    Ok(courses
+        .into_iter()
+        .filter(|c| {
+            use crate::model::CourseState::*;
+            match c.state {
+                Overdue => true,
+                Expiring => true,
+                Expired => c.assigned,
+                InProgress | NotStarted => {
+                    c.assigned && tracking::due_soon(c.due.map(|d| d.to_days()), today)
+                }
+                Done => false,
+            }
+        })
+        .map(|c| LearnerReminder {
+            slug: c.slug,
+            title: c.title,
+            state: c.state,
+            due: c.due,
+            valid_until: c.valid_until,
+        })
+        .collect())
+}
+
+/// The audit log (admins): newest first, filtered by action prefix and free text.
+#[server(endpoint = "audit_log")]
+pub async fn list_audit(
+    action: Option<String>,
+    q: Option<String>,
+    page: Option<i64>,
+) -> Result<Paged<AuditEntry>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    actor.require_role(&[Role::Admin])?;
+    let action: String = action.unwrap_or_default().chars().take(40).collect();
+    let q: String = q.unwrap_or_default().chars().take(100).collect();
+    Ok(db::audit::page(&state.db, action.trim(), q.trim(), page.unwrap_or(1), 50).await?)
+}

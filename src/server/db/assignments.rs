@@ -1,0 +1,141 @@
+//! Course assignments: to an org unit (sub-units and later members included) or to one person.
+use sqlx::{Any, Executor, Row};
+
+use super::Db;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub course: String,
+    pub unit_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub due_day: Option<i64>,
+    pub mandatory: bool,
+    pub created_at: i64,
+    /// Display name of the person (person assignments).
+    pub user_name: Option<String>,
+    /// Org unit of the person (person assignments), for scope checks.
+    pub user_unit_id: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "a.id, a.course_slug, a.org_unit_id, a.user_id, a.due_day, a.mandatory, a.created_at, \
+    u.display_name, u.org_unit_id";
+
+fn row(r: &sqlx::any::AnyRow) -> Result<AssignmentRow, sqlx::Error> {
+    Ok(AssignmentRow {
+        id: r.try_get(0)?,
+        course: r.try_get(1)?,
+        unit_id: r.try_get(2)?,
+        user_id: r.try_get(3)?,
+        due_day: r.try_get(4)?,
+        mandatory: r.try_get::<i64, _>(5)? != 0,
+        created_at: r.try_get(6)?,
+        user_name: r.try_get(7)?,
+        user_unit_id: r.try_get(8)?,
+    })
+}
+
+/// Every assignment (a few thousand at most: one per unit or person and course).
+pub async fn all(db: &Db) -> Result<Vec<AssignmentRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM assignments a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id"
+    );
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    rows.iter().map(row).collect()
+}
+
+pub async fn get<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+) -> Result<Option<AssignmentRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM assignments a LEFT JOIN users u ON u.id = a.user_id WHERE a.id = $1"
+    );
+    let r = sqlx::query(&sql).bind(id).fetch_optional(e).await?;
+    r.as_ref().map(row).transpose()
+}
+
+/// The assignments that reach one person: to them or to their unit or one above it.
+pub async fn for_person(
+    db: &Db,
+    user_id: i64,
+    unit_chain: &[i64],
+) -> Result<Vec<AssignmentRow>, sqlx::Error> {
+    let units = if unit_chain.is_empty() {
+        String::new()
+    } else {
+        format!(" OR a.org_unit_id IN ({})", super::id_list(unit_chain))
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM assignments a LEFT JOIN users u ON u.id = a.user_id \
+         WHERE a.user_id = $1{units}"
+    );
+    let rows = sqlx::query(&sql).bind(user_id).fetch_all(&db.pool).await?;
+    rows.iter().map(row).collect()
+}
+
+pub struct NewAssignment<'a> {
+    pub course: &'a str,
+    pub unit_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub due_day: Option<i64>,
+    pub mandatory: bool,
+    pub created_by: Option<i64>,
+    pub now: i64,
+}
+
+/// Creates the assignment, or updates due date and mandatory flag of the existing one for the
+/// same target and course. Returns its id.
+pub async fn upsert<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    a: &NewAssignment<'_>,
+) -> Result<i64, sqlx::Error> {
+    let conflict = if a.unit_id.is_some() {
+        "(org_unit_id, course_slug) WHERE org_unit_id IS NOT NULL"
+    } else {
+        "(user_id, course_slug) WHERE user_id IS NOT NULL"
+    };
+    let sql = format!(
+        "INSERT INTO assignments (course_slug, org_unit_id, user_id, due_day, mandatory, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT {conflict} DO UPDATE SET due_day = excluded.due_day, mandatory = excluded.mandatory \
+         RETURNING id"
+    );
+    sqlx::query_scalar(&sql)
+        .bind(a.course)
+        .bind(a.unit_id)
+        .bind(a.user_id)
+        .bind(a.due_day)
+        .bind(i64::from(a.mandatory))
+        .bind(a.created_by)
+        .bind(a.now)
+        .fetch_one(e)
+        .await
+}
+
+pub async fn update<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+    due_day: Option<i64>,
+    mandatory: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE assignments SET due_day = $1, mandatory = $2 WHERE id = $3")
+        .bind(due_day)
+        .bind(i64::from(mandatory))
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM assignments WHERE id = $1")
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,166 @@
+//! One row per person and course they have touched: first module completed, last completion,
+//! validity of the newest unrevoked certificate. The coordinator view reads only this table, so
+//! its figures stay fast at 10,000 people × 20 courses. `refresh` recomputes a row from the
+//! source tables and runs inside every transaction that changes them.
+use sqlx::{Any, Executor, Row};
+
+use super::Db;
+
+/// Recomputes the status row of one person and course from module progress, completions and
+/// certificates.
+pub async fn refresh<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    user_id: i64,
+    course: &str,
+) -> Result<(), sqlx::Error> {
+    // `WHERE 1 = 1` keeps SQLite from reading ON CONFLICT as a join constraint.
+    sqlx::query(
+        "INSERT INTO course_status (user_id, course_slug, started_at, completed_at, valid_until_day) \
+         SELECT $1, $2, \
+           (SELECT MIN(m.completed_at) FROM module_progress m WHERE m.user_id = $1 AND m.course_slug = $2), \
+           (SELECT MAX(c.completed_at) FROM course_completions c WHERE c.user_id = $1 AND c.course_slug = $2), \
+           (SELECT MAX(z.valid_until_day) FROM certificates z \
+              WHERE z.user_id = $1 AND z.course_slug = $2 AND z.revoked_at IS NULL) \
+         WHERE 1 = 1 \
+         ON CONFLICT (user_id, course_slug) DO UPDATE SET started_at = excluded.started_at, \
+           completed_at = excluded.completed_at, valid_until_day = excluded.valid_until_day",
+    )
+    .bind(user_id)
+    .bind(course)
+    .execute(e)
+    .await
+    .map(|_| ())
+}
+
+/// A person's state in one course.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusRow {
+    pub started_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub valid_until_day: Option<i64>,
+}
+
+/// (user id, course, status) of the people given (None: everyone), ordered by user.
+pub async fn for_users(
+    db: &Db,
+    users: Option<&[i64]>,
+) -> Result<Vec<(i64, String, StatusRow)>, sqlx::Error> {
+    let filter = match users {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!("WHERE user_id IN ({})", super::id_list(ids)),
+    };
+    let sql = format!(
+        "SELECT user_id, course_slug, started_at, completed_at, valid_until_day FROM course_status {filter}"
+    );
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get(0)?,
+                r.try_get(1)?,
+                StatusRow {
+                    started_at: r.try_get(2)?,
+                    completed_at: r.try_get(3)?,
+                    valid_until_day: r.try_get(4)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Counts per (org unit, course) of active people, by certificate state: valid beyond
+/// `expiring_from_day`, valid but expiring, expired, and started without a valid or expired
+/// certificate. People without a row have not started.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitCourseCounts {
+    pub unit_id: i64,
+    pub course: String,
+    pub valid: i64,
+    pub expiring: i64,
+    pub expired: i64,
+    pub started: i64,
+}
+
+pub async fn counts_by_unit(
+    db: &Db,
+    today: i64,
+    expiring_from_day: i64,
+    units: Option<&[i64]>,
+) -> Result<Vec<UnitCourseCounts>, sqlx::Error> {
+    let filter = match units {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!("AND u.org_unit_id IN ({})", super::id_list(ids)),
+    };
+    let sql = format!(
+        "SELECT u.org_unit_id, s.course_slug, \
+           SUM(CASE WHEN s.valid_until_day >= $2 THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN s.valid_until_day >= $1 AND s.valid_until_day < $2 THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN s.valid_until_day < $1 THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN s.valid_until_day IS NULL AND (s.started_at IS NOT NULL OR s.completed_at IS NOT NULL) THEN 1 ELSE 0 END) \
+         FROM course_status s JOIN users u ON u.id = s.user_id \
+         WHERE u.active = 1 AND u.org_unit_id IS NOT NULL {filter} \
+         GROUP BY u.org_unit_id, s.course_slug"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(today)
+        .bind(expiring_from_day)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UnitCourseCounts {
+                unit_id: r.try_get(0)?,
+                course: r.try_get(1)?,
+                valid: r.try_get(2)?,
+                expiring: r.try_get(3)?,
+                expired: r.try_get(4)?,
+                started: r.try_get(5)?,
+            })
+        })
+        .collect()
+}
+
+/// An active person in the status matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub unit_id: Option<i64>,
+}
+
+/// Active people, sorted by name; `units`: None = everyone, Some = members of these units.
+pub async fn active_people(db: &Db, units: Option<&[i64]>) -> Result<Vec<Person>, sqlx::Error> {
+    let filter = match units {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!("AND org_unit_id IN ({})", super::id_list(ids)),
+    };
+    let sql = format!(
+        "SELECT id, display_name, email, org_unit_id FROM users WHERE active = 1 {filter} \
+         ORDER BY LOWER(display_name), id"
+    );
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Person {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                email: r.try_get(2)?,
+                unit_id: r.try_get(3)?,
+            })
+        })
+        .collect()
+}
+
+/// Number of active people per org unit.
+pub async fn members_by_unit(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT org_unit_id, COUNT(*) FROM users WHERE active = 1 AND org_unit_id IS NOT NULL \
+         GROUP BY org_unit_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+}

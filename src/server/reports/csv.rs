@@ -1,0 +1,165 @@
+//! CSV that German Excel opens correctly: UTF-8 with BOM, semicolons, CRLF, German headers.
+//! Cells that begin with = + - @ (or a tab or carriage return) get a leading apostrophe, so a
+//! spreadsheet never runs them as formulas (CSV injection).
+use crate::i18n::Date;
+
+use super::Selection;
+use crate::server::state::AppState;
+
+#[derive(Default)]
+pub struct CsvWriter {
+    out: String,
+}
+
+impl CsvWriter {
+    pub fn new() -> CsvWriter {
+        CsvWriter {
+            out: String::from("\u{feff}"),
+        }
+    }
+
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                self.out.push(';');
+            }
+            push_cell(&mut self.out, c.as_ref());
+        }
+        self.out.push_str("\r\n");
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+fn push_cell(out: &mut String, cell: &str) {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = risky || cell.contains([';', '"', '\n', '\r']);
+    if quote {
+        out.push('"');
+    }
+    if risky {
+        out.push('\'');
+    }
+    for ch in cell.chars() {
+        if ch == '"' {
+            out.push('"');
+        }
+        out.push(ch);
+    }
+    if quote {
+        out.push('"');
+    }
+}
+
+/// "26.11.2026", or empty.
+pub fn date_cell(d: Option<Date>) -> String {
+    d.map(|d| format!("{:02}.{:02}.{:04}", d.day, d.month, d.year))
+        .unwrap_or_default()
+}
+
+/// The status matrix of a selection: one row per person and assigned course.
+pub fn status_matrix(state: &AppState, sel: &Selection, t: &crate::i18n::Texts) -> String {
+    let mut w = CsvWriter::new();
+    w.row(&[
+        t.csv_name,
+        t.csv_email,
+        t.csv_unit,
+        t.csv_course,
+        t.csv_mandatory,
+        t.csv_due,
+        t.csv_state,
+        t.csv_completed,
+        t.csv_valid_until,
+    ]);
+    let mut titles = std::collections::HashMap::new();
+    for (p, entries) in sel.people.iter().zip(&sel.entries) {
+        let unit = p
+            .unit_id
+            .and_then(|u| sel.unit_paths.get(&u))
+            .map(String::as_str)
+            .unwrap_or("");
+        for e in entries {
+            let title = titles
+                .entry(e.course.clone())
+                .or_insert_with(|| super::course_title(state, &e.course));
+            w.row(&[
+                p.name.as_str(),
+                p.email.as_str(),
+                unit,
+                title.as_str(),
+                if e.assignment.mandatory { t.yes } else { t.no },
+                &date_cell(e.assignment.due_day.map(Date::from_days)),
+                e.state.label(t),
+                &date_cell(e.status.and_then(|s| s.completed_at).map(Date::in_germany)),
+                &date_cell(
+                    e.status
+                        .and_then(|s| s.valid_until_day)
+                        .map(Date::from_days),
+                ),
+            ]);
+        }
+    }
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(cell: &str) -> String {
+        let mut w = CsvWriter::new();
+        w.row(&[cell, "x"]);
+        w.finish()
+    }
+
+    #[test]
+    fn starts_with_bom_and_uses_semicolons_and_crlf() {
+        let mut w = CsvWriter::new();
+        w.row(&["Name", "E-Mail"]);
+        w.row(&["Jörg Übel", "joerg@example.org"]);
+        let s = w.finish();
+        assert!(s.starts_with('\u{feff}'));
+        assert_eq!(&s[3..], "Name;E-Mail\r\nJörg Übel;joerg@example.org\r\n");
+    }
+
+    #[test]
+    fn quotes_separators_quotes_and_line_breaks() {
+        assert_eq!(one("Schmidt; Maria"), "\u{feff}\"Schmidt; Maria\";x\r\n");
+        assert_eq!(one("Der \"Chef\""), "\u{feff}\"Der \"\"Chef\"\"\";x\r\n");
+        assert_eq!(
+            one("Zeile 1\nZeile 2"),
+            "\u{feff}\"Zeile 1\nZeile 2\";x\r\n"
+        );
+        assert_eq!(one("a\r\nb"), "\u{feff}\"a\r\nb\";x\r\n");
+    }
+
+    #[test]
+    fn neutralises_formulas() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+49 123",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+        ] {
+            let s = one(bad);
+            let cell = &s[3..s.find(";x").expect("separator")];
+            assert!(cell.starts_with("\"'"), "{bad:?} → {cell:?}");
+        }
+        // Harmless text stays as it is.
+        assert_eq!(one("Bürgerbüro"), "\u{feff}Bürgerbüro;x\r\n");
+    }
+
+    #[test]
+    fn german_dates() {
+        let d = Date {
+            year: 2026,
+            month: 3,
+            day: 7,
+        };
+        assert_eq!(date_cell(Some(d)), "07.03.2026");
+        assert_eq!(date_cell(None), "");
+    }
+}

@@ -1,0 +1,313 @@
+//! What coordinators and admins see of progress: the dashboard, the people list, one person's
+//! courses, the status-matrix export and the Art. 4 evidence report. Every function takes the
+//! actor and limits itself to the actor's scope.
+pub mod csv;
+pub mod evidence;
+pub mod routes;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::error::AppError;
+use crate::i18n::Date;
+use crate::model::{
+    CourseOption, CourseState, Dashboard, OrgUnit, Paged, PersonCourse, PersonStatus, Reminders,
+    StateCounts, UnitStatus,
+};
+use crate::server::accounts;
+use crate::server::auth::authz::{subtree, Actor};
+use crate::server::db::{self, course_status::Person, org_units::UnitRow};
+use crate::server::state::AppState;
+use crate::server::tracking::{self, Assignments, MatrixEntry};
+
+/// The title of a course (the slug if the catalog no longer has it).
+pub fn course_title(state: &AppState, slug: &str) -> String {
+    state
+        .catalog
+        .course(slug)
+        .map_or_else(|| slug.to_string(), |c| c.title.clone())
+}
+
+/// Courses for filters: published ones plus any that assignments still name.
+pub fn course_options(state: &AppState, assignments: &Assignments) -> Vec<CourseOption> {
+    let mut seen = HashSet::new();
+    let mut out: Vec<CourseOption> = Vec::new();
+    let named = assignments
+        .by_unit
+        .values()
+        .chain(assignments.by_person.values())
+        .flat_map(|m| m.keys());
+    let slugs: Vec<String> = state
+        .catalog
+        .published()
+        .map(|c| c.slug.clone())
+        .chain(named.cloned())
+        .collect();
+    for slug in slugs {
+        if seen.insert(slug.clone()) {
+            out.push(CourseOption {
+                title: course_title(state, &slug),
+                slug,
+            });
+        }
+    }
+    out
+}
+
+/// The units a request may look at: a chosen unit (with sub-units) inside the actor's scope,
+/// or the whole scope. None means everyone (admins without a unit filter).
+pub fn scope_units(actor: &Actor, units: &[UnitRow], unit: Option<i64>) -> Option<Vec<i64>> {
+    let mut v: Vec<i64> = match unit {
+        Some(u) => subtree(units, &[u])
+            .into_iter()
+            .filter(|id| actor.can_manage_unit(Some(*id)))
+            .collect(),
+        None => return actor.unit_filter(),
+    };
+    v.sort_unstable();
+    Some(v)
+}
+
+fn sum_counts<'a>(items: impl Iterator<Item = &'a tracking::UnitFigures>) -> StateCounts {
+    let mut total = StateCounts::default();
+    for f in items {
+        total.merge(&f.counts);
+    }
+    total
+}
+
+/// The Übersicht: every unit of the actor's scope with figures including its sub-units.
+pub async fn dashboard(
+    state: &AppState,
+    actor: &Actor,
+    course: Option<&str>,
+) -> Result<Dashboard, AppError> {
+    let today = tracking::today(state.clock.now());
+    let (assignments, units) = Assignments::load(&state.db).await?;
+    let scope = actor.unit_filter();
+    let own =
+        tracking::unit_counts(&state.db, &assignments, scope.as_deref(), course, today).await?;
+    let chains = tracking::chains(&units);
+    let mut rolled: HashMap<i64, tracking::UnitFigures> = HashMap::new();
+    for (unit, figures) in &own {
+        for a in chains.get(unit).into_iter().flatten() {
+            rolled.entry(*a).or_default().merge(figures);
+        }
+    }
+    let visible: Vec<OrgUnit> = accounts::tree(&units)
+        .into_iter()
+        .filter(|u| actor.can_manage_unit(Some(u.id)))
+        .collect();
+    let min_depth = visible.iter().map(|u| u.depth).min().unwrap_or(0);
+    let rows = visible
+        .into_iter()
+        .map(|u| {
+            let f = rolled.get(&u.id).cloned().unwrap_or_default();
+            UnitStatus {
+                id: u.id,
+                name: u.name,
+                depth: u.depth - min_depth,
+                people: f.people,
+                counts: f.counts,
+            }
+        })
+        .collect();
+    let total = sum_counts(own.values());
+    Ok(Dashboard {
+        units: rows,
+        courses: course_options(state, &assignments),
+        people: own.values().map(|f| f.people).sum(),
+        reminders: Reminders {
+            overdue: total.overdue,
+            due_soon: own.values().map(|f| f.due_soon).sum(),
+            expiring: total.expiring,
+        },
+        total,
+        today: Date::from_days(today),
+    })
+}
+
+/// Filters of the people list and the status export.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleFilter {
+    pub unit: Option<i64>,
+    pub course: Option<String>,
+    pub state: Option<CourseState>,
+    pub search: String,
+    pub sort: PeopleSort,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PeopleSort {
+    #[default]
+    Name,
+    Unit,
+    /// Most urgent first.
+    State,
+    Due,
+}
+
+impl PeopleSort {
+    pub fn from_code(code: Option<&str>) -> PeopleSort {
+        match code {
+            Some("einheit") => PeopleSort::Unit,
+            Some("status") => PeopleSort::State,
+            Some("faellig") => PeopleSort::Due,
+            _ => PeopleSort::Name,
+        }
+    }
+}
+
+/// People of the filter with their matrix entries (only the filtered course, if one is set).
+pub struct Selection {
+    pub people: Vec<Person>,
+    pub entries: Vec<Vec<MatrixEntry>>,
+    pub unit_paths: HashMap<i64, String>,
+    pub today: i64,
+}
+
+pub async fn select(
+    state: &AppState,
+    actor: &Actor,
+    f: &PeopleFilter,
+) -> Result<Selection, AppError> {
+    let today = tracking::today(state.clock.now());
+    let (assignments, units) = Assignments::load(&state.db).await?;
+    let scope = scope_units(actor, &units, f.unit);
+    let mut people = db::course_status::active_people(&state.db, scope.as_deref()).await?;
+    let needle = f.search.trim().to_lowercase();
+    if !needle.is_empty() {
+        people.retain(|p| p.name.to_lowercase().contains(&needle) || p.email.contains(&needle));
+    }
+    let all = scope.is_none() && needle.is_empty();
+    let mut entries = tracking::matrix(&state.db, &assignments, &people, all, today).await?;
+    if let Some(c) = &f.course {
+        for e in &mut entries {
+            e.retain(|x| &x.course == c);
+        }
+    }
+    if let Some(s) = f.state {
+        let mut keep = entries.iter().map(|e| e.iter().any(|x| x.state == s));
+        people.retain(|_| keep.next().unwrap_or(false));
+        entries.retain(|e| e.iter().any(|x| x.state == s));
+    }
+    let unit_paths = accounts::tree(&units)
+        .into_iter()
+        .map(|u| (u.id, u.path))
+        .collect();
+    Ok(Selection {
+        people,
+        entries,
+        unit_paths,
+        today,
+    })
+}
+
+fn next_due(entries: &[MatrixEntry]) -> Option<i64> {
+    entries
+        .iter()
+        .filter(|e| !e.state.is_done())
+        .filter_map(|e| e.assignment.due_day)
+        .min()
+}
+
+/// A page of the people list (50 per page).
+pub async fn people(
+    state: &AppState,
+    actor: &Actor,
+    f: &PeopleFilter,
+    page: i64,
+) -> Result<Paged<PersonStatus>, AppError> {
+    const PER_PAGE: i64 = 50;
+    let sel = select(state, actor, f).await?;
+    let mut rows: Vec<(PersonStatus, Option<i64>)> = sel
+        .people
+        .iter()
+        .zip(&sel.entries)
+        .map(|(p, e)| {
+            let mut counts = StateCounts::default();
+            for x in e {
+                counts.add(x.state, 1);
+            }
+            let due = next_due(e);
+            (
+                PersonStatus {
+                    id: p.id,
+                    name: p.name.clone(),
+                    email: p.email.clone(),
+                    unit: p.unit_id.and_then(|u| sel.unit_paths.get(&u).cloned()),
+                    counts,
+                    worst: e.iter().map(|x| x.state).min(),
+                    next_due: due.map(Date::from_days),
+                },
+                due,
+            )
+        })
+        .collect();
+    match f.sort {
+        PeopleSort::Name => {}
+        PeopleSort::Unit => rows.sort_by(|a, b| a.0.unit.cmp(&b.0.unit)),
+        PeopleSort::State => rows.sort_by_key(|r| r.0.worst.unwrap_or(CourseState::Done)),
+        PeopleSort::Due => rows.sort_by_key(|r| r.1.unwrap_or(i64::MAX)),
+    }
+    let total = rows.len() as i64;
+    let page = page.clamp(1, ((total + PER_PAGE - 1) / PER_PAGE).max(1));
+    let items = rows
+        .into_iter()
+        .skip(((page - 1) * PER_PAGE) as usize)
+        .take(PER_PAGE as usize)
+        .map(|r| r.0)
+        .collect();
+    Ok(Paged {
+        items,
+        page,
+        per_page: PER_PAGE,
+        total,
+    })
+}
+
+/// One person's courses: assigned ones first (by due date), then others they have begun.
+/// Scores only for oneself, or where the installation allows them (SHOW_SCORES).
+pub async fn person_courses(
+    state: &AppState,
+    viewer_is_self: bool,
+    user: &db::users::UserRecord,
+) -> Result<Vec<PersonCourse>, AppError> {
+    let today = tracking::today(state.clock.now());
+    let (assignments, _) = Assignments::load(&state.db).await?;
+    let assigned = assignments.for_person(user.id, user.org_unit_id);
+    let status: HashMap<String, db::course_status::StatusRow> =
+        db::course_status::for_users(&state.db, Some(&[user.id]))
+            .await?
+            .into_iter()
+            .map(|(_, c, s)| (c, s))
+            .collect();
+    let show_scores = viewer_is_self || state.config.show_scores;
+    let mut slugs: Vec<&String> = assigned.keys().collect();
+    slugs.sort_by_key(|s| (assigned[*s].due_day.unwrap_or(i64::MAX), (*s).clone()));
+    let others = status.keys().filter(|s| !assigned.contains_key(*s));
+    let mut out = Vec::new();
+    for slug in slugs.into_iter().chain(others) {
+        let a = assigned.get(slug);
+        let s = status.get(slug);
+        let (score, attempts) = if show_scores {
+            let (best, max, n) = db::attempts::final_summary(&state.db, user.id, slug).await?;
+            let score = best.zip(max).map(|(b, m)| format!("{b}/{m}"));
+            (score, Some(n as u32))
+        } else {
+            (None, None)
+        };
+        out.push(PersonCourse {
+            slug: slug.clone(),
+            title: course_title(state, slug),
+            assigned: a.is_some(),
+            mandatory: a.is_some_and(|a| a.mandatory),
+            due: a.and_then(|a| a.due_day).map(Date::from_days),
+            state: tracking::classify(s, a.and_then(|a| a.due_day), today),
+            completed: s.and_then(|s| s.completed_at).map(Date::in_germany),
+            valid_until: s.and_then(|s| s.valid_until_day).map(Date::from_days),
+            score,
+            attempts,
+        });
+    }
+    Ok(out)
+}

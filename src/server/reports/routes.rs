@@ -1,0 +1,157 @@
+//! Downloads: `GET /verwaltung/export/status.csv` (the status matrix of the current filter) and
+//! `GET /verwaltung/export/nachweis.{csv,pdf}` (the evidence report of an org unit). Admins and
+//! coordinators, limited to their scope; each download is written to the audit log.
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::{evidence, PeopleFilter, PeopleSort};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::model::{CourseState, Role};
+use crate::server::auth::authz::{actor_from_headers, Actor};
+use crate::server::db::audit;
+use crate::server::state::AppState;
+
+async fn manager(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
+    match actor_from_headers(state, headers).await {
+        Ok(Some(a)) if a.role() != Role::Employee => Ok(a),
+        Ok(Some(_)) => Err(AppError::Forbidden.into_response()),
+        Ok(None) => Err(AppError::Unauthorized.into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+fn texts(headers: &HeaderMap) -> &'static crate::i18n::Texts {
+    Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok())).texts()
+}
+
+/// The filter of the Übersicht page from its query parameters.
+pub fn filter_from_query(q: &HashMap<String, String>) -> PeopleFilter {
+    let get = |k: &str| q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    PeopleFilter {
+        unit: get("einheit").and_then(|v| v.parse().ok()),
+        course: get("kurs").map(str::to_string),
+        state: get("status").and_then(CourseState::from_code),
+        search: get("q").unwrap_or("").chars().take(100).collect(),
+        sort: PeopleSort::from_code(get("sortierung")),
+    }
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    let mut res = (StatusCode::OK, bytes).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+async fn log(state: &AppState, actor: &Actor, action: &str, target: &str) -> Result<(), AppError> {
+    audit::write(
+        &state.db.pool,
+        &audit::Entry {
+            at: state.clock.now(),
+            actor_id: Some(actor.id()),
+            actor: &actor.label(),
+            action,
+            target,
+            details: "",
+        },
+    )
+    .await
+    .map_err(Into::into)
+}
+
+fn unit_allowed(actor: &Actor, unit: Option<i64>) -> bool {
+    unit.is_none_or(|u| actor.can_manage_unit(Some(u)))
+}
+
+pub async fn status_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let actor = match manager(&state, &headers).await {
+        Ok(a) => a,
+        Err(res) => return res,
+    };
+    let f = filter_from_query(&q);
+    if !unit_allowed(&actor, f.unit) {
+        return AppError::NotFound.into_response();
+    }
+    let t = texts(&headers);
+    let result = async {
+        let sel = super::select(&state, &actor, &f).await?;
+        let csv = super::csv::status_matrix(&state, &sel, t);
+        log(
+            &state,
+            &actor,
+            "export.status",
+            &format!("{} Zeilen", sel.entries.iter().map(Vec::len).sum::<usize>()),
+        )
+        .await?;
+        Ok::<_, AppError>(csv)
+    }
+    .await;
+    match result {
+        Ok(csv) => download(csv.into_bytes(), "text/csv; charset=utf-8", "status.csv"),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn evidence_for(
+    state: &AppState,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+) -> Result<(evidence::Evidence, &'static crate::i18n::Texts), Response> {
+    let actor = manager(state, headers).await?;
+    let unit = q.get("einheit").and_then(|v| v.trim().parse::<i64>().ok());
+    if !unit_allowed(&actor, unit) {
+        return Err(AppError::NotFound.into_response());
+    }
+    let t = texts(headers);
+    let e = evidence::build(state, &actor, unit, t)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    log(state, &actor, "export.evidence", &e.unit)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok((e, t))
+}
+
+pub async fn evidence_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match evidence_for(&state, &headers, &q).await {
+        Ok((e, t)) => download(
+            evidence::to_csv(&e, t).into_bytes(),
+            "text/csv; charset=utf-8",
+            "nachweis-ki-kompetenz.csv",
+        ),
+        Err(res) => res,
+    }
+}
+
+pub async fn evidence_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (e, t) = match evidence_for(&state, &headers, &q).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    match tokio::task::spawn_blocking(move || evidence::to_pdf(&e, t)).await {
+        Ok(Ok(bytes)) => download(bytes, "application/pdf", "nachweis-ki-kompetenz.pdf"),
+        Ok(Err(e)) => AppError::internal(e).into_response(),
+        Err(e) => AppError::internal(e).into_response(),
+    }
+}

@@ -1,0 +1,437 @@
+//! Who has to do which course by when, and where everyone stands: effective assignments,
+//! the state of each (person, course) pair, the dashboard figures and the status matrix.
+//!
+//! An assignment to an org unit reaches every active member of the unit and of its sub-units,
+//! including people who join later (nothing is copied per person). When several assignments
+//! reach the same person and course, the earliest due date counts and the course is mandatory
+//! if any of them says so.
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{CourseState, StateCounts};
+use crate::server::certificate::EXPIRING_DAYS;
+use crate::server::db::assignments::AssignmentRow;
+use crate::server::db::course_status::{self, Person, StatusRow};
+use crate::server::db::org_units::UnitRow;
+use crate::server::db::{self, Db};
+
+/// Due date and flag of what reaches one person for one course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effective {
+    pub due_day: Option<i64>,
+    pub mandatory: bool,
+}
+
+impl Effective {
+    fn of(a: &AssignmentRow) -> Effective {
+        Effective {
+            due_day: a.due_day,
+            mandatory: a.mandatory,
+        }
+    }
+
+    /// Two assignments for the same course: the earlier due date, mandatory if either is.
+    pub fn combine(self, other: Effective) -> Effective {
+        let due_day = match (self.due_day, other.due_day) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Effective {
+            due_day,
+            mandatory: self.mandatory || other.mandatory,
+        }
+    }
+}
+
+/// The state of one pair. A valid certificate wins; then an expired one; then the due date;
+/// then whether the person has begun.
+pub fn classify(status: Option<&StatusRow>, due_day: Option<i64>, today: i64) -> CourseState {
+    let valid_until = status.and_then(|s| s.valid_until_day);
+    match valid_until {
+        Some(v) if v >= today && v - today <= EXPIRING_DAYS => CourseState::Expiring,
+        Some(v) if v >= today => CourseState::Done,
+        Some(_) => CourseState::Expired,
+        None if due_day.is_some_and(|d| d < today) => CourseState::Overdue,
+        None if status.is_some_and(|s| s.started_at.is_some() || s.completed_at.is_some()) => {
+            CourseState::InProgress
+        }
+        None => CourseState::NotStarted,
+    }
+}
+
+/// Unit id → its parent chain, itself first.
+pub fn chains(units: &[UnitRow]) -> HashMap<i64, Vec<i64>> {
+    let parent: HashMap<i64, Option<i64>> = units.iter().map(|u| (u.id, u.parent_id)).collect();
+    units
+        .iter()
+        .map(|u| {
+            let mut chain = vec![u.id];
+            let mut cur = u.parent_id;
+            while let Some(p) = cur {
+                if chain.contains(&p) || chain.len() > 64 {
+                    break;
+                }
+                chain.push(p);
+                cur = parent.get(&p).copied().flatten();
+            }
+            (u.id, chain)
+        })
+        .collect()
+}
+
+/// What the org-unit assignments give each unit: unit id → course → effective assignment.
+pub fn unit_assignments(
+    units: &[UnitRow],
+    assignments: &[AssignmentRow],
+) -> HashMap<i64, BTreeMap<String, Effective>> {
+    let mut direct: HashMap<i64, Vec<&AssignmentRow>> = HashMap::new();
+    for a in assignments {
+        if let Some(u) = a.unit_id {
+            direct.entry(u).or_default().push(a);
+        }
+    }
+    chains(units)
+        .into_iter()
+        .map(|(unit, chain)| {
+            let mut courses: BTreeMap<String, Effective> = BTreeMap::new();
+            for a in chain.iter().filter_map(|u| direct.get(u)).flatten() {
+                let e = Effective::of(a);
+                courses
+                    .entry(a.course.clone())
+                    .and_modify(|x| *x = x.combine(e))
+                    .or_insert(e);
+            }
+            (unit, courses)
+        })
+        .collect()
+}
+
+/// Everything needed to work out states; loaded once per request.
+pub struct Assignments {
+    pub by_unit: HashMap<i64, BTreeMap<String, Effective>>,
+    /// Person assignments: user id → course → assignment.
+    pub by_person: HashMap<i64, BTreeMap<String, Effective>>,
+}
+
+impl Assignments {
+    pub async fn load(db: &Db) -> Result<(Assignments, Vec<UnitRow>), sqlx::Error> {
+        let units = db::org_units::all(&db.pool).await?;
+        let rows = db::assignments::all(db).await?;
+        Ok((Assignments::build(&units, &rows), units))
+    }
+
+    pub fn build(units: &[UnitRow], rows: &[AssignmentRow]) -> Assignments {
+        let mut by_person: HashMap<i64, BTreeMap<String, Effective>> = HashMap::new();
+        for a in rows {
+            if let Some(u) = a.user_id {
+                by_person
+                    .entry(u)
+                    .or_default()
+                    .insert(a.course.clone(), Effective::of(a));
+            }
+        }
+        Assignments {
+            by_unit: unit_assignments(units, rows),
+            by_person,
+        }
+    }
+
+    /// The courses assigned to a person, with the combined due date and flag.
+    pub fn for_person(&self, user_id: i64, unit: Option<i64>) -> BTreeMap<String, Effective> {
+        let mut out = unit
+            .and_then(|u| self.by_unit.get(&u))
+            .cloned()
+            .unwrap_or_default();
+        for (course, e) in self.by_person.get(&user_id).into_iter().flatten() {
+            out.entry(course.clone())
+                .and_modify(|x| *x = x.combine(*e))
+                .or_insert(*e);
+        }
+        out
+    }
+}
+
+/// Today's day number in Germany.
+pub fn today(now: i64) -> i64 {
+    crate::i18n::Date::in_germany(now).to_days()
+}
+
+/// One (person, assigned course) pair of the status matrix.
+#[derive(Debug, Clone)]
+pub struct MatrixEntry {
+    pub course: String,
+    pub assignment: Effective,
+    pub status: Option<StatusRow>,
+    pub state: CourseState,
+}
+
+/// The status matrix of the given people: every assigned course of each person.
+pub async fn matrix(
+    db: &Db,
+    assignments: &Assignments,
+    people: &[Person],
+    all_people: bool,
+    today: i64,
+) -> Result<Vec<Vec<MatrixEntry>>, sqlx::Error> {
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let rows = course_status::for_users(db, (!all_people).then_some(ids.as_slice())).await?;
+    let mut status: HashMap<(i64, String), StatusRow> = HashMap::with_capacity(rows.len());
+    for (user, course, row) in rows {
+        status.insert((user, course), row);
+    }
+    Ok(people
+        .iter()
+        .map(|p| {
+            assignments
+                .for_person(p.id, p.unit_id)
+                .into_iter()
+                .map(|(course, assignment)| {
+                    let s = status.get(&(p.id, course.clone())).copied();
+                    MatrixEntry {
+                        state: classify(s.as_ref(), assignment.due_day, today),
+                        course,
+                        assignment,
+                        status: s,
+                    }
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// Dashboard figures of one org unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitFigures {
+    pub people: u32,
+    pub counts: StateCounts,
+    /// Pairs not done whose due date is within the next seven days.
+    pub due_soon: u32,
+}
+
+impl UnitFigures {
+    pub fn merge(&mut self, other: &UnitFigures) {
+        self.people += other.people;
+        self.counts.merge(&other.counts);
+        self.due_soon += other.due_soon;
+    }
+}
+
+/// Days ahead in which a due date counts as "due soon".
+pub const DUE_SOON_DAYS: i64 = 7;
+
+/// Whether a due date falls within the next `DUE_SOON_DAYS` days (today included).
+pub fn due_soon(due: Option<i64>, today: i64) -> bool {
+    due.is_some_and(|d| d >= today && d - today <= DUE_SOON_DAYS)
+}
+
+/// Not begun or begun, and not yet overdue.
+pub fn is_open(s: CourseState) -> bool {
+    matches!(s, CourseState::InProgress | CourseState::NotStarted)
+}
+
+/// Dashboard figures per org unit (own members only; the caller rolls them up the tree):
+/// people and state counts, optionally for one course. Computed from per-(unit, course)
+/// aggregates in the database plus the few person assignments, so it never loads the matrix.
+pub async fn unit_counts(
+    db: &Db,
+    assignments: &Assignments,
+    units: Option<&[i64]>,
+    course: Option<&str>,
+    today: i64,
+) -> Result<HashMap<i64, UnitFigures>, sqlx::Error> {
+    let expiring_from = today + EXPIRING_DAYS + 1;
+    let aggregates = course_status::counts_by_unit(db, today, expiring_from, units).await?;
+    let mut agg: HashMap<(i64, &str), &course_status::UnitCourseCounts> = HashMap::new();
+    for a in &aggregates {
+        agg.insert((a.unit_id, a.course.as_str()), a);
+    }
+    let members: HashMap<i64, i64> = course_status::members_by_unit(db)
+        .await?
+        .into_iter()
+        .collect();
+    let in_scope = |u: i64| units.is_none_or(|list| list.contains(&u));
+    let wanted = |c: &str| course.is_none_or(|x| x == c);
+    let mut out: HashMap<i64, UnitFigures> = HashMap::new();
+    for (&unit, &n) in &members {
+        if !in_scope(unit) {
+            continue;
+        }
+        let entry = out.entry(unit).or_default();
+        entry.people = n as u32;
+        let Some(courses) = assignments.by_unit.get(&unit) else {
+            continue;
+        };
+        for (c, e) in courses.iter().filter(|(c, _)| wanted(c)) {
+            let a = agg.get(&(unit, c.as_str()));
+            let valid = a.map_or(0, |a| a.valid);
+            let expiring = a.map_or(0, |a| a.expiring);
+            let expired = a.map_or(0, |a| a.expired);
+            let started = a.map_or(0, |a| a.started);
+            let not_started = (n - valid - expiring - expired - started).max(0);
+            if due_soon(e.due_day, today) {
+                entry.due_soon += (started + not_started) as u32;
+            }
+            let counts = &mut entry.counts;
+            counts.add(CourseState::Done, valid as u32);
+            counts.add(CourseState::Expiring, expiring as u32);
+            counts.add(CourseState::Expired, expired as u32);
+            if e.due_day.is_some_and(|d| d < today) {
+                counts.add(CourseState::Overdue, (started + not_started) as u32);
+            } else {
+                counts.add(CourseState::InProgress, started as u32);
+                counts.add(CourseState::NotStarted, not_started as u32);
+            }
+        }
+    }
+    // Person assignments: add pairs no unit assignment covers, and move pairs whose own due
+    // date is earlier than their unit's.
+    if !assignments.by_person.is_empty() {
+        let people = course_status::active_people(db, units).await?;
+        let direct: Vec<&Person> = people
+            .iter()
+            .filter(|p| p.unit_id.is_some() && assignments.by_person.contains_key(&p.id))
+            .collect();
+        let ids: Vec<i64> = direct.iter().map(|p| p.id).collect();
+        let rows = course_status::for_users(db, Some(&ids)).await?;
+        let status: HashMap<(i64, &str), &StatusRow> =
+            rows.iter().map(|(u, c, s)| ((*u, c.as_str()), s)).collect();
+        for p in direct {
+            let Some(unit) = p.unit_id else { continue };
+            let unit_courses = assignments.by_unit.get(&unit);
+            let figures = out.entry(unit).or_default();
+            let Some(own) = assignments.by_person.get(&p.id) else {
+                continue;
+            };
+            for (c, e) in own.iter().filter(|(c, _)| wanted(c)) {
+                let s = status.get(&(p.id, c.as_str())).copied();
+                let (before, unit_due) = match unit_courses.and_then(|m| m.get(c)) {
+                    Some(u) => (Some(classify(s, u.due_day, today)), Some(u.due_day)),
+                    None => (None, None),
+                };
+                let due = unit_due.map_or(e.due_day, |d| {
+                    e.combine(Effective {
+                        due_day: d,
+                        mandatory: false,
+                    })
+                    .due_day
+                });
+                let after = classify(s, due, today);
+                if let Some(before) = before {
+                    let slot = figures.counts.slot(before);
+                    *slot = slot.saturating_sub(1);
+                    if is_open(before) && due_soon(unit_due.flatten(), today) {
+                        figures.due_soon = figures.due_soon.saturating_sub(1);
+                    }
+                }
+                figures.counts.add(after, 1);
+                if is_open(after) && due_soon(due, today) {
+                    figures.due_soon += 1;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(started: bool, valid_until: Option<i64>) -> StatusRow {
+        StatusRow {
+            started_at: started.then_some(1),
+            completed_at: valid_until.map(|_| 2),
+            valid_until_day: valid_until,
+        }
+    }
+
+    #[test]
+    fn classify_covers_every_state() {
+        let today = 20_000;
+        assert_eq!(classify(None, None, today), CourseState::NotStarted);
+        assert_eq!(classify(None, Some(today), today), CourseState::NotStarted);
+        assert_eq!(classify(None, Some(today - 1), today), CourseState::Overdue);
+        assert_eq!(
+            classify(Some(&row(true, None)), Some(today + 3), today),
+            CourseState::InProgress
+        );
+        assert_eq!(
+            classify(Some(&row(true, None)), Some(today - 3), today),
+            CourseState::Overdue
+        );
+        assert_eq!(
+            classify(Some(&row(true, Some(today + 61))), Some(today - 3), today),
+            CourseState::Done
+        );
+        assert_eq!(
+            classify(Some(&row(true, Some(today + 60))), None, today),
+            CourseState::Expiring
+        );
+        assert_eq!(
+            classify(Some(&row(true, Some(today))), None, today),
+            CourseState::Expiring
+        );
+        assert_eq!(
+            classify(Some(&row(true, Some(today - 1))), Some(today - 100), today),
+            CourseState::Expired
+        );
+    }
+
+    fn unit(id: i64, parent: Option<i64>) -> UnitRow {
+        UnitRow {
+            id,
+            parent_id: parent,
+            name: format!("u{id}"),
+            member_count: 0,
+        }
+    }
+
+    fn assignment(
+        unit: Option<i64>,
+        user: Option<i64>,
+        due: Option<i64>,
+        m: bool,
+    ) -> AssignmentRow {
+        AssignmentRow {
+            id: 0,
+            course: "k".into(),
+            unit_id: unit,
+            user_id: user,
+            due_day: due,
+            mandatory: m,
+            created_at: 0,
+            user_name: None,
+            user_unit_id: None,
+        }
+    }
+
+    #[test]
+    fn unit_assignments_reach_sub_units_and_combine() {
+        let units = [
+            unit(1, None),
+            unit(2, Some(1)),
+            unit(3, Some(2)),
+            unit(4, None),
+        ];
+        let rows = [
+            assignment(Some(1), None, Some(100), false),
+            assignment(Some(2), None, Some(50), false),
+            assignment(None, Some(7), None, true),
+        ];
+        let a = Assignments::build(&units, &rows);
+        assert_eq!(a.by_unit[&1]["k"].due_day, Some(100));
+        assert_eq!(a.by_unit[&3]["k"].due_day, Some(50));
+        assert!(!a.by_unit.get(&4).is_some_and(|m| m.contains_key("k")));
+        // A person in unit 3 with their own (undated, mandatory) assignment.
+        let e = a.for_person(7, Some(3))["k"];
+        assert_eq!(
+            e,
+            Effective {
+                due_day: Some(50),
+                mandatory: true
+            }
+        );
+        // Someone without a unit gets only their own.
+        assert_eq!(a.for_person(7, None)["k"].due_day, None);
+        assert!(a.for_person(8, Some(4)).is_empty());
+    }
+}
