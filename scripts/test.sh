@@ -59,14 +59,18 @@ step "Building the site for the end-to-end tests"
 bash scripts/build.sh
 
 step "End-to-end tests (Playwright, Chromium: hydrated and without JavaScript)"
-E2E_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+E2E_PORT="$(free_port)"
+# A second server whose clock the coordination test moves (TEST_CLOCK_FILE).
+E2E_CLOCK_PORT="$(free_port)"
+while [ "$E2E_CLOCK_PORT" = "$E2E_PORT" ]; do E2E_CLOCK_PORT="$(free_port)"; done
 E2E_DIR="$(mktemp -d)"
 # The shipped courses plus a small test course with known answers (end2end/fixtures).
 mkdir -p "$E2E_DIR/content"
 cp -r content/. "$E2E_DIR/content/"
 cp -r end2end/fixtures/content/. "$E2E_DIR/content/"
 E2E_CONTENT_DIR="$E2E_DIR/content"
-export E2E_PORT E2E_DIR E2E_CONTENT_DIR SERVER_BIN="$(server_bin)"
+export E2E_PORT E2E_CLOCK_PORT E2E_DIR E2E_CONTENT_DIR SERVER_BIN="$(server_bin)"
 (cd end2end && npx playwright test)
 rm -rf "$E2E_DIR"
 
