@@ -65,7 +65,7 @@ test("assignments with due dates reach the unit, newcomers, and turn overdue on 
     const [empCtx, emp] = await open(browser, mode.js, errors);
 
     // 1. The coordinator assigns KI-Freischwimmer to the unit, due in three days.
-    await login(coord, mode.coordinator);
+    await login(coord, mode.coordinator, undefined, mode.js);
     await coord.goto("/verwaltung/zuweisungen");
     await expectNoAxeViolations(coord, `/verwaltung/zuweisungen (${label})`, mode.js);
     await coord.getByLabel("Kurs", { exact: true }).selectOption({ label: "KI-Freischwimmer" });
@@ -82,7 +82,7 @@ test("assignments with due dates reach the unit, newcomers, and turn overdue on 
     await expect(coord.getByRole("alert").first()).toContainText("nicht in der Vergangenheit");
 
     // 2. An employee of the unit sees it first on "Meine Kurse", with the due date.
-    await login(emp, mode.employee);
+    await login(emp, mode.employee, undefined, mode.js);
     await emp.goto("/kurse");
     const card = emp.locator("article", { hasText: "KI-Freischwimmer" });
     await expect(card).toContainText(`Pflichtkurs · fällig bis ${due.de}`);
@@ -107,14 +107,14 @@ test("assignments with due dates reach the unit, newcomers, and turn overdue on 
 
     // 4. Five days later the due date has passed (sessions have run out: sign in again).
     moveClock(5);
-    await login(emp, mode.employee);
+    await login(emp, mode.employee, undefined, mode.js);
     await emp.goto("/kurse");
     await expect(emp.locator("article", { hasText: "KI-Freischwimmer" })).toContainText(`überfällig seit ${due.de}`);
     await emp.goto("/");
     await expect(emp.getByRole("region", { name: "Ihre Erinnerungen" })).toContainText("KI-Freischwimmer: überfällig");
     await expectNoAxeViolations(emp, `/ with reminders (${label})`, mode.js);
 
-    await login(coord, mode.coordinator);
+    await login(coord, mode.coordinator, undefined, mode.js);
     await coord.goto("/verwaltung/uebersicht?kurs=ki-freischwimmer");
     await expectNoAxeViolations(coord, `/verwaltung/uebersicht (${label})`, mode.js);
     const unitRow = coord.getByRole("row").filter({ has: coord.getByRole("link", { name: mode.unit, exact: true }) });

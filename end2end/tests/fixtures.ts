@@ -64,13 +64,18 @@ async function axeResults(page: Page, js: boolean) {
 
 export const DEMO_PASSWORD = "Seepferdchen-Demo-2026";
 
-/** Signs in through the login form (works with and without JavaScript). */
-export async function login(page: Page, local: string, password = DEMO_PASSWORD) {
+/**
+ * Signs in through the login form (works with and without JavaScript). With JavaScript it waits
+ * until the page after sign-in has hydrated, so that the next navigation never cuts off a
+ * half-loaded wasm (which the browser may report as a console error).
+ */
+export async function login(page: Page, local: string, password = DEMO_PASSWORD, js = jsEnabled(base.info())) {
   await page.goto("/anmelden");
   await page.getByLabel("E-Mail-Adresse").fill(local.includes("@") ? local : `${local}@musterstadt.example`);
   await page.getByLabel("Passwort", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Anmelden" }).click();
   await expect(page.getByRole("button", { name: "Abmelden" })).toBeVisible();
+  if (js) await waitForHydration(page);
 }
 
 /**
