@@ -36,7 +36,8 @@ function server(p: number, database: string, extra: Record<string, string> = {})
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // Long multi-step flows (final test, certificate, axe in two contexts) on a 2-core machine.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   retries: 0,
   workers: 2,
