@@ -103,14 +103,7 @@ pub async fn list_course_options() -> Result<Vec<crate::model::CourseOption>, Ap
     let state = app_state()?;
     let actor = require_actor(&state).await?;
     actor.require_role(&[crate::model::Role::Admin, crate::model::Role::Coordinator])?;
-    Ok(state
-        .catalog
-        .published()
-        .map(|c| crate::model::CourseOption {
-            slug: c.slug.clone(),
-            title: c.title.clone(),
-        })
-        .collect())
+    Ok(crate::server::reports::published_courses(&state))
 }
 
 #[server(endpoint = "course")]

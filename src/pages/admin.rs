@@ -14,6 +14,7 @@ use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
 use crate::components::layout::percent_encode;
+use crate::components::pagination::pagination;
 use crate::model::{OrgUnit, PasswordLink, Role};
 use crate::pages::auth::LoginRequired;
 
@@ -189,13 +190,7 @@ pub fn UsersPage() -> impl IntoView {
                         <button type="submit" class="button">{t.assign_people_submit}</button>
                     </fieldset>
                     </ActionForm>
-                    <nav class="pagination" aria-label=t.pagination>
-                        <ul>
-                            {crate::pages::tracking::page_numbers(page, page_count).into_iter().map(|p| view! {
-                                <li><a href=page_href(p) aria-current=(p == page).then_some("page")>{p}</a></li>
-                            }).collect_view()}
-                        </ul>
-                    </nav>
+                    {pagination(page, page_count, page_href)}
                 }.into_any()
             })}
         </Suspense>

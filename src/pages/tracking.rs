@@ -13,6 +13,7 @@ use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
 use crate::components::layout::percent_encode;
+use crate::components::pagination::pagination;
 use crate::i18n::Texts;
 use crate::model::{CourseState, PersonCourse, StateCounts};
 use crate::pages::admin::{unit_options, ErrorBox};
@@ -61,15 +62,6 @@ fn legend(t: &'static Texts) -> impl IntoView {
             }).collect_view()}
         </ul>
     }
-}
-
-/// Page links: the first, the last, and two either side of the current one.
-pub fn page_numbers(page: i64, count: i64) -> Vec<i64> {
-    let mut v: Vec<i64> = (1..=count)
-        .filter(|p| *p == 1 || *p == count || (p - page).abs() <= 2)
-        .collect();
-    v.dedup();
-    v
 }
 
 fn href_with(base: &str, params: &[(&str, String)]) -> String {
@@ -286,15 +278,7 @@ fn PeopleSection(
                             </tbody>
                         </table>
                     </div>
-                    {(page_count > 1).then(|| view! {
-                        <nav class="pagination" aria-label=t.pagination>
-                            <ul>
-                                {page_numbers(page, page_count).into_iter().map(|p| view! {
-                                    <li><a href=page_href(p) aria-current=(p == page).then_some("page")>{p}</a></li>
-                                }).collect_view()}
-                            </ul>
-                        </nav>
-                    })}
+                    {(page_count > 1).then(|| pagination(page, page_count, page_href))}
                 }.into_any()
             })}
             </Transition>
@@ -575,15 +559,7 @@ pub fn AuditPage() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    {(page_count > 1).then(|| view! {
-                        <nav class="pagination" aria-label=t.pagination>
-                            <ul>
-                                {page_numbers(page, page_count).into_iter().map(|p| view! {
-                                    <li><a href=page_href(p) aria-current=(p == page).then_some("page")>{p}</a></li>
-                                }).collect_view()}
-                            </ul>
-                        </nav>
-                    })}
+                    {(page_count > 1).then(|| pagination(page, page_count, page_href))}
                 }.into_any()
             })}
         </Suspense>

@@ -285,10 +285,12 @@ pub async fn unit_counts(
     // Person assignments: add pairs no unit assignment covers, and move pairs whose own due
     // date is earlier than their unit's.
     if !assignments.by_person.is_empty() {
-        let people = course_status::active_people(db, units).await?;
+        // Only the people who have assignments of their own, not everyone in scope.
+        let with_own: Vec<i64> = assignments.by_person.keys().copied().collect();
+        let people = course_status::active_people_with_ids(db, &with_own).await?;
         let direct: Vec<&Person> = people
             .iter()
-            .filter(|p| p.unit_id.is_some() && assignments.by_person.contains_key(&p.id))
+            .filter(|p| p.unit_id.is_some_and(in_scope))
             .collect();
         let ids: Vec<i64> = direct.iter().map(|p| p.id).collect();
         let rows = course_status::for_users(db, Some(&ids)).await?;
@@ -303,22 +305,16 @@ pub async fn unit_counts(
             };
             for (c, e) in own.iter().filter(|(c, _)| wanted(c)) {
                 let s = status.get(&(p.id, c.as_str())).copied();
-                let (before, unit_due) = match unit_courses.and_then(|m| m.get(c)) {
-                    Some(u) => (Some(classify(s, u.due_day, today)), Some(u.due_day)),
-                    None => (None, None),
-                };
-                let due = unit_due.map_or(e.due_day, |d| {
-                    e.combine(Effective {
-                        due_day: d,
-                        mandatory: false,
-                    })
-                    .due_day
-                });
+                // The pair as the unit's aggregate counted it (if the unit has the course), and
+                // as it really stands with the person's own assignment combined in.
+                let unit = unit_courses.and_then(|m| m.get(c)).copied();
+                let due = unit.map_or(*e, |u| u.combine(*e)).due_day;
                 let after = classify(s, due, today);
-                if let Some(before) = before {
+                if let Some(u) = unit {
+                    let before = classify(s, u.due_day, today);
                     let slot = figures.counts.slot(before);
                     *slot = slot.saturating_sub(1);
-                    if is_open(before) && due_soon(unit_due.flatten(), today) {
+                    if is_open(before) && due_soon(u.due_day, today) {
                         figures.due_soon = figures.due_soon.saturating_sub(1);
                     }
                 }

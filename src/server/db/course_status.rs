@@ -133,11 +133,25 @@ pub struct Person {
 
 /// Active people, sorted by name; `units`: None = everyone, Some = members of these units.
 pub async fn active_people(db: &Db, units: Option<&[i64]>) -> Result<Vec<Person>, sqlx::Error> {
-    let filter = match units {
-        None => String::new(),
-        Some([]) => return Ok(Vec::new()),
-        Some(ids) => format!("AND org_unit_id IN ({})", super::id_list(ids)),
-    };
+    match units {
+        None => people_where(db, "").await,
+        Some([]) => Ok(Vec::new()),
+        Some(ids) => {
+            people_where(db, &format!("AND org_unit_id IN ({})", super::id_list(ids))).await
+        }
+    }
+}
+
+/// The active people among these ids, sorted by name.
+pub async fn active_people_with_ids(db: &Db, ids: &[i64]) -> Result<Vec<Person>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    people_where(db, &format!("AND id IN ({})", super::id_list(ids))).await
+}
+
+/// `filter`: built from integer ids only (never from request text).
+async fn people_where(db: &Db, filter: &str) -> Result<Vec<Person>, sqlx::Error> {
     let sql = format!(
         "SELECT id, display_name, email, org_unit_id FROM users WHERE active = 1 {filter} \
          ORDER BY LOWER(display_name), id"

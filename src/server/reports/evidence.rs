@@ -9,7 +9,7 @@ use krilla::text::Font;
 use krilla::Document;
 
 use super::csv::{date_cell, CsvWriter};
-use super::{scope_units, PeopleFilter};
+use super::PeopleFilter;
 use crate::error::AppError;
 use crate::i18n::{time_in_germany, Date, Texts};
 use crate::server::auth::authz::Actor;
@@ -48,13 +48,10 @@ pub async fn build(
         unit,
         ..PeopleFilter::default()
     };
+    // `select` refuses units outside the actor's scope; an id that names no unit has no path.
     let sel = super::select(state, actor, &filter).await?;
-    let units = db::org_units::all(&state.db.pool).await?;
     let unit_label = match unit {
-        Some(u) if scope_units(actor, &units, Some(u)).is_some_and(|v| !v.is_empty()) => {
-            sel.unit_paths.get(&u).cloned().unwrap_or_default()
-        }
-        Some(_) => return Err(AppError::NotFound),
+        Some(u) => sel.unit_paths.get(&u).cloned().ok_or(AppError::NotFound)?,
         None => t.evidence_all_units.to_string(),
     };
     let ids: Vec<i64> = sel.people.iter().map(|p| p.id).collect();

@@ -27,26 +27,32 @@ pub fn course_title(state: &AppState, slug: &str) -> String {
         .map_or_else(|| slug.to_string(), |c| c.title.clone())
 }
 
+/// The published courses, for assignment forms.
+pub fn published_courses(state: &AppState) -> Vec<CourseOption> {
+    state
+        .catalog
+        .published()
+        .map(|c| CourseOption {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+        })
+        .collect()
+}
+
 /// Courses for filters: published ones plus any that assignments still name.
 pub fn course_options(state: &AppState, assignments: &Assignments) -> Vec<CourseOption> {
-    let mut seen = HashSet::new();
-    let mut out: Vec<CourseOption> = Vec::new();
+    let mut out = published_courses(state);
+    let mut seen: HashSet<String> = out.iter().map(|c| c.slug.clone()).collect();
     let named = assignments
         .by_unit
         .values()
         .chain(assignments.by_person.values())
         .flat_map(|m| m.keys());
-    let slugs: Vec<String> = state
-        .catalog
-        .published()
-        .map(|c| c.slug.clone())
-        .chain(named.cloned())
-        .collect();
-    for slug in slugs {
+    for slug in named {
         if seen.insert(slug.clone()) {
             out.push(CourseOption {
-                title: course_title(state, &slug),
-                slug,
+                title: course_title(state, slug),
+                slug: slug.clone(),
             });
         }
     }
@@ -165,11 +171,16 @@ pub struct Selection {
     pub today: i64,
 }
 
+/// The people of a filter. A unit outside the actor's scope is NotFound (same answer as a unit
+/// that does not exist), for every caller: people list, status export, evidence report.
 pub async fn select(
     state: &AppState,
     actor: &Actor,
     f: &PeopleFilter,
 ) -> Result<Selection, AppError> {
+    if f.unit.is_some_and(|u| !actor.can_manage_unit(Some(u))) {
+        return Err(AppError::NotFound);
+    }
     let today = tracking::today(state.clock.now());
     let (assignments, units) = Assignments::load(&state.db).await?;
     let scope = scope_units(actor, &units, f.unit);
