@@ -788,6 +788,97 @@ async fn unknown_email_and_wrong_password_answer_identically() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assignment_bad_input_gets_clear_german_messages() {
+    let s = TestServer::start_seeded();
+    let coord = s
+        .login(&demo_email("koordination.fb2"), DEMO_PASSWORD)
+        .await;
+    let units: Value = s.call(&coord, "org_units", &[]).await.json().await.unwrap();
+    let unit = units[0]["id"].as_i64().expect("unit").to_string();
+    let cases: [(&str, &[(&str, &str)], &str); 6] = [
+        (
+            "assign_unit",
+            &[
+                ("course", "ki-seepferdchen"),
+                ("org_unit_id", &unit),
+                ("due", "2020-01-01"),
+            ],
+            "nicht in der Vergangenheit",
+        ),
+        (
+            "assign_unit",
+            &[
+                ("course", "ki-seepferdchen"),
+                ("org_unit_id", &unit),
+                ("due", "2027-02-30"),
+            ],
+            "gültiges Datum",
+        ),
+        (
+            "assign_unit",
+            &[
+                ("course", "ki-seepferdchen"),
+                ("org_unit_id", &unit),
+                ("due", "morgen"),
+            ],
+            "gültiges Datum",
+        ),
+        (
+            "assign_unit",
+            &[
+                ("course", "gibt-es-nicht"),
+                ("org_unit_id", &unit),
+                ("due", ""),
+            ],
+            "wählen Sie einen Kurs",
+        ),
+        (
+            "assign_unit",
+            &[
+                ("course", "ki-seepferdchen"),
+                ("org_unit_id", ""),
+                ("due", ""),
+            ],
+            "Organisationseinheit aus, für die Sie zuständig sind",
+        ),
+        (
+            "assign_people",
+            &[("course", "ki-seepferdchen"), ("due", "")],
+            "mindestens eine Person",
+        ),
+    ];
+    for (endpoint, form, message) in cases {
+        let res = s.call(&coord, endpoint, form).await;
+        assert_eq!(res.status(), 422, "{endpoint} {form:?}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(message), "{message} missing in {body}");
+    }
+    // Nothing was written.
+    let list: Value = s
+        .call(&coord, "assignments", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(list[0]
+        .as_array()
+        .expect("list")
+        .iter()
+        .all(|a| a["course"]["slug"] != "gibt-es-nicht"));
+    let log: Value = s
+        .call(
+            &s.login(&demo_email("admin"), DEMO_PASSWORD).await,
+            "audit_log",
+            &[("action", "assignment")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["total"], 0, "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_clear_german_messages() {
     let s = TestServer::start_seeded();
     let admin = s.login(&demo_email("admin"), DEMO_PASSWORD).await;

@@ -668,6 +668,7 @@ db_tests!(
     dashboard_figures_match_the_status_matrix,
     assignments_reach_later_members_and_revocation_updates_status,
     evidence_report_names_versions_codes_and_validity,
+    audit_page_filters_by_area_and_text_and_pages,
 );
 
 async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
@@ -1291,4 +1292,64 @@ async fn evidence_report_names_versions_codes_and_validity(db: &Db) {
     assert!(csv.contains(&anna_code));
     let pdf = reports::evidence::to_pdf(&all, t).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
+}
+
+async fn audit_page_filters_by_area_and_text_and_pages(db: &Db) {
+    for i in 0..60 {
+        let (action, target) = if i % 3 == 0 {
+            ("assignment.create", format!("Bürgerbüro {i}"))
+        } else {
+            ("user.update", format!("person{i}@example.org"))
+        };
+        audit::write(
+            &db.pool,
+            &audit::Entry {
+                at: i,
+                actor_id: None,
+                actor: "Karl Koordination",
+                action,
+                target: &target,
+                details: "",
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let all = audit::page(db, "", "", 1, 50).await.unwrap();
+    assert_eq!((all.total, all.items.len()), (60, 50));
+    assert_eq!(all.items[0].at, 59, "newest first");
+    let last = audit::page(db, "", "", 2, 50).await.unwrap();
+    assert_eq!(last.items.len(), 10);
+    // A page beyond the end shows the last page.
+    assert_eq!(audit::page(db, "", "", 99, 50).await.unwrap().page, 2);
+    let assignments = audit::page(db, "assignment", "", 1, 50).await.unwrap();
+    assert_eq!(assignments.total, 20);
+    assert!(assignments
+        .items
+        .iter()
+        .all(|e| e.action == "assignment.create"));
+    // Case-insensitive search over actor, target and details (3, 30, 33, 36, 39); a % in the
+    // search text is no wildcard.
+    assert_eq!(
+        audit::page(db, "", "BÜRGERBÜRO 3", 1, 50)
+            .await
+            .unwrap()
+            .total,
+        5
+    );
+    assert_eq!(
+        audit::page(db, "", "koordination", 1, 50)
+            .await
+            .unwrap()
+            .total,
+        60
+    );
+    assert_eq!(
+        audit::page(db, "user", "person1@", 1, 50)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_eq!(audit::page(db, "", "%", 1, 50).await.unwrap().total, 60);
 }

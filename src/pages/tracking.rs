@@ -250,7 +250,7 @@ fn PeopleSection(
                     ("q", get("q")), ("sortierung", get("sortierung")), ("seite", p.to_string()),
                 ]);
                 view! {
-                    <p role="status">{t.dash_people_count.replace("{n}", &data.total.to_string())}</p>
+                    <p role="status">{if data.total == 1 { t.users_count_one.to_string() } else { t.users_count.replace("{n}", &data.total.to_string()) }}</p>
                     <div class="table-wrap">
                         <table class="table">
                             <caption class="visually-hidden">{t.dash_people_heading}</caption>
@@ -487,6 +487,7 @@ fn audit_label(t: &'static Texts, action: &str) -> String {
         "user.password_link" => t.audit_user_password_link.into(),
         "org_unit.create" | "org_unit.update" | "org_unit.delete" => t.audit_org_unit.into(),
         "export.status" | "export.evidence" => t.audit_export.into(),
+        "demo.seed" => t.audit_demo_seed.into(),
         other => other.to_string(),
     }
 }
@@ -523,7 +524,7 @@ pub fn AuditPage() -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="q">{t.users_search}</label>
+                <label for="q">{t.audit_search}</label>
                 <input id="q" name="q" type="search" value=move || get("q") />
             </div>
             <button type="submit" class="button">{t.filter_apply}</button>
@@ -535,7 +536,7 @@ pub fn AuditPage() -> impl IntoView {
                 let page = data.page;
                 let page_href = move |p: i64| href_with("/verwaltung/protokoll", &[("bereich", get("bereich")), ("q", get("q")), ("seite", p.to_string())]);
                 view! {
-                    <p role="status">{t.audit_count.replace("{n}", &data.total.to_string())}</p>
+                    <p role="status">{if data.total == 1 { t.audit_count_one.to_string() } else { t.audit_count.replace("{n}", &data.total.to_string()) }}</p>
                     <div class="table-wrap">
                         <table class="table">
                             <caption class="visually-hidden">{t.audit_title}</caption>

@@ -195,7 +195,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
             actor: "demo seed",
             action: "demo.seed",
             target: "",
-            details: &format!("{} users", PEOPLE.len()),
+            details: &format!("{} Personen", PEOPLE.len()),
         },
     )
     .await?;
