@@ -795,7 +795,8 @@ async fn assignment_bad_input_gets_clear_german_messages() {
         .await;
     let units: Value = s.call(&coord, "org_units", &[]).await.json().await.unwrap();
     let unit = units[0]["id"].as_i64().expect("unit").to_string();
-    let cases: [(&str, &[(&str, &str)], &str); 6] = [
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 6] = [
         (
             "assign_unit",
             &[
