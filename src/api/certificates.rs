@@ -10,7 +10,7 @@ mod ssr {
     pub use crate::model::Role;
     pub use crate::server::auth::authz::require_actor;
     pub use crate::server::certificate;
-    pub use crate::server::db::{self, audit};
+    pub use crate::server::db;
     pub use crate::server::state::{app_state, AppState};
 
     pub fn today(state: &AppState) -> i64 {
@@ -70,18 +70,15 @@ pub async fn revoke_certificate(code: String, reason: String) -> Result<(), AppE
     if !db::certificates::revoke(&mut tx, &code, reason, state.clock.now()).await? {
         return Err(AppError::NotFound);
     }
-    audit::write(
-        &mut *tx,
-        &audit::Entry {
-            at: state.clock.now(),
-            actor_id: Some(actor.id()),
-            actor: &actor.label(),
-            action: "certificate.revoke",
-            target: &code,
-            details: reason,
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &mut *tx,
+            state.clock.now(),
+            "certificate.revoke",
+            &code,
+            reason,
+        )
+        .await?;
     tx.commit().await?;
     leptos_axum::redirect("/verwaltung/zertifikate?widerrufen=1");
     Ok(())

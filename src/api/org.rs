@@ -10,7 +10,7 @@ mod ssr {
     pub use crate::model::Role;
     pub use crate::server::accounts;
     pub use crate::server::auth::authz::{require_actor, Actor};
-    pub use crate::server::db::{self, audit};
+    pub use crate::server::db;
     pub use crate::server::state::{app_state, AppState};
 
     pub async fn admin(state: &AppState) -> Result<Actor, crate::error::AppError> {
@@ -25,19 +25,10 @@ mod ssr {
         action: &str,
         target: &str,
     ) -> Result<(), crate::error::AppError> {
-        audit::write(
-            &state.db.pool,
-            &audit::Entry {
-                at: state.clock.now(),
-                actor_id: Some(actor.id()),
-                actor: &actor.label(),
-                action,
-                target,
-                details: "",
-            },
-        )
-        .await
-        .map_err(Into::into)
+        actor
+            .audit(&state.db.pool, state.clock.now(), action, target, "")
+            .await
+            .map_err(Into::into)
     }
 }
 

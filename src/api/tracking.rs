@@ -16,7 +16,7 @@ mod ssr {
     pub use crate::model::Role;
     pub use crate::server::accounts;
     pub use crate::server::auth::authz::{require_actor, Actor};
-    pub use crate::server::db::{self, audit};
+    pub use crate::server::db;
     pub use crate::server::reports;
     pub use crate::server::state::{app_state, AppState};
     pub use crate::server::tracking;
@@ -74,28 +74,6 @@ mod ssr {
             (None, Some(_)) => actor.can_manage_unit(a.user_unit_id),
             _ => false,
         }
-    }
-
-    pub async fn log(
-        tx: &mut sqlx::AnyConnection,
-        state: &AppState,
-        actor: &Actor,
-        action: &str,
-        target: &str,
-        details: &str,
-    ) -> Result<(), sqlx::Error> {
-        audit::write(
-            tx,
-            &audit::Entry {
-                at: state.clock.now(),
-                actor_id: Some(actor.id()),
-                actor: &actor.label(),
-                action,
-                target,
-                details,
-            },
-        )
-        .await
     }
 }
 
@@ -187,15 +165,15 @@ pub async fn assign_unit(
         due.map(|d| Date::from_days(d).iso())
             .unwrap_or_else(|| "–".into())
     );
-    log(
-        &mut tx,
-        &state,
-        &actor,
-        "assignment.create",
-        &name,
-        &details,
-    )
-    .await?;
+    actor
+        .audit(
+            &mut *tx,
+            state.clock.now(),
+            "assignment.create",
+            &name,
+            &details,
+        )
+        .await?;
     tx.commit().await?;
     leptos_axum::redirect("/verwaltung/zuweisungen?gespeichert=1");
     Ok(())
@@ -238,15 +216,15 @@ pub async fn assign_people(
         )
         .await?;
         if let Some(u) = target {
-            log(
-                &mut tx,
-                &state,
-                &actor,
-                "assignment.create",
-                &u.email,
-                &c.slug,
-            )
-            .await?;
+            actor
+                .audit(
+                    &mut *tx,
+                    state.clock.now(),
+                    "assignment.create",
+                    &u.email,
+                    &c.slug,
+                )
+                .await?;
         }
     }
     tx.commit().await?;
@@ -278,15 +256,15 @@ pub async fn update_assignment(
         due.map(|d| Date::from_days(d).iso())
             .unwrap_or_else(|| "–".into())
     );
-    log(
-        &mut tx,
-        &state,
-        &actor,
-        "assignment.update",
-        &id.to_string(),
-        &details,
-    )
-    .await?;
+    actor
+        .audit(
+            &mut *tx,
+            state.clock.now(),
+            "assignment.update",
+            &id.to_string(),
+            &details,
+        )
+        .await?;
     tx.commit().await?;
     leptos_axum::redirect("/verwaltung/zuweisungen?gespeichert=1");
     Ok(())
@@ -308,15 +286,15 @@ pub async fn delete_assignment(id: i64) -> Result<(), AppError> {
         .user_name
         .clone()
         .unwrap_or_else(|| format!("Einheit {}", a.unit_id.unwrap_or_default()));
-    log(
-        &mut tx,
-        &state,
-        &actor,
-        "assignment.delete",
-        &target,
-        &a.course,
-    )
-    .await?;
+    actor
+        .audit(
+            &mut *tx,
+            state.clock.now(),
+            "assignment.delete",
+            &target,
+            &a.course,
+        )
+        .await?;
     tx.commit().await?;
     leptos_axum::redirect("/verwaltung/zuweisungen?entfernt=1");
     Ok(())

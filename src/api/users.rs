@@ -12,7 +12,7 @@ mod ssr {
     pub use crate::server::accounts;
     pub use crate::server::auth::authz::{request_headers, require_actor, Actor};
     pub use crate::server::auth::{session, token_hash};
-    pub use crate::server::db::{self, audit};
+    pub use crate::server::db;
     pub use crate::server::state::{app_state, AppState};
 
     pub const MANAGERS: [Role; 2] = [Role::Admin, Role::Coordinator];
@@ -208,22 +208,19 @@ pub async fn update_user(
             target.org_unit_id, org_unit_id
         ));
     }
-    audit::write(
-        &mut *tx,
-        &audit::Entry {
-            at: now,
-            actor_id: Some(actor.id()),
-            actor: &actor.label(),
-            action: if new_role != target.role {
+    actor
+        .audit(
+            &mut *tx,
+            now,
+            if new_role != target.role {
                 "user.role_change"
             } else {
                 "user.update"
             },
-            target: &target.email,
-            details: &details.join("; "),
-        },
-    )
-    .await?;
+            &target.email,
+            &details.join("; "),
+        )
+        .await?;
     tx.commit().await?;
     leptos_axum::redirect(&format!("/verwaltung/benutzer/{id}?gespeichert=1"));
     Ok(())

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::Texts;
 use crate::model::{ImportPreviewRow, PasswordLink, Role};
 use crate::server::auth::authz::Actor;
-use crate::server::db::{self, audit, imports::Batch};
+use crate::server::db::{self, imports::Batch};
 use crate::server::state::AppState;
 
 fn role_of(r: ImportRole) -> Role {
@@ -164,18 +164,15 @@ pub async fn commit(
         .await?;
         links.push(new_password_link(&mut tx, state, id, &r.email, "invite", now).await?);
     }
-    audit::write(
-        &mut *tx,
-        &audit::Entry {
-            at: now,
-            actor_id: Some(actor.id()),
-            actor: &actor.label(),
-            action: "user.import",
-            target: &batch.file_name,
-            details: &format!("{} users", rows.len()),
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &mut *tx,
+            now,
+            "user.import",
+            &batch.file_name,
+            &format!("{} users", rows.len()),
+        )
+        .await?;
     tx.commit().await?;
     Ok(links)
 }

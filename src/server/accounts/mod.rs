@@ -289,18 +289,9 @@ pub async fn reset_link(
     let now = state.clock.now();
     let mut tx = state.db.pool.begin().await?;
     let link = new_password_link(&mut tx, state, target.id, &target.email, "reset", now).await?;
-    audit::write(
-        &mut *tx,
-        &audit::Entry {
-            at: now,
-            actor_id: Some(actor.id()),
-            actor: &actor.label(),
-            action: "user.password_link",
-            target: &target.email,
-            details: "",
-        },
-    )
-    .await?;
+    actor
+        .audit(&mut *tx, now, "user.password_link", &target.email, "")
+        .await?;
     tx.commit().await?;
     Ok(link)
 }

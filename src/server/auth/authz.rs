@@ -52,6 +52,26 @@ impl Actor {
         format!("{} <{}>", self.user.display_name, self.user.email)
     }
 
+    /// Writes an audit-log entry by this actor; pass the transaction of the change it records.
+    pub async fn audit<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+        &self,
+        e: E,
+        at: i64,
+        action: &str,
+        target: &str,
+        details: &str,
+    ) -> Result<(), sqlx::Error> {
+        let entry = db::audit::Entry {
+            at,
+            actor_id: Some(self.id()),
+            actor: &self.label(),
+            action,
+            target,
+            details,
+        };
+        db::audit::write(e, &entry).await
+    }
+
     pub fn require_role(&self, roles: &[Role]) -> Result<(), AppError> {
         if roles.contains(&self.user.role) {
             Ok(())

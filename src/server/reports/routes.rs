@@ -12,7 +12,6 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{CourseState, Role};
 use crate::server::auth::authz::{actor_from_headers, Actor};
-use crate::server::db::audit;
 use crate::server::state::AppState;
 
 async fn manager(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
@@ -52,22 +51,6 @@ fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Respo
     res
 }
 
-async fn log(state: &AppState, actor: &Actor, action: &str, target: &str) -> Result<(), AppError> {
-    audit::write(
-        &state.db.pool,
-        &audit::Entry {
-            at: state.clock.now(),
-            actor_id: Some(actor.id()),
-            actor: &actor.label(),
-            action,
-            target,
-            details: "",
-        },
-    )
-    .await
-    .map_err(Into::into)
-}
-
 pub async fn status_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -82,13 +65,17 @@ pub async fn status_csv(
     let result = async {
         let sel = super::select(&state, &actor, &f).await?;
         let csv = super::csv::status_matrix(&state, &sel, t);
-        log(
-            &state,
-            &actor,
-            "export.status",
-            &format!("{} Zeilen", sel.entries.iter().map(Vec::len).sum::<usize>()),
-        )
-        .await?;
+        let rows: usize = sel.entries.iter().map(Vec::len).sum();
+        let target = format!("{rows} Zeilen");
+        actor
+            .audit(
+                &state.db.pool,
+                state.clock.now(),
+                "export.status",
+                &target,
+                "",
+            )
+            .await?;
         Ok::<_, AppError>(csv)
     }
     .await;
@@ -109,9 +96,16 @@ async fn evidence_for(
     let e = evidence::build(state, &actor, unit, t)
         .await
         .map_err(IntoResponse::into_response)?;
-    log(state, &actor, "export.evidence", &e.unit)
+    actor
+        .audit(
+            &state.db.pool,
+            state.clock.now(),
+            "export.evidence",
+            &e.unit,
+            "",
+        )
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|e| AppError::from(e).into_response())?;
     Ok((e, t))
 }
 
