@@ -632,6 +632,22 @@ async fn tracking_scope_matrix_finds_no_unexpected_allow() {
             );
         }
     }
+    // A signed-out visitor following a download link signs in first and comes back to it.
+    let anon = s.client();
+    for path in ["status.csv?einheit=1", "nachweis.pdf?einheit=1"] {
+        let res = anon
+            .get(s.url(&format!("/verwaltung/export/{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 303, "{path}");
+        let location = res.headers()["location"].to_str().unwrap().to_string();
+        let back = path.replace('?', "%3F").replace('=', "%3D");
+        assert_eq!(
+            location,
+            format!("/anmelden?weiter=/verwaltung/export/{back}")
+        );
+    }
     println!(
         "tracking scope matrix: {} cases, {} unexpected allows, {} unexpected denials",
         t.cases,

@@ -165,7 +165,7 @@ async fn content_image(
 }
 
 /// The signed-in actor of a plain route, or the response to send instead (sign-in page).
-async fn route_actor(
+pub(crate) async fn route_actor(
     state: &AppState,
     headers: &HeaderMap,
     back: &str,
@@ -179,6 +179,19 @@ async fn route_actor(
         .into_response()),
         Err(e) => Err(e.into_response()),
     }
+}
+
+/// Like `route_actor`, for admins and coordinators only: employees get 403.
+pub(crate) async fn route_manager(
+    state: &AppState,
+    headers: &HeaderMap,
+    back: &str,
+) -> Result<crate::server::auth::authz::Actor, Response> {
+    let actor = route_actor(state, headers, back).await?;
+    if actor.role() == crate::model::Role::Employee {
+        return Err(crate::error::AppError::Forbidden.into_response());
+    }
+    Ok(actor)
 }
 
 fn form_fields(body: &axum::body::Bytes) -> Vec<(String, String)> {
@@ -434,13 +447,9 @@ async fn upload_import(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    use crate::model::Role;
-    use crate::server::auth::authz::actor_from_headers;
-    let actor = match actor_from_headers(&state, &headers).await {
-        Ok(Some(a)) if a.role() != Role::Employee => a,
-        Ok(Some(_)) => return crate::error::AppError::Forbidden.into_response(),
-        Ok(None) => return Redirect::to("/anmelden?weiter=/verwaltung/import").into_response(),
-        Err(e) => return e.into_response(),
+    let actor = match route_manager(&state, &headers, "/verwaltung/import").await {
+        Ok(a) => a,
+        Err(res) => return res,
     };
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {

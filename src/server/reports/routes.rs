@@ -1,26 +1,26 @@
 //! Downloads: `GET /verwaltung/export/status.csv` (the status matrix of the current filter) and
 //! `GET /verwaltung/export/nachweis.{csv,pdf}` (the evidence report of an org unit). Admins and
-//! coordinators, limited to their scope; each download is written to the audit log.
+//! coordinators, limited to their scope; signed-out visitors are sent to the sign-in page and
+//! from there back to the download. Each download is written to the audit log.
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::{evidence, PeopleFilter, PeopleSort};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::model::{CourseState, Role};
-use crate::server::auth::authz::{actor_from_headers, Actor};
+use crate::model::CourseState;
+use crate::server::http::route_manager;
+
 use crate::server::state::AppState;
 
-async fn manager(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
-    match actor_from_headers(state, headers).await {
-        Ok(Some(a)) if a.role() != Role::Employee => Ok(a),
-        Ok(Some(_)) => Err(AppError::Forbidden.into_response()),
-        Ok(None) => Err(AppError::Unauthorized.into_response()),
-        Err(e) => Err(e.into_response()),
-    }
+/// Where to come back after signing in: this download again.
+fn back(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or("/verwaltung/uebersicht", |p| p.as_str())
+        .to_string()
 }
 
 fn texts(headers: &HeaderMap) -> &'static crate::i18n::Texts {
@@ -54,9 +54,10 @@ fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Respo
 pub async fn status_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = match manager(&state, &headers).await {
+    let actor = match route_manager(&state, &headers, &back(&uri)).await {
         Ok(a) => a,
         Err(res) => return res,
     };
@@ -88,9 +89,10 @@ pub async fn status_csv(
 async fn evidence_for(
     state: &AppState,
     headers: &HeaderMap,
+    uri: &Uri,
     q: &HashMap<String, String>,
 ) -> Result<(evidence::Evidence, &'static crate::i18n::Texts), Response> {
-    let actor = manager(state, headers).await?;
+    let actor = route_manager(state, headers, &back(uri)).await?;
     let unit = q.get("einheit").and_then(|v| v.trim().parse::<i64>().ok());
     let t = texts(headers);
     let e = evidence::build(state, &actor, unit, t)
@@ -112,9 +114,10 @@ async fn evidence_for(
 pub async fn evidence_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    match evidence_for(&state, &headers, &q).await {
+    match evidence_for(&state, &headers, &uri, &q).await {
         Ok((e, t)) => download(
             evidence::to_csv(&e, t).into_bytes(),
             "text/csv; charset=utf-8",
@@ -127,9 +130,10 @@ pub async fn evidence_csv(
 pub async fn evidence_pdf(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (e, t) = match evidence_for(&state, &headers, &q).await {
+    let (e, t) = match evidence_for(&state, &headers, &uri, &q).await {
         Ok(x) => x,
         Err(res) => return res,
     };
