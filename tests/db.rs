@@ -1115,6 +1115,43 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
         .unwrap();
     let bb = dash.units.iter().find(|u| u.name == "Bürgerbüro").unwrap();
     assert_eq!((bb.counts.overdue, bb.counts.not_started), (1, 0));
+    // Anna (valid certificate) moves to Ordnungsamt and Ben (expiring) is deactivated: the
+    // figures follow at once, and still agree with the matrix.
+    let units = org_units::all(&db.pool).await.unwrap();
+    let ordnungsamt = units.iter().find(|u| u.name == "Ordnungsamt").unwrap().id;
+    let bürgerbüro = units.iter().find(|u| u.name == "Bürgerbüro").unwrap().id;
+    let ben = users::find_for_login(db, "ben.yilmaz@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut tx = db.pool.begin().await.unwrap();
+    for (id, name, unit, active) in [
+        (anna, "Anna Becker", ordnungsamt, true),
+        (ben, "Ben Yılmaz", bürgerbüro, false),
+    ] {
+        let update = users::UserUpdate {
+            display_name: name,
+            org_unit_id: Some(unit),
+            role: seepferdchen::model::Role::Employee,
+            active,
+        };
+        users::update(&mut tx, id, &update).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_dashboard_matches_matrix(&st, &admin).await;
+    let dash = reports::dashboard(&st, &admin, Some("ki-seepferdchen"))
+        .await
+        .unwrap();
+    let unit = |name: &str| dash.units.iter().find(|u| u.name == name).unwrap().clone();
+    assert_eq!(
+        (
+            unit("Bürgerbüro").counts.done,
+            unit("Bürgerbüro").counts.expiring
+        ),
+        (0, 0)
+    );
+    assert_eq!(unit("Ordnungsamt").counts.done, 1);
 }
 
 async fn assignments_reach_later_members_and_revocation_updates_status(db: &Db) {

@@ -170,7 +170,7 @@ pub async fn update_user(
     let now = state.clock.now();
     let mut tx = state.db.pool.begin().await?;
     db::users::update(
-        &mut *tx,
+        &mut tx,
         id,
         &db::users::UserUpdate {
             display_name: name,

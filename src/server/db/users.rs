@@ -155,8 +155,10 @@ pub struct UserUpdate<'a> {
     pub active: bool,
 }
 
-pub async fn update<'e, E: Executor<'e, Database = Any>>(
-    e: E,
+/// Changes a person, and the unit their course-status rows count for (none while inactive).
+/// Run it inside a transaction.
+pub async fn update(
+    conn: &mut sqlx::AnyConnection,
     id: i64,
     u: &UserUpdate<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -168,9 +170,14 @@ pub async fn update<'e, E: Executor<'e, Database = Any>>(
     .bind(u.role.code())
     .bind(i64::from(u.active))
     .bind(id)
-    .execute(e)
-    .await
-    .map(|_| ())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE course_status SET org_unit_id = $1 WHERE user_id = $2")
+        .bind(u.org_unit_id.filter(|_| u.active))
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
 }
 
 pub async fn scope_units<'e, E: Executor<'e, Database = Any>>(
