@@ -42,7 +42,12 @@ pub struct StatusRow {
     pub valid_until_day: Option<i64>,
 }
 
-/// (user id, course, status) of the people given (None: everyone), ordered by user.
+/// (user id, course, status) of the people given (None: everyone).
+///
+/// One row per person with their courses packed into one string ("slug,started,completed,
+/// valid;…"): decoding each value through `sqlx::Any` costs about as much as reading it, so
+/// 16 times fewer rows make the people list and the export several times cheaper. Slugs are
+/// `[a-z0-9-]` (checked when content loads), so the separators cannot occur in them.
 pub async fn for_users(
     db: &Db,
     users: Option<&[i64]>,
@@ -52,23 +57,47 @@ pub async fn for_users(
         Some([]) => return Ok(Vec::new()),
         Some(ids) => format!("WHERE user_id IN ({})", super::id_list(ids)),
     };
-    let sql = format!(
-        "SELECT user_id, course_slug, started_at, completed_at, valid_until_day FROM course_status {filter}"
-    );
+    let item = "course_slug || ',' || COALESCE(CAST(started_at AS TEXT), '') || ',' || \
+                COALESCE(CAST(completed_at AS TEXT), '') || ',' || \
+                COALESCE(CAST(valid_until_day AS TEXT), '')";
+    let aggregate = match db.backend {
+        super::Backend::Sqlite => format!("group_concat({item}, ';')"),
+        super::Backend::Postgres => format!("string_agg({item}, ';')"),
+    };
+    let sql = format!("SELECT user_id, {aggregate} FROM course_status {filter} GROUP BY user_id");
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get(0)?,
-                r.try_get(1)?,
-                StatusRow {
-                    started_at: r.try_get(2)?,
-                    completed_at: r.try_get(3)?,
-                    valid_until_day: r.try_get(4)?,
-                },
-            ))
-        })
-        .collect()
+    let mut out = Vec::with_capacity(rows.len() * 8);
+    for r in &rows {
+        let user: i64 = r.try_get(0)?;
+        let packed: String = r.try_get(1)?;
+        for item in packed.split(';') {
+            out.push(unpack(user, item).ok_or_else(|| {
+                sqlx::Error::Decode(format!("course_status item {item:?}").into())
+            })?);
+        }
+    }
+    Ok(out)
+}
+
+/// "slug,started,completed,valid" (empty = NULL) → (user, slug, status).
+fn unpack(user: i64, item: &str) -> Option<(i64, String, StatusRow)> {
+    let mut parts = item.split(',');
+    let slug = parts.next().filter(|s| !s.is_empty())?;
+    let mut num = || -> Option<Option<i64>> {
+        match parts.next()? {
+            "" => Some(None),
+            v => v.parse().ok().map(Some),
+        }
+    };
+    let row = StatusRow {
+        started_at: num()?,
+        completed_at: num()?,
+        valid_until_day: num()?,
+    };
+    parts
+        .next()
+        .is_none()
+        .then(|| (user, slug.to_string(), row))
 }
 
 /// Counts per (org unit, course) of active people (rows carry the unit of an active person, see
@@ -180,4 +209,29 @@ pub async fn members_by_unit(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     )
     .fetch_all(&db.pool)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpacks_items_and_refuses_malformed_ones() {
+        assert_eq!(
+            unpack(7, "ki-seepferdchen,100,,20500"),
+            Some((
+                7,
+                "ki-seepferdchen".into(),
+                StatusRow {
+                    started_at: Some(100),
+                    completed_at: None,
+                    valid_until_day: Some(20500)
+                }
+            ))
+        );
+        assert_eq!(unpack(7, "k,,,").map(|r| r.2), Some(StatusRow::default()));
+        for bad in ["", ",1,2,3", "k,1,2", "k,1,2,3,4", "k,x,2,3"] {
+            assert_eq!(unpack(7, bad), None, "{bad:?}");
+        }
+    }
 }
