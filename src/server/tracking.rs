@@ -114,8 +114,9 @@ pub struct Assignments {
 
 impl Assignments {
     pub async fn load(db: &Db) -> Result<(Assignments, Vec<UnitRow>), sqlx::Error> {
-        let units = db::org_units::all(&db.pool).await?;
-        let rows = db::assignments::all(db).await?;
+        // Two independent reads, on two connections at once.
+        let (units, rows) =
+            tokio::try_join!(db::org_units::all(&db.pool), db::assignments::all(db))?;
         Ok((Assignments::build(&units, &rows), units))
     }
 

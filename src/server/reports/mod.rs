@@ -182,9 +182,14 @@ pub async fn select(
         return Err(AppError::NotFound);
     }
     let today = tracking::today(state.clock.now());
-    let (assignments, units) = Assignments::load(&state.db).await?;
+    // The scope needs the unit tree; assignments and people are then read at once.
+    let units = db::org_units::all(&state.db.pool).await?;
     let scope = scope_units(actor, &units, f.unit);
-    let mut people = db::course_status::active_people(&state.db, scope.as_deref()).await?;
+    let (rows, mut people) = tokio::try_join!(
+        db::assignments::all(&state.db),
+        db::course_status::active_people(&state.db, scope.as_deref())
+    )?;
+    let assignments = Assignments::build(&units, &rows);
     let needle = f.search.trim().to_lowercase();
     if !needle.is_empty() {
         people.retain(|p| p.name.to_lowercase().contains(&needle) || p.email.contains(&needle));
