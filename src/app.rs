@@ -12,6 +12,10 @@ use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
 use crate::pages::certificates::{AdminCertificatesPage, MyCertificatesPage, VerifyPage};
 use crate::pages::courses::{CoursePage, ModulePage, MyCoursesPage};
 use crate::pages::home::HomePage;
+use crate::pages::info::{
+    AccessibilityPage, BarrierReportsPage, EasyLanguagePage, ImprintPage, PrivacyPage,
+    ReportBarrierPage,
+};
 use crate::pages::not_found::NotFound;
 use crate::pages::quiz::AttemptPage;
 use crate::pages::tracking::{AssignmentsPage, AuditPage, DashboardPage};
@@ -83,6 +87,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verwaltung/uebersicht") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/zuweisungen") view=AssignmentsPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async />
+                    <Route path=path!("/barriere-melden") view=ReportBarrierPage ssr=SsrMode::Async />
+                    <Route path=path!("/leichte-sprache") view=EasyLanguagePage ssr=SsrMode::Async />
+                    <Route path=path!("/impressum") view=ImprintPage ssr=SsrMode::Async />
+                    <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>
@@ -98,6 +108,12 @@ pub fn use_texts() -> &'static Texts {
 pub fn use_query_param(name: &'static str) -> Memo<Option<String>> {
     let q = leptos_router::hooks::use_query_map();
     Memo::new(move |_| q.read().get(name))
+}
+
+/// `lang` for course content: the content is German, so inside an English page it is marked
+/// `lang="de"` (WCAG 3.1.2, language of parts); None inside a German page.
+pub fn content_lang() -> Option<&'static str> {
+    (use_locale() != Locale::De).then_some("de")
 }
 
 pub fn use_locale() -> Locale {

@@ -559,3 +559,24 @@ pub struct AuditEntry {
     pub target: String,
     pub details: String,
 }
+
+/// A report sent with the "Barriere melden" form, as admins see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BarrierReport {
+    pub id: i64,
+    pub created_at: i64,
+    pub page: String,
+    pub description: String,
+    pub contact: String,
+    pub done_at: Option<i64>,
+}
+
+/// One of the built-in information pages (Impressum, Datenschutz, …), rendered from the
+/// installation's Markdown file. `lang` is the language of the text, which may differ from the
+/// UI language when the installation ships only a German text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SitePage {
+    pub title: String,
+    pub html: String,
+    pub lang: String,
+}

@@ -669,6 +669,7 @@ db_tests!(
     assignments_reach_later_members_and_revocation_updates_status,
     evidence_report_names_versions_codes_and_validity,
     audit_page_filters_by_area_and_text_and_pages,
+    erasure_removes_the_person_and_keeps_anonymous_completions,
 );
 
 async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
@@ -1389,4 +1390,111 @@ async fn audit_page_filters_by_area_and_text_and_pages(db: &Db) {
         1
     );
     assert_eq!(audit::page(db, "", "%", 1, 50).await.unwrap().total, 60);
+}
+
+/// Deleting a person (issue 9), on both backends (foreign keys are checked on both): everything
+/// about them goes, their completion stays without name, the audit log keeps a pseudonym; the
+/// export of another person still works and holds only that person.
+async fn erasure_removes_the_person_and_keeps_anonymous_completions(db: &Db) {
+    use seepferdchen::server::db::personal;
+    use sqlx::Row;
+    let (st, admin, _) = seeded(db).await;
+    let anna = users::find_for_login(db, "anna.becker@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let record = users::get(&db.pool, anna).await.unwrap().unwrap();
+    let code = seepferdchen::server::db::certificates::for_user(db, anna)
+        .await
+        .unwrap()[0]
+        .code
+        .clone();
+    // Something of hers in every table erasure touches.
+    session_for(&st, anna).await;
+    admin
+        .audit(
+            &db.pool,
+            1,
+            "user.update",
+            &record.email,
+            "Anna Becker: unit changed",
+        )
+        .await
+        .unwrap();
+    let before = personal::export(db, anna).await.unwrap();
+    assert_eq!(before["konto"][0]["email"], record.email);
+    assert_eq!(before["zertifikate"].as_array().unwrap().len(), 1);
+    assert!(!before["protokoll"].as_array().unwrap().is_empty());
+
+    let mut tx = db.pool.begin().await.unwrap();
+    let erased = personal::erase(
+        &mut tx,
+        anna,
+        &record.email,
+        &record.display_name,
+        "Gelöschte Person #1",
+        2,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(erased.kept_completions, 1);
+    assert_eq!(erased.certificates, 1);
+
+    assert!(users::get(&db.pool, anna).await.unwrap().is_none());
+    assert!(seepferdchen::server::db::certificates::by_code(db, &code)
+        .await
+        .unwrap()
+        .is_none());
+    for table in [
+        "module_progress",
+        "attempts",
+        "course_completions",
+        "course_status",
+        "sessions",
+        "assignments",
+    ] {
+        let n: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE user_id = $1"))
+                .bind(anna)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    let kept = sqlx::query(
+        "SELECT o.name, e.course_slug, e.certificate_code FROM erased_completions e \
+         JOIN org_units o ON o.id = e.org_unit_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].get::<String, _>(0), "Bürgerbüro");
+    assert_eq!(kept[0].get::<String, _>(1), "ki-seepferdchen");
+    assert_eq!(kept[0].get::<String, _>(2), code);
+    let log: Vec<String> = sqlx::query_scalar("SELECT actor || target || details FROM audit_log")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert!(log.iter().any(|l| l.contains("Gelöschte Person #1")));
+    assert!(log
+        .iter()
+        .all(|l| !l.contains(&record.email) && !l.contains("Anna Becker")));
+
+    let ben = users::find_for_login(db, "ben.yilmaz@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let export = personal::export(db, ben).await.unwrap();
+    assert_eq!(export["konto"][0]["display_name"], "Ben Yılmaz");
+    assert!(!export.to_string().contains("anna.becker"));
+}
+
+async fn session_for(st: &AppState, user: i64) {
+    seepferdchen::server::auth::session::start(st, user)
+        .await
+        .unwrap();
 }

@@ -21,3 +21,138 @@ pub async fn get_home_stats() -> Result<HomeStats, AppError> {
         installed_since: crate::i18n::Date::in_germany(since),
     })
 }
+
+/// The built-in information pages and the file each is read from (`CONTENT_DIR/seiten/`).
+pub const SITE_PAGES: [&str; 4] = [
+    "impressum",
+    "datenschutz",
+    "barrierefreiheit",
+    "leichte-sprache",
+];
+
+/// One built-in information page, rendered from the installation's Markdown file. Public.
+/// The English text (`<name>.en.md`) is used for an English UI when the installation has one;
+/// otherwise the German text is shown and marked as German.
+#[server(endpoint = "site_page")]
+pub async fn get_site_page(name: String) -> Result<crate::model::SitePage, AppError> {
+    let state = crate::server::state::app_state()?;
+    if !SITE_PAGES.contains(&name.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let locale = crate::app::current_locale();
+    let dir = state.config.content_dir.join("seiten");
+    let mut candidates = vec![(dir.join(format!("{name}.md")), "de")];
+    if locale == crate::i18n::Locale::En {
+        candidates.insert(0, (dir.join(format!("{name}.en.md")), "en"));
+    }
+    for (path, lang) in candidates {
+        if let Ok(text) = tokio::fs::read_to_string(&path).await {
+            return Ok(crate::server::content::site_page(
+                &text,
+                lang,
+                &state.config,
+            ));
+        }
+    }
+    tracing::warn!(page = %name, dir = %dir.display(), "built-in page file missing");
+    Err(AppError::NotFound)
+}
+
+/// Sends a report of a barrier. Public (also without sign-in); at most 5 reports per address
+/// and hour.
+#[server(endpoint = "report_barrier")]
+pub async fn report_barrier(
+    page: Option<String>,
+    description: String,
+    contact: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::db;
+    let state = crate::server::state::app_state()?;
+    let t = crate::app::current_locale().texts();
+    let actor = crate::server::auth::authz::optional_actor(&state).await?;
+    let page = page.unwrap_or_default();
+    let page = page.trim();
+    let description = description.trim();
+    let contact = contact.unwrap_or_default();
+    let contact = contact.trim();
+    let mut errors = Vec::new();
+    if description.is_empty() {
+        errors.push(("description", t.barrier_description_missing));
+    } else if description.chars().count() > 4000 {
+        errors.push(("description", t.barrier_description_too_long));
+    }
+    if page.chars().count() > 500 {
+        errors.push(("page", t.barrier_page_too_long));
+    }
+    if contact.chars().count() > 200 {
+        errors.push(("contact", t.barrier_contact_too_long));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Fields(
+            errors
+                .into_iter()
+                .map(|(f, m)| crate::error::FieldError {
+                    field: f.into(),
+                    message: m.into(),
+                })
+                .collect(),
+        ));
+    }
+    let ip = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .map(|p| crate::server::http::peer_ip(&p.extensions))
+        .unwrap_or_else(|| "unknown".into());
+    let now = state.clock.now();
+    if db::barriers::count_from(&state.db, &ip, now - 3600).await? >= 5 {
+        return Err(AppError::field("description", t.barrier_rate_limited));
+    }
+    db::barriers::insert(
+        &state.db,
+        &db::barriers::NewReport {
+            at: now,
+            page,
+            description,
+            contact,
+            user_id: actor.map(|a| a.id()),
+            ip: &ip,
+        },
+    )
+    .await?;
+    leptos_axum::redirect("/barriere-melden?gesendet=1");
+    Ok(())
+}
+
+/// The reports, open ones first (admins).
+#[server(endpoint = "barrier_reports")]
+pub async fn barrier_reports(
+    page: i64,
+) -> Result<crate::model::Paged<crate::model::BarrierReport>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let actor = crate::server::auth::authz::require_actor(&state).await?;
+    actor.require_role(&[crate::model::Role::Admin])?;
+    Ok(crate::server::db::barriers::page(&state.db, page, 50).await?)
+}
+
+/// Marks a report as dealt with (`done` present) or as open again (admins; audited).
+#[server(endpoint = "set_barrier_done")]
+pub async fn set_barrier_done(id: i64, done: Option<String>) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let actor = crate::server::auth::authz::require_actor(&state).await?;
+    actor.require_role(&[crate::model::Role::Admin])?;
+    let now = state.clock.now();
+    let mut tx = state.db.pool.begin().await?;
+    let value = done.is_some().then_some((now, actor.id()));
+    if !crate::server::db::barriers::set_done(&mut *tx, id, value).await? {
+        return Err(AppError::NotFound);
+    }
+    let action = if done.is_some() {
+        "barrier.done"
+    } else {
+        "barrier.reopen"
+    };
+    actor
+        .audit(&mut *tx, now, action, &format!("Meldung {id}"), "")
+        .await?;
+    tx.commit().await?;
+    leptos_axum::redirect("/verwaltung/barrieren?gespeichert=1");
+    Ok(())
+}

@@ -279,3 +279,50 @@ pub async fn commit_import(id: i64) -> Result<(), AppError> {
     leptos_axum::redirect(&format!("/verwaltung/import/{id}?fertig=1"));
     Ok(())
 }
+
+/// Deletes a person for good (admins; never oneself). Everything about them is erased in one
+/// transaction; their completed courses stay as anonymous evidence (see db::personal::erase).
+#[server(endpoint = "delete_user")]
+pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    actor.require_role(&[Role::Admin])?;
+    let t = current_locale().texts();
+    let target = db::users::get(&state.db.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if target.id == actor.id() {
+        return Err(AppError::field("confirm", t.user_delete_self));
+    }
+    if confirm.is_none() {
+        return Err(AppError::field("confirm", t.user_delete_confirm_missing));
+    }
+    let now = state.clock.now();
+    let pseudonym = format!("Gelöschte Person #{id}");
+    let mut tx = state.db.pool.begin().await?;
+    let erased = db::personal::erase(
+        &mut tx,
+        id,
+        &target.email,
+        &target.display_name,
+        &pseudonym,
+        now,
+    )
+    .await?;
+    actor
+        .audit(
+            &mut *tx,
+            now,
+            "user.delete",
+            &pseudonym,
+            &format!(
+                "kept {} anonymous completions; deleted {} certificates",
+                erased.kept_completions, erased.certificates
+            ),
+        )
+        .await?;
+    tx.commit().await?;
+    leptos_axum::redirect("/verwaltung/benutzer?geloescht=1");
+    Ok(())
+}

@@ -56,6 +56,9 @@ pub fn TextField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = true)] required: bool,
+    /// A multi-line field (`<textarea>`) with this many rows.
+    #[prop(optional)]
+    rows: Option<u32>,
 ) -> impl IntoView {
     let message = move || error.get().and_then(|e| e.field_message(name));
     let hint_id = format!("{name}-hint");
@@ -78,16 +81,31 @@ pub fn TextField(
             <label for=name>{label}</label>
             {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
             {move || message().map(|m| view! { <p class="field__error" id=error_id.clone()>{m}</p> })}
-            <input
-                id=name
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                required=required
-                value=value
-                aria-invalid=move || message().is_some().then_some("true")
-                aria-describedby=described_by
-            />
+            {match rows {
+                Some(rows) => view! {
+                    <textarea
+                        id=name
+                        name=name
+                        rows=rows
+                        autocomplete=autocomplete
+                        required=required
+                        aria-invalid=move || message().is_some().then_some("true")
+                        aria-describedby=described_by
+                    >{value}</textarea>
+                }.into_any(),
+                None => view! {
+                    <input
+                        id=name
+                        name=name
+                        type=kind
+                        autocomplete=autocomplete
+                        required=required
+                        value=value
+                        aria-invalid=move || message().is_some().then_some("true")
+                        aria-describedby=described_by
+                    />
+                }.into_any(),
+            }}
         </div>
     }
 }

@@ -37,6 +37,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {manager.then(|| view! { <li><a href="/verwaltung/benutzer">{t.nav_users}</a></li> })}
                     {(manager || admin).then(|| view! { <li><a href="/verwaltung/organisation">{t.nav_org}</a></li> })}
                     {admin.then(|| view! { <li><a href="/verwaltung/protokoll">{t.nav_audit}</a></li> })}
+                    {admin.then(|| view! { <li><a href="/verwaltung/barrieren">{t.nav_barriers}</a></li> })}
                     {match user {
                         Some(u) => view! {
                             <li><a href="/konto">{t.nav_account}<span class="visually-hidden">{format!(" ({})", u.display_name)}</span></a></li>
@@ -65,6 +66,15 @@ pub fn Layout(children: Children) -> impl IntoView {
             locale.other().code(),
             percent_encode(&back)
         )
+    };
+    // The report form learns which page the person was on.
+    let report_href = move || {
+        let here = location.pathname.get();
+        if here == "/barriere-melden" {
+            here
+        } else {
+            format!("/barriere-melden?seite={}", percent_encode(&here))
+        }
     };
     let org_name = move || {
         site.get()
@@ -101,6 +111,15 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="site-footer">
+            <nav aria-label=t.footer_nav_label class="footer-nav">
+                <ul>
+                    <li><a href="/barrierefreiheit">{t.footer_accessibility}</a></li>
+                    <li><a href=report_href>{t.footer_report_barrier}</a></li>
+                    <li><a href="/leichte-sprache">{t.footer_easy_language}</a></li>
+                    <li><a href="/impressum">{t.footer_imprint}</a></li>
+                    <li><a href="/datenschutz">{t.footer_privacy}</a></li>
+                </ul>
+            </nav>
             <p>{t.footer_text}</p>
         </footer>
     }

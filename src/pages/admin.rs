@@ -7,7 +7,7 @@ use crate::api::auth::{get_current_user, take_password_links};
 use crate::api::org::{CreateOrgUnit, DeleteOrgUnit, UpdateOrgUnit};
 use crate::api::tracking::AssignPeople;
 use crate::api::users::{
-    get_import_preview, get_user, list_org_units, list_users, CommitImport, CreateUser,
+    get_import_preview, get_user, list_org_units, list_users, CommitImport, CreateUser, DeleteUser,
     ResetPasswordLink, UpdateUser,
 };
 use crate::app::use_query_param as query;
@@ -97,6 +97,7 @@ pub fn UsersPage() -> impl IntoView {
             <a class="button button--secondary" href="/verwaltung/import">{t.import_title}</a>
         </p>
         {move || assigned.get().map(|n| view! { <p class="notice" role="status">{t.assign_people_done.replace("{n}", &n)}</p> })}
+        {move || q.read().get("geloescht").map(|_| view! { <Notice text=t.user_deleted /> })}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let units = match units.await { Ok(u) => u, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
@@ -275,6 +276,8 @@ pub fn UserPage() -> impl IntoView {
     let reset = ServerAction::<ResetPasswordLink>::new();
     let error = action_error(update);
     let reset_error = action_error(reset);
+    let delete = ServerAction::<DeleteUser>::new();
+    let delete_error = action_error(delete);
     let saved = query("gespeichert");
     let user = Resource::new_blocking(
         move || (id.get(), saved.get(), reset.version().get()),
@@ -291,7 +294,9 @@ pub fn UserPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let u = match user.await { Ok(u) => u, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
                 let units = units.await.unwrap_or_default();
-                let is_admin = matches!(me.await, Ok(Some(ref m)) if m.role == Role::Admin);
+                let me = me.await.ok().flatten();
+                let is_admin = me.as_ref().is_some_and(|m| m.role == Role::Admin);
+                let is_self = me.as_ref().is_some_and(|m| m.id == u.id);
                 view! {
                     <p class="lead">{u.email.clone()}</p>
                     <ErrorSummary error />
@@ -344,6 +349,27 @@ pub fn UserPage() -> impl IntoView {
                                 <button type="submit" class="button button--secondary">{t.reset_submit}</button>
                             </ActionForm>
                         </section>
+                    })}
+                    {(is_admin && !is_self).then(|| {
+                        let confirm_error = move || delete_error.get().and_then(|e| e.field_message("confirm"));
+                        view! {
+                            <section class="card card--danger" aria-labelledby="delete-heading">
+                                <h2 id="delete-heading">{t.user_delete_heading}</h2>
+                                <p id="delete-text">{t.user_delete_text}</p>
+                                <ErrorSummary error=delete_error />
+                                <ActionForm action=delete>
+                                    <input type="hidden" name="id" value=u.id.to_string() />
+                                    {move || confirm_error().map(|m| view! { <p class="field__error" id="confirm-error">{m}</p> })}
+                                    <div class="checkbox">
+                                        <input type="checkbox" id="confirm" name="confirm" value="on"
+                                            aria-invalid=move || confirm_error().is_some().then_some("true")
+                                            aria-describedby=move || if confirm_error().is_some() { "delete-text confirm-error" } else { "delete-text" } />
+                                        <label for="confirm">{t.user_delete_confirm}</label>
+                                    </div>
+                                    <button type="submit" class="button button--danger">{t.user_delete_submit}</button>
+                                </ActionForm>
+                            </section>
+                        }
                     })}
                 }.into_any()
             })}

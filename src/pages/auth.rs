@@ -137,6 +137,13 @@ pub fn AccountPage() -> impl IntoView {
                                 <button type="submit" class="button">{t.change_password_submit}</button>
                             </ActionForm>
                         </section>
+                        <section class="card" aria-labelledby="data-heading">
+                            <h2 id="data-heading">{t.account_data_heading}</h2>
+                            <p>{t.account_data_text}</p>
+                            <p><a class="button button--secondary" href="/konto/meine-daten.json" download="meine-daten.json" rel="external">
+                                {t.account_data_download}
+                            </a></p>
+                        </section>
                     }.into_any(),
                     _ => view! { <crate::pages::auth::LoginRequired /> }.into_any(),
                 }

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::courses::{get_course, get_module, list_my_courses, MarkRead};
-use crate::app::{use_locale, use_texts};
+use crate::app::{content_lang, use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
 use crate::model::CourseCard;
 use crate::pages::admin::ErrorBox;
@@ -58,8 +58,8 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
         <article class="card course-card" aria-labelledby=labelled_by>
             <p class="badge">{card.level.label(t)}</p>
             {assignment}
-            <h2 id=heading_id><a href=href>{card.title.clone()}</a></h2>
-            <p>{card.subtitle.clone()}</p>
+            <h2 id=heading_id lang=content_lang()><a href=href>{card.title.clone()}</a></h2>
+            <p lang=content_lang()>{card.subtitle.clone()}</p>
             <p class="meta">{t.course_minutes.replace("{n}", &card.estimated_minutes.to_string())}</p>
             <Progress done=card.modules_done total=card.modules_total id=format!("fortschritt-{}", card.slug) />
             {match action {
@@ -115,8 +115,8 @@ pub fn CoursePage() -> impl IntoView {
                 view! {
                     <Title text=c.card.title.clone() />
                     <p class="badge">{c.card.level.label(t)}</p>
-                    <h1>{c.card.title.clone()}</h1>
-                    <p class="lead">{c.card.subtitle.clone()}</p>
+                    <h1 lang=content_lang()>{c.card.title.clone()}</h1>
+                    <p class="lead" lang=content_lang()>{c.card.subtitle.clone()}</p>
                     {finished.then(|| view! { <Notice text=t.course_all_read /> })}
                     <p class="meta">
                         {t.course_stand.replace("{date}", &locale.format_date(c.stand)).replace("{version}", &c.version)}
@@ -133,7 +133,7 @@ pub fn CoursePage() -> impl IntoView {
                                 let href = format!("/kurse/{}/{}", c.card.slug, m.id);
                                 view! {
                                     <li class="module-list__item" class:module-list__item--done=m.done>
-                                        <a href=href>{m.title.clone()}</a>
+                                        <a href=href lang=content_lang()>{m.title.clone()}</a>
                                         <span class="module-list__meta">
                                             {t.course_minutes.replace("{n}", &m.minutes.to_string())}
                                             " · "
@@ -149,7 +149,7 @@ pub fn CoursePage() -> impl IntoView {
                     <FinalTestBox slug=c.card.slug.clone() info=c.final_test.clone() blocked=q.read().get("test").is_some() />
                     <section aria-labelledby="ziele-heading">
                         <h2 id="ziele-heading">{t.course_objectives}</h2>
-                        <ul>{c.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
+                        <ul lang=content_lang()>{c.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
                         <p><strong>{t.course_audience}</strong>" "{c.audience.clone()}</p>
                     </section>
                 }.into_any()
@@ -186,7 +186,7 @@ pub fn ModulePage() -> impl IntoView {
                         <a href="/kurse">{t.my_courses_title}</a>" › "<a href=course_href.clone()>{m.course_title.clone()}</a>
                     </nav>
                     <article class="module">
-                        <h1>{m.title.clone()}</h1>
+                        <h1 lang=content_lang()>{m.title.clone()}</h1>
                         <p class="meta">
                             {t.module_position.replace("{n}", &m.position.to_string()).replace("{total}", &m.total.to_string())}
                             " · "
@@ -195,9 +195,9 @@ pub fn ModulePage() -> impl IntoView {
                         </p>
                         <section class="objectives" aria-labelledby="lernziele">
                             <h2 id="lernziele">{t.module_objectives}</h2>
-                            <ul>{m.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
+                            <ul lang=content_lang()>{m.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
                         </section>
-                        <div class="module__content" inner_html=m.html.clone()></div>
+                        <div class="module__content" lang=content_lang() inner_html=m.html.clone()></div>
                     </article>
                     <section class="card module-done" aria-labelledby="abschluss-heading">
                         <h2 id="abschluss-heading">{t.module_finish_heading}</h2>

@@ -3,6 +3,7 @@ pub mod auth;
 pub mod certificates;
 pub mod courses;
 pub mod home;
+pub mod info;
 pub mod not_found;
 pub mod quiz;
 pub mod tracking;

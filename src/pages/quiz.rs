@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::courses::get_attempt;
-use crate::app::use_texts;
+use crate::app::{content_lang, use_texts};
 use crate::model::{AttemptView, QuestionType, QuizQuestion};
 use crate::pages::admin::ErrorBox;
 
@@ -93,7 +93,7 @@ fn Attempt(a: AttemptView, failed: bool) -> impl IntoView {
 #[component]
 fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
     let t = use_texts();
-    let legend = format!("{} {number}: {}", t.quiz_question, q.text);
+    let legend_prefix = format!("{} {number}: ", t.quiz_question);
     let name = format!("q.{}", q.id);
     let hint = match q.kind {
         QuestionType::Multiple => Some(t.quiz_hint_multiple),
@@ -141,7 +141,7 @@ fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
         .collect_view();
     view! {
         <fieldset class="question" aria-describedby=hint.map(|_| hint_id.clone())>
-            <legend>{legend}</legend>
+            <legend>{legend_prefix}<span lang=content_lang()>{q.text.clone()}</span></legend>
             {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
             {inputs}
         </fieldset>
@@ -175,7 +175,7 @@ fn ResultQuestion(q: QuizQuestion) -> impl IntoView {
     };
     view! {
         <div class=if correct { "question question--right" } else { "question question--wrong" }>
-            <p class="question__text">{q.text.clone()}</p>
+            <p class="question__text" lang=content_lang()>{q.text.clone()}</p>
             <p class="question__verdict">
                 <strong>{if correct { t.quiz_answer_right } else { t.quiz_answer_wrong }}</strong>
             </p>

@@ -488,6 +488,9 @@ fn audit_label(t: &'static Texts, action: &str) -> String {
         "org_unit.create" | "org_unit.update" | "org_unit.delete" => t.audit_org_unit.into(),
         "export.status" | "export.evidence" => t.audit_export.into(),
         "demo.seed" => t.audit_demo_seed.into(),
+        "user.delete" => t.audit_user_delete.into(),
+        "privacy.export" => t.audit_privacy_export.into(),
+        "barrier.done" | "barrier.reopen" => t.audit_barrier.into(),
         other => other.to_string(),
     }
 }
@@ -551,10 +554,10 @@ pub fn AuditPage() -> impl IntoView {
                                 {data.items.into_iter().map(|e| view! {
                                     <tr>
                                         <td>{format!("{} {}", locale.format_date(crate::i18n::Date::in_germany(e.at)), crate::i18n::time_in_germany(e.at))}</td>
-                                        <td>{e.actor}</td>
+                                        <td class="cell-text">{e.actor}</td>
                                         <td>{audit_label(t, &e.action)}</td>
-                                        <td>{e.target}</td>
-                                        <td>{e.details}</td>
+                                        <td class="cell-text">{e.target}</td>
+                                        <td class="cell-text">{e.details}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -102,6 +102,14 @@ pub struct Settings {
     /// Name of the organisation shown in the page header and on certificates.
     #[arg(long, env = "ORG_NAME", global = true, default_value = "Musterstadt")]
     pub org_name: String,
+    /// Contact address printed on the built-in pages (accessibility statement, privacy notice).
+    #[arg(
+        long,
+        env = "CONTACT_EMAIL",
+        global = true,
+        default_value = "kontakt@musterstadt.example"
+    )]
+    pub contact_email: String,
     /// Minutes of inactivity after which a session ends.
     #[arg(
         long,
@@ -157,6 +165,7 @@ pub struct Config {
     pub site_root: PathBuf,
     pub cookie_secure: bool,
     pub org_name: String,
+    pub contact_email: String,
     pub log_level: String,
     pub log_format: LogFormat,
     pub session_idle_seconds: i64,
@@ -274,6 +283,7 @@ impl Settings {
             site_root: PathBuf::from(&self.site_root),
             cookie_secure,
             org_name: self.org_name.trim().to_string(),
+            contact_email: self.contact_email.trim().to_string(),
             log_level: self.log_level.trim().to_string(),
             log_format,
             session_idle_seconds,

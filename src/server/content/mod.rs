@@ -672,3 +672,26 @@ pub fn load(root: &Path) -> Result<Catalog, Vec<ContentError>> {
         Err(loader.errors)
     }
 }
+
+/// A built-in information page from its Markdown text: the first `# ` line is the title, the
+/// rest the body. `{{ORG_NAME}}`, `{{CONTACT_EMAIL}}` and `{{BASE_URL}}` are replaced by the
+/// installation's settings before rendering (raw HTML is dropped as everywhere).
+pub fn site_page(
+    text: &str,
+    lang: &str,
+    config: &crate::server::config::Config,
+) -> crate::model::SitePage {
+    let text = text
+        .replace("{{ORG_NAME}}", &config.org_name)
+        .replace("{{CONTACT_EMAIL}}", &config.contact_email)
+        .replace("{{BASE_URL}}", &config.public_base_url);
+    let (title, body) = match text.trim_start().split_once('\n') {
+        Some((first, rest)) if first.starts_with("# ") => (first[2..].trim().to_string(), rest),
+        _ => (String::new(), text.as_str()),
+    };
+    crate::model::SitePage {
+        title,
+        html: render::markdown_to_html(body, ""),
+        lang: lang.to_string(),
+    }
+}

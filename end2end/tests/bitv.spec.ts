@@ -1,0 +1,233 @@
+/**
+ * BITV / WCAG 2.1 AA across the whole app (issue 9):
+ * - every route, as anonymous, employee, coordinator and admin, in both JavaScript modes
+ *   (the two Playwright projects): axe-core violations (printed per route) and horizontal
+ *   scrolling at 320 px;
+ * - the same routes in English: no German UI string from locales/de.toml is left.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { test, expect, login, jsEnabled, waitForHydration, axeResults } from "./fixtures";
+
+type Role = "anonym" | "employee" | "coordinator" | "admin";
+
+const PUBLIC = [
+  "/",
+  "/anmelden",
+  "/passwort-festlegen",
+  "/barrierefreiheit",
+  "/barriere-melden",
+  "/leichte-sprache",
+  "/impressum",
+  "/datenschutz",
+  "/gibt-es-nicht",
+];
+const EMPLOYEE = ["/kurse", "/kurse/ki-seepferdchen", "/kurse/e2e-testkurs", "/zertifikate", "/konto"];
+const MANAGER = [
+  "/verwaltung/uebersicht",
+  "/verwaltung/uebersicht?kurs=ki-seepferdchen&status=ueberfaellig",
+  "/verwaltung/zuweisungen",
+  "/verwaltung/benutzer",
+  "/verwaltung/benutzer/neu",
+  "/verwaltung/import",
+  "/verwaltung/organisation",
+];
+const ADMIN = ["/verwaltung/zertifikate", "/verwaltung/protokoll", "/verwaltung/barrieren"];
+
+/** Every route in the app (app.rs); the sweep below fails if one of them was not visited. */
+const ALL_ROUTE_PATTERNS = [
+  "/", "/kurse", "/kurse/:kurs", "/kurse/:kurs/:modul", "/versuche/:id", "/zertifikate",
+  "/verify/:code", "/verwaltung/zertifikate", "/anmelden", "/passwort-festlegen", "/konto",
+  "/verwaltung/benutzer", "/verwaltung/benutzer/neu", "/verwaltung/benutzer/:id",
+  "/verwaltung/import", "/verwaltung/import/:id", "/verwaltung/organisation",
+  "/verwaltung/uebersicht", "/verwaltung/zuweisungen", "/verwaltung/protokoll",
+  "/verwaltung/barrieren", "/barrierefreiheit", "/barriere-melden", "/leichte-sprache",
+  "/impressum", "/datenschutz",
+];
+
+const ACCOUNTS: Record<Exclude<Role, "anonym">, string> = {
+  employee: "tim.lange",
+  coordinator: "koordination.fb2",
+  admin: "admin",
+};
+
+/** A certificate code to verify (Anna's demo certificate), read in a context of its own. */
+async function verifyPath(browser: Browser): Promise<string> {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const p = await ctx.newPage();
+    await login(p, "anna.becker", undefined, false);
+    await p.goto("/zertifikate");
+    const href = await p.getByRole("link", { name: /Prüfseite öffnen/ }).first().getAttribute("href");
+    return href!;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** The routes a role reaches, with the dynamic ones resolved from the pages themselves. */
+async function routesFor(page: Page, role: Role, browser: Browser): Promise<string[]> {
+  const routes = [...PUBLIC, await verifyPath(browser)];
+  if (role === "anonym") return routes;
+  routes.push(...EMPLOYEE);
+  await page.goto("/kurse/e2e-testkurs");
+  routes.push((await page.locator('a[href^="/kurse/e2e-testkurs/"]').first().getAttribute("href"))!);
+  // An open module check: its attempt page.
+  await page.goto("/kurse/e2e-testkurs/eins");
+  await page.getByRole("button", { name: "Modulcheck starten" }).click();
+  await expect(page).toHaveURL(/\/versuche\/\d+$/);
+  routes.push(new URL(page.url()).pathname);
+  if (role === "employee") return routes;
+  routes.push(...MANAGER);
+  await page.goto("/verwaltung/benutzer");
+  routes.push((await page.locator('a[href^="/verwaltung/benutzer/"]:not([href$="/neu"])').first().getAttribute("href"))!);
+  if (role === "coordinator") return routes;
+  routes.push(...ADMIN);
+  // An import preview (uploaded, never committed).
+  await page.goto("/verwaltung/import");
+  await page.locator('input[type="file"]').setInputFiles({
+    name: "sweep.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("Name;E-Mail;Organisationseinheit;Rolle\nSweep Person;sweep.person@musterstadt.example;Bürgerbüro;Mitarbeitende\n"),
+  });
+  await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
+  await expect(page).toHaveURL(/\/verwaltung\/import\/\d+$/);
+  routes.push(new URL(page.url()).pathname);
+  return routes;
+}
+
+function patternOf(path: string): string {
+  const p = path.split("?")[0];
+  const found = ALL_ROUTE_PATTERNS.find((pattern) => {
+    const re = new RegExp("^" + pattern.replace(/:[a-z]+/g, "[^/]+") + "$");
+    return re.test(p) && !(pattern.includes(":") && ALL_ROUTE_PATTERNS.includes(p));
+  });
+  return found ?? p;
+}
+
+async function open(page: Page, path: string, js: boolean) {
+  await page.goto(path);
+  if (js) await waitForHydration(page);
+}
+
+async function overflowAt320(page: Page, path: string, js: boolean): Promise<number> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  await open(page, path, js);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  if (size) await page.setViewportSize(size);
+  return overflow;
+}
+
+for (const role of ["anonym", "employee", "coordinator", "admin"] as Role[]) {
+  test(`every route as ${role}: 0 axe violations, no horizontal scrolling at 320 px`, async ({ page, browser }, testInfo) => {
+    test.setTimeout(300_000);
+    const js = jsEnabled(testInfo);
+    if (role !== "anonym") await login(page, ACCOUNTS[role]);
+    const routes = await routesFor(page, role, browser);
+    const failures: string[] = [];
+    for (const path of routes) {
+      await open(page, path, js);
+      const results = await axeResults(page, js);
+      const overflow = await overflowAt320(page, path, js);
+      console.log(`${testInfo.project.name} ${role} ${path}: ${results.violations.length} axe violations, overflow at 320 px ${overflow} px`);
+      for (const v of results.violations) {
+        failures.push(`${path}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      }
+      if (overflow > 0) failures.push(`${path}: ${overflow} px horizontal scrolling at 320 px`);
+    }
+    expect(failures).toEqual([]);
+    if (role === "admin") {
+      // The admin reaches every route of the app: none is left out of the sweep.
+      const visited = new Set(routes.map(patternOf));
+      expect(ALL_ROUTE_PATTERNS.filter((p) => !visited.has(p))).toEqual([]);
+    }
+  });
+}
+
+/** `key = "value"` lines of a locale file (all values are single-line basic strings). */
+function locale(file: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of readFileSync(join(__dirname, "..", "..", "locales", file), "utf8").split("\n")) {
+    const m = line.match(/^([a-z0-9_]+)\s*=\s*(".*")\s*$/);
+    if (m) map.set(m[1], JSON.parse(m[2]));
+  }
+  return map;
+}
+
+/**
+ * German UI strings that must not appear in the English UI: every value that differs from its
+ * English one. Strings with placeholders ({n}) are checked by their longest literal part.
+ */
+function germanNeedles(): { key: string; text: string; whole: boolean }[] {
+  const de = locale("de.toml");
+  const en = locale("en.toml");
+  expect(de.size).toBeGreaterThan(300);
+  const needles = [];
+  for (const [key, value] of de) {
+    if (en.get(key) === value) continue;
+    const parts = value.split(/\{[a-z_]+\}/).map((p) => p.trim()).sort((a, b) => b.length - a.length);
+    const text = parts[0];
+    if (text.length < 4) continue;
+    // Short strings must match a whole text; long ones may sit inside a longer text.
+    needles.push({ key, text, whole: text.length < 16 });
+  }
+  return needles;
+}
+
+/** The visible UI text of the page: text nodes and labelling attributes outside lang="de" parts. */
+async function uiTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    // Course content stays German; it is marked lang="de" inside the English page.
+    const german = (el: Element | null) => el?.closest("[lang]")?.getAttribute("lang") === "de";
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const parent = n.parentElement;
+      if (!parent || german(parent) || parent.closest("script,style,template")) continue;
+      const t = (n.textContent ?? "").replace(/\s+/g, " ").trim();
+      if (t) out.push(t);
+    }
+    for (const el of Array.from(document.querySelectorAll("[aria-label],[title],[placeholder],[alt]"))) {
+      if (german(el)) continue;
+      for (const a of ["aria-label", "title", "placeholder", "alt"]) {
+        const v = el.getAttribute(a);
+        if (v) out.push(v.trim());
+      }
+    }
+    out.push(document.title);
+    return out;
+  });
+}
+
+for (const role of ["anonym", "employee", "coordinator", "admin"] as Role[]) {
+  test(`English UI as ${role}: no German UI string left on any route`, async ({ page, browser, context }, testInfo) => {
+    test.setTimeout(300_000);
+    const js = jsEnabled(testInfo);
+    if (role !== "anonym") await login(page, ACCOUNTS[role]);
+    const routes = await routesFor(page, role, browser);
+    await switchToEnglish(context, page);
+    const needles = germanNeedles();
+    const leftovers: string[] = [];
+    for (const path of routes) {
+      await open(page, path, js);
+      await expect(page.locator("html")).toHaveAttribute("lang", "en");
+      const texts = await uiTexts(page);
+      const joined = texts.join("\n");
+      for (const n of needles) {
+        const hit = n.whole ? texts.includes(n.text) : joined.includes(n.text);
+        if (hit) leftovers.push(`${path}: ${n.key} = "${n.text}"`);
+      }
+    }
+    console.log(`${testInfo.project.name} ${role}: ${routes.length} routes in English, ${leftovers.length} German leftovers`);
+    expect(leftovers).toEqual([]);
+  });
+}
+
+async function switchToEnglish(context: BrowserContext, page: Page) {
+  await page.goto("/sprache?lang=en&zurueck=/");
+  expect((await context.cookies()).some((c) => c.name === "lang" && c.value === "en")).toBe(true);
+}
