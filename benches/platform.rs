@@ -3,6 +3,9 @@
 //! `make test` keeps this code from rotting. Rows not measured yet are listed as such.
 use std::time::{Duration, Instant};
 
+#[path = "load/mod.rs"]
+mod load;
+
 use seepferdchen::server::auth::password::Hasher;
 use seepferdchen::server::certificate::{pdf, Payload};
 
@@ -314,20 +317,9 @@ fn main() {
     rows.extend(login_rows(n_login));
     rows.extend(size_rows(&site));
     rows.extend(coordinator_all(smoke));
-    for open in [
-        "Module page req/s and p50/p99 vs static file; p99 at 2,000 req/s",
-        "Quiz submissions per second (durable) and lost/duplicate count",
-        "Module-page p99 during a login flood vs without",
-        "Cold start to /healthz; RSS idle and under load",
-    ] {
-        rows.push(Row {
-            name: open.into(),
-            value: "not measured yet".into(),
-            target: "see issue 8".into(),
-            met: None,
-            note: "needs the load generator part of `make bench` (open)".into(),
-        });
-    }
+    let content =
+        std::path::PathBuf::from(std::env::var("CONTENT_DIR").unwrap_or_else(|_| "content".into()));
+    rows.extend(load::rows(&site, &content, load::Plan::new(smoke)));
     let mut out = String::from("| Measurement | Value | Target | Met |\n|---|---|---|---|\n");
     for r in &rows {
         let met = match (smoke, r.met) {

@@ -175,11 +175,21 @@ pub async fn matrix(
 ) -> Result<Vec<Vec<MatrixEntry>>, sqlx::Error> {
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let rows = course_status::for_users(db, (!all_people).then_some(ids.as_slice())).await?;
+    Ok(matrix_from(rows, assignments, people, today))
+}
+
+/// The matrix from status rows read beforehand (at least those of `people`).
+pub fn matrix_from(
+    rows: Vec<(i64, String, StatusRow)>,
+    assignments: &Assignments,
+    people: &[Person],
+    today: i64,
+) -> Vec<Vec<MatrixEntry>> {
     let mut status: HashMap<(i64, String), StatusRow> = HashMap::with_capacity(rows.len());
     for (user, course, row) in rows {
         status.insert((user, course), row);
     }
-    Ok(people
+    people
         .iter()
         .map(|p| {
             assignments
@@ -196,7 +206,7 @@ pub async fn matrix(
                 })
                 .collect()
         })
-        .collect())
+        .collect()
 }
 
 /// Dashboard figures of one org unit.

@@ -57,6 +57,26 @@ pub async fn for_users(
         Some([]) => return Ok(Vec::new()),
         Some(ids) => format!("WHERE user_id IN ({})", super::id_list(ids)),
     };
+    packed_rows(db, &filter).await
+}
+
+/// The rows of the active people of these org units: a row counts for the unit of its person
+/// while the person is active (kept so by `refresh` and `users::update`), so this needs no
+/// list of people and can be read at the same time as the people themselves.
+pub async fn for_units(
+    db: &Db,
+    units: &[i64],
+) -> Result<Vec<(i64, String, StatusRow)>, sqlx::Error> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = format!("WHERE org_unit_id IN ({})", super::id_list(units));
+    packed_rows(db, &filter).await
+}
+
+/// One row per person with their courses packed into one string (decoding through sqlx::Any
+/// costs per value); `filter` is built from integer ids only.
+async fn packed_rows(db: &Db, filter: &str) -> Result<Vec<(i64, String, StatusRow)>, sqlx::Error> {
     let item = "course_slug || ',' || COALESCE(CAST(started_at AS TEXT), '') || ',' || \
                 COALESCE(CAST(completed_at AS TEXT), '') || ',' || \
                 COALESCE(CAST(valid_until_day AS TEXT), '')";

@@ -182,20 +182,30 @@ pub async fn select(
         return Err(AppError::NotFound);
     }
     let today = tracking::today(state.clock.now());
-    // The scope needs the unit tree; assignments and people are then read at once.
+    // The scope needs the unit tree; assignments, people and (within a scope) their course
+    // status are then read at once: two round trips to the database, not three.
     let units = db::org_units::all(&state.db.pool).await?;
     let scope = scope_units(actor, &units, f.unit);
-    let (rows, mut people) = tokio::try_join!(
+    let needle = f.search.trim().to_lowercase();
+    let (rows, mut people, status) = tokio::try_join!(
         db::assignments::all(&state.db),
-        db::course_status::active_people(&state.db, scope.as_deref())
+        db::course_status::active_people(&state.db, scope.as_deref()),
+        async {
+            match &scope {
+                Some(ids) => db::course_status::for_units(&state.db, ids).await.map(Some),
+                None => Ok(None),
+            }
+        }
     )?;
     let assignments = Assignments::build(&units, &rows);
-    let needle = f.search.trim().to_lowercase();
     if !needle.is_empty() {
         people.retain(|p| p.name.to_lowercase().contains(&needle) || p.email.contains(&needle));
     }
     let all = scope.is_none() && needle.is_empty();
-    let mut entries = tracking::matrix(&state.db, &assignments, &people, all, today).await?;
+    let mut entries = match status {
+        Some(status) => tracking::matrix_from(status, &assignments, &people, today),
+        None => tracking::matrix(&state.db, &assignments, &people, all, today).await?,
+    };
     if let Some(c) = &f.course {
         for e in &mut entries {
             e.retain(|x| &x.course == c);
