@@ -107,15 +107,19 @@ impl Server {
         Ok((Server { child, base }, ready))
     }
 
-    fn rss_mb(&self) -> f64 {
+    /// Resident memory in MB: (total, anonymous, file-backed such as the binary's code).
+    fn rss_mb(&self) -> (f64, f64, f64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map(|kb| kb / 1024.0)
-            .unwrap_or(0.0)
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                .map(|kb| kb / 1024.0)
+                .unwrap_or(0.0)
+        };
+        (field("VmRSS:"), field("RssAnon:"), field("RssFile:"))
     }
 
     fn stop(mut self) {
@@ -631,11 +635,14 @@ async fn run(site: &Path, content: &Path, plan: Plan) -> Result<Vec<Row>, String
         note: "includes loading and checking the course content".into(),
     });
     rows.push(Row {
-        name: "Process: resident memory (RSS)".into(),
-        value: format!("idle {rss_idle:.1} MB, under load {rss_load:.1} MB"),
+        name: "Process: resident memory (RSS; idle = after a sign-in and a page, before the load)".into(),
+        value: format!(
+            "idle {:.1} MB ({:.1} MB own data, {:.1} MB mapped code and files); under load {:.1} MB ({:.1} MB own data)",
+            rss_idle.0, rss_idle.1, rss_idle.2, rss_load.0, rss_load.1
+        ),
         target: "idle ≤ 30 MB".into(),
-        met: (!plan.smoke).then_some(rss_idle <= 30.0),
-        note: "SQLite page cache, content catalogue and the tokio runtime".into(),
+        met: (!plan.smoke).then_some(rss_idle.0 <= 30.0),
+        note: "most of it is the binary's own code paged in".into(),
     });
     server.stop();
 

@@ -202,6 +202,7 @@ fn init_tracing(config: &Config) {
 /// Connects the database, runs migrations, binds and serves until SIGTERM or Ctrl-C; requests
 /// in flight at that moment are finished before it returns.
 pub async fn serve(config: Config) -> Result<(), String> {
+    release_large_blocks();
     let catalog = load_content(&config)?;
     let db = Db::connect(&config.database_url)
         .await
@@ -210,6 +211,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // No Nagle delay: a response written in more than one piece (static files) must not wait
+    // for the client's delayed ACK (40 ms on Linux).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY");
+        }
+    });
     let mut config = config;
     // Without PUBLIC_BASE_URL, links point at the address actually bound (BIND_ADDR may end in :0).
     if config.public_base_url == format!("http://{}", config.bind_addr) {
@@ -239,6 +247,18 @@ pub async fn serve(config: Config) -> Result<(), String> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Every allocation of 1 MiB or more gets its own mapping, returned to the system when freed.
+/// Without this, glibc raises its threshold after the first argon2 hash (19 MiB) and keeps
+/// that much memory per hashing thread resident for good.
+fn release_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; it is called before any other thread
+    // of ours allocates large blocks.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
 }
 
 /// Loads the courses; any problem stops the start, listing each with file and line.
