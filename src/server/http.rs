@@ -63,7 +63,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                provide_context(crate::server::auth::authz::RequestActor::default());
+            },
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -170,18 +170,24 @@ pub async fn actor_from_headers(
     Ok(Some(Actor { user, scope }))
 }
 
+/// The actor of one request, looked up once: rendering a page runs several server functions
+/// (header, page data), and each would otherwise read the session again. Provided afresh for
+/// every request (see `http::router`), so nothing is shared between requests.
+#[derive(Clone, Default)]
+pub struct RequestActor(std::sync::Arc<tokio::sync::OnceCell<Option<Actor>>>);
+
 /// The actor of the current server-function call, or Unauthorized.
 pub async fn require_actor(state: &AppState) -> Result<Actor, AppError> {
-    let headers = request_headers()?;
-    actor_from_headers(state, &headers)
-        .await?
-        .ok_or(AppError::Unauthorized)
+    optional_actor(state).await?.ok_or(AppError::Unauthorized)
 }
 
 /// Like `require_actor`, but anonymous is fine.
 pub async fn optional_actor(state: &AppState) -> Result<Option<Actor>, AppError> {
-    let headers = request_headers()?;
-    actor_from_headers(state, &headers).await
+    let lookup = || async { actor_from_headers(state, &request_headers()?).await };
+    match leptos::prelude::use_context::<RequestActor>() {
+        Some(cache) => cache.0.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
+    }
 }
 
 /// The headers of the request being handled by a server function.

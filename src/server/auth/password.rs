@@ -1,6 +1,7 @@
 //! argon2id with the OWASP parameters (m = 19 MiB, t = 2, p = 1), computed off the async runtime
-//! on a few dedicated threads of lowered priority (nice 10), so a flood of logins cannot starve
-//! page serving: when both want the CPU, the scheduler gives page rendering about nine tenths.
+//! on a few dedicated threads of the lowest priority (nice 19), so a flood of logins cannot starve
+//! page serving: when both want the CPU, page rendering gets almost all of it; when pages are
+//! idle, hashing runs at full speed.
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
@@ -59,13 +60,13 @@ impl Pool {
     }
 }
 
-/// nice 10 for the calling thread (on Linux the nice value is per thread).
+/// nice 19 for the calling thread (on Linux the nice value is per thread).
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: setpriority and gettid only read their integer arguments.
     unsafe {
         let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        if libc::setpriority(libc::PRIO_PROCESS, tid, 10) != 0 {
+        if libc::setpriority(libc::PRIO_PROCESS, tid, 19) != 0 {
             tracing::debug!("could not lower the priority of a hashing thread");
         }
     }
