@@ -586,7 +586,7 @@ async fn run(site: &Path, content: &Path, plan: Plan) -> Result<Vec<Row>, String
         ),
         target: "ratio ≥ 0.40".into(),
         met: (!plan.smoke).then_some(ratio >= 0.40 && dynamic.errors == 0),
-        note: "each page is rendered by Leptos SSR on one core (session, course and progress reads, 21 KB of HTML); the static file is a plain read".into(),
+        note: "each page is rendered by Leptos SSR on one core (session, course and progress reads) and carries the module text twice, as HTML and as the serialised resource for hydration; the static file is a plain read".into(),
     });
 
     let fixed = open_loop(&page_url, &cookie, plan.rate, plan.secs).await;
