@@ -587,7 +587,7 @@ async fn org_units_insert_update_delete(db: &Db) {
     let child = org_units::insert(&db.pool, Some(root), "Amt 10", 1)
         .await
         .unwrap();
-    org_units::update(db, child, Some(root), "Hauptamt")
+    org_units::update(&db.pool, child, Some(root), "Hauptamt")
         .await
         .unwrap();
     let all = org_units::all(&db.pool).await.unwrap();
@@ -596,11 +596,14 @@ async fn org_units_insert_update_delete(db: &Db) {
         .iter()
         .any(|u| u.name == "Hauptamt" && u.parent_id == Some(root)));
     assert!(
-        !org_units::delete_if_empty(db, root).await.unwrap(),
+        !org_units::delete_if_empty(&mut db.pool.acquire().await.unwrap(), root)
+            .await
+            .unwrap(),
         "has a child"
     );
-    assert!(org_units::delete_if_empty(db, child).await.unwrap());
-    assert!(org_units::delete_if_empty(db, root).await.unwrap());
+    let mut conn = db.pool.acquire().await.unwrap();
+    assert!(org_units::delete_if_empty(&mut conn, child).await.unwrap());
+    assert!(org_units::delete_if_empty(&mut conn, root).await.unwrap());
     assert!(org_units::all(&db.pool).await.unwrap().is_empty());
 }
 
@@ -1479,6 +1482,20 @@ async fn erasure_removes_the_person_and_keeps_anonymous_completions(db: &Db) {
         .await
         .unwrap();
     assert!(log.iter().any(|l| l.contains("Gelöschte Person #1")));
+    // The evidence report shows the kept completion without name, in her former unit.
+    let e = reports::evidence::build(&st, &admin, None, de())
+        .await
+        .unwrap();
+    let kept_line = e
+        .lines
+        .iter()
+        .find(|l| l.code == code)
+        .expect("the anonymous completion in the evidence report");
+    assert_eq!(kept_line.name, "Gelöschte Person (anonym)");
+    assert!(kept_line.email.is_empty() && kept_line.unit.ends_with("Bürgerbüro"));
+    assert_eq!(kept_line.course, "KI-Seepferdchen");
+    assert!(kept_line.completed.is_some() && kept_line.valid_until.is_some());
+    assert!(e.lines.iter().all(|l| l.name != "Anna Becker"));
     assert!(log
         .iter()
         .all(|l| !l.contains(&record.email) && !l.contains("Anna Becker")));

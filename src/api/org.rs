@@ -19,16 +19,19 @@ mod ssr {
         Ok(actor)
     }
 
-    pub async fn log(
+    /// Writes the audit entry in the transaction of the change and commits both.
+    pub async fn log_and_commit(
         state: &AppState,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
         actor: &Actor,
         action: &str,
         target: &str,
     ) -> Result<(), crate::error::AppError> {
         actor
-            .audit(&state.db.pool, state.clock.now(), action, target, "")
-            .await
-            .map_err(Into::into)
+            .audit(&mut *tx, state.clock.now(), action, target, "")
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 
@@ -45,8 +48,9 @@ pub async fn create_org_unit(name: String, parent_id: Option<String>) -> Result<
         .ok()
         .filter(|p| p.is_none_or(|p| units.iter().any(|u| u.id == p)))
         .ok_or_else(|| AppError::field("parent_id", t.user_unit_unknown))?;
-    db::org_units::insert(&state.db.pool, parent, name, state.clock.now()).await?;
-    log(&state, &actor, "org_unit.create", name).await?;
+    let mut tx = state.db.pool.begin().await?;
+    db::org_units::insert(&mut *tx, parent, name, state.clock.now()).await?;
+    log_and_commit(&state, tx, &actor, "org_unit.create", name).await?;
     leptos_axum::redirect("/verwaltung/organisation?gespeichert=1");
     Ok(())
 }
@@ -78,8 +82,9 @@ pub async fn update_org_unit(
             return Err(AppError::field("parent_id", t.user_unit_unknown));
         }
     }
-    db::org_units::update(&state.db, id, parent, name).await?;
-    log(&state, &actor, "org_unit.update", name).await?;
+    let mut tx = state.db.pool.begin().await?;
+    db::org_units::update(&mut *tx, id, parent, name).await?;
+    log_and_commit(&state, tx, &actor, "org_unit.update", name).await?;
     leptos_axum::redirect("/verwaltung/organisation?gespeichert=1");
     Ok(())
 }
@@ -94,10 +99,11 @@ pub async fn delete_org_unit(id: i64) -> Result<(), AppError> {
     let Some(unit) = units.iter().find(|u| u.id == id) else {
         return Err(AppError::NotFound);
     };
-    if !db::org_units::delete_if_empty(&state.db, id).await? {
+    let mut tx = state.db.pool.begin().await?;
+    if !db::org_units::delete_if_empty(&mut tx, id).await? {
         return Err(AppError::InvalidInput(t.org_not_empty.into()));
     }
-    log(&state, &actor, "org_unit.delete", &unit.name).await?;
+    log_and_commit(&state, tx, &actor, "org_unit.delete", &unit.name).await?;
     leptos_axum::redirect("/verwaltung/organisation?geloescht=1");
     Ok(())
 }

@@ -1,8 +1,6 @@
 //! The org-unit tree.
 use sqlx::{Any, Executor, Row};
 
-use super::Db;
-
 /// One row of `org_units` with its member count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitRow {
@@ -52,8 +50,8 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-pub async fn update(
-    db: &Db,
+pub async fn update<'e, E: Executor<'e, Database = Any>>(
+    e: E,
     id: i64,
     parent_id: Option<i64>,
     name: &str,
@@ -62,14 +60,14 @@ pub async fn update(
         .bind(parent_id)
         .bind(name)
         .bind(id)
-        .execute(&db.pool)
+        .execute(e)
         .await
         .map(|_| ())
 }
 
-/// Deletes a unit without members or sub-units; false when it still has some.
-pub async fn delete_if_empty(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+/// Deletes a unit without members or sub-units; false when it still has some. Runs in the
+/// caller's transaction (which also writes the audit entry).
+pub async fn delete_if_empty(tx: &mut sqlx::AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
     let children: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE parent_id = $1")
         .bind(id)
         .fetch_one(&mut *tx)
@@ -89,6 +87,5 @@ pub async fn delete_if_empty(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(true)
 }

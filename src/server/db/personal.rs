@@ -201,26 +201,40 @@ pub async fn erase(
     })
 }
 
-/// Anonymised completions of deleted people in the given units (None: all), per course.
-pub async fn erased_counts(
-    db: &Db,
-    units: Option<&[i64]>,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
+/// A completion kept without name after its person was deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasedCompletion {
+    pub unit_id: Option<i64>,
+    pub course: String,
+    pub content_hash: String,
+    pub completed_at: i64,
+    pub code: Option<String>,
+    pub valid_until_day: Option<i64>,
+}
+
+/// The anonymous completions of deleted people in the given units (None: all), oldest first.
+pub async fn erased(db: &Db, units: Option<&[i64]>) -> Result<Vec<ErasedCompletion>, sqlx::Error> {
     let filter = match units {
         Some([]) => return Ok(vec![]),
-        Some(ids) => format!(
-            "WHERE org_unit_id IN ({})",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-        ),
+        Some(ids) => format!("WHERE org_unit_id IN ({})", super::id_list(ids)),
         None => String::new(),
     };
     let rows = sqlx::query(&format!(
-        "SELECT course_slug, COUNT(*) FROM erased_completions {filter} \
-         GROUP BY course_slug ORDER BY course_slug"
+        "SELECT org_unit_id, course_slug, content_hash, completed_at, certificate_code, \
+         valid_until_day FROM erased_completions {filter} ORDER BY completed_at, id"
     ))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| {
+            Ok(ErasedCompletion {
+                unit_id: r.try_get(0)?,
+                course: r.try_get(1)?,
+                content_hash: r.try_get(2)?,
+                completed_at: r.try_get(3)?,
+                code: r.try_get(4)?,
+                valid_until_day: r.try_get(5)?,
+            })
+        })
         .collect()
 }

@@ -139,6 +139,39 @@ pub async fn build(
             });
         }
     }
+    // Completions of people deleted since (db::personal::erase): kept without name as evidence.
+    let units = db::org_units::all(&state.db.pool).await?;
+    let scope = super::scope_units(actor, &units, unit);
+    for r in db::personal::erased(&state.db, scope.as_deref()).await? {
+        let c = state.catalog.course(&r.course);
+        let short: String = r.content_hash.chars().take(12).collect();
+        let s = crate::server::tracking::classify(
+            Some(&db::course_status::StatusRow {
+                started_at: Some(r.completed_at),
+                completed_at: Some(r.completed_at),
+                valid_until_day: r.valid_until_day,
+            }),
+            None,
+            sel.today,
+        );
+        lines.push(Line {
+            name: t.evidence_erased_person.to_string(),
+            email: String::new(),
+            unit: r
+                .unit_id
+                .and_then(|u| sel.unit_paths.get(&u).cloned())
+                .unwrap_or_default(),
+            course: super::course_title(state, &r.course),
+            version: match c {
+                Some(c) if c.hash == r.content_hash => format!("{} ({short})", c.version),
+                _ => short,
+            },
+            completed: Some(Date::in_germany(r.completed_at)),
+            code: r.code.unwrap_or_default(),
+            valid_until: r.valid_until_day.map(Date::from_days),
+            state: s.label(t).to_string(),
+        });
+    }
     let now = state.clock.now();
     Ok(Evidence {
         org: state.config.org_name.clone(),
