@@ -54,6 +54,15 @@ impl Locale {
             .unwrap_or_default()
     }
 
+    /// A moment (unix seconds) as its German calendar day and wall-clock time in this language.
+    pub fn format_date_time(self, unix_seconds: i64) -> String {
+        format!(
+            "{} {}",
+            self.format_date(Date::in_germany(unix_seconds)),
+            time_in_germany(unix_seconds)
+        )
+    }
+
     /// A calendar date as people write it in this language: 26.11.2026 or 26 Nov 2026.
     pub fn format_date(self, date: Date) -> String {
         const MONTHS_EN: [&str; 12] = [

@@ -1415,6 +1415,19 @@ async fn erasure_removes_the_person_and_keeps_anonymous_completions(db: &Db) {
         .clone();
     // Something of hers in every table erasure touches.
     session_for(&st, anna).await;
+    seepferdchen::server::db::barriers::insert(
+        db,
+        &seepferdchen::server::db::barriers::NewReport {
+            at: 1,
+            page: "/kurse",
+            description: "Kontrast zu schwach",
+            contact: "0123 456789",
+            user_id: Some(anna),
+            ip: "127.0.0.1",
+        },
+    )
+    .await
+    .unwrap();
     admin
         .audit(
             &db.pool,
@@ -1466,6 +1479,14 @@ async fn erasure_removes_the_person_and_keeps_anonymous_completions(db: &Db) {
                 .unwrap();
         assert_eq!(n, 0, "{table}");
     }
+    // Her barrier report stays (the barrier still needs fixing), without her or her contact.
+    let report = sqlx::query("SELECT user_id, contact, description FROM barrier_reports")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(report.get::<Option<i64>, _>(0), None);
+    assert_eq!(report.get::<String, _>(1), "");
+    assert_eq!(report.get::<String, _>(2), "Kontrast zu schwach");
     let kept = sqlx::query(
         "SELECT o.name, e.course_slug, e.certificate_code FROM erased_completions e \
          JOIN org_units o ON o.id = e.org_unit_id",

@@ -23,13 +23,6 @@ mod ssr {
             res.append_header(name, v);
         }
     }
-
-    /// The client's address (the TCP peer; no proxy headers are trusted).
-    pub fn client_ip() -> String {
-        leptos::prelude::use_context::<axum::http::request::Parts>()
-            .map(|p| crate::server::http::peer_ip(&p.extensions))
-            .unwrap_or_else(|| "unknown".into())
-    }
 }
 
 /// The signed-in person, or None. Public.
@@ -46,7 +39,13 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use ssr::*;
     let state = app_state()?;
-    let user_id = accounts::authenticate(&state, &email, &password, &client_ip()).await?;
+    let user_id = accounts::authenticate(
+        &state,
+        &email,
+        &password,
+        &crate::server::http::request_ip(),
+    )
+    .await?;
     // A new session id at every sign-in; an old session of this browser ends.
     session::end(&state, &request_headers()?).await?;
     let token = session::start(&state, user_id).await?;

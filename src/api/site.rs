@@ -98,9 +98,7 @@ pub async fn report_barrier(
                 .collect(),
         ));
     }
-    let ip = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .map(|p| crate::server::http::peer_ip(&p.extensions))
-        .unwrap_or_else(|| "unknown".into());
+    let ip = crate::server::http::request_ip();
     let now = state.clock.now();
     if db::barriers::count_from(&state.db, &ip, now - 3600).await? >= 5 {
         return Err(AppError::field("description", t.barrier_rate_limited));

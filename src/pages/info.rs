@@ -138,7 +138,7 @@ pub fn BarrierReportsPage() -> impl IntoView {
                                     let done = r.done_at.is_some();
                                     view! {
                                         <tr>
-                                            <td>{format!("{} {}", locale.format_date(crate::i18n::Date::in_germany(r.created_at)), crate::i18n::time_in_germany(r.created_at))}</td>
+                                            <td>{locale.format_date_time(r.created_at)}</td>
                                             <td class="cell-text">{r.page}</td>
                                             <td class="pre-line cell-text">{r.description}</td>
                                             <td>{if r.contact.is_empty() { t.barriers_no_contact.to_string() } else { r.contact }}</td>

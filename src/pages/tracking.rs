@@ -553,7 +553,7 @@ pub fn AuditPage() -> impl IntoView {
                             <tbody>
                                 {data.items.into_iter().map(|e| view! {
                                     <tr>
-                                        <td>{format!("{} {}", locale.format_date(crate::i18n::Date::in_germany(e.at)), crate::i18n::time_in_germany(e.at))}</td>
+                                        <td>{locale.format_date_time(e.at)}</td>
                                         <td class="cell-text">{e.actor}</td>
                                         <td>{audit_label(t, &e.action)}</td>
                                         <td class="cell-text">{e.target}</td>

@@ -269,10 +269,16 @@ pub async fn verify_lookup(
     state: &AppState,
     code: &str,
 ) -> Result<crate::model::VerifyView, crate::error::AppError> {
-    let ip = leptos::prelude::use_context::<axum::http::request::Parts>()
+    lookup(state, code, &request_ip())
+        .await
+        .map(|(view, _)| view)
+}
+
+/// The client's address in a server function (the TCP peer; no proxy headers are trusted).
+pub fn request_ip() -> String {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
         .map(|p| peer_ip(&p.extensions))
-        .unwrap_or_else(|| "unknown".into());
-    lookup(state, code, &ip).await.map(|(view, _)| view)
+        .unwrap_or_else(|| "unknown".into())
 }
 
 async fn lookup(

@@ -48,9 +48,7 @@ pub async fn page(
         .bind(&search_like)
         .fetch_one(&db.pool)
         .await?;
-    let per_page = per_page.clamp(1, 200);
-    let pages = ((total + per_page - 1) / per_page).max(1);
-    let page = page.clamp(1, pages);
+    let (page, per_page) = super::page_window(total, page, per_page);
     let rows = sqlx::query(&format!(
         "SELECT at, actor, action, target, details FROM audit_log {filter} \
          ORDER BY id DESC LIMIT {per_page} OFFSET {}",

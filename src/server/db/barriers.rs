@@ -48,9 +48,7 @@ pub async fn page(db: &Db, page: i64, per_page: i64) -> Result<Paged<BarrierRepo
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM barrier_reports")
         .fetch_one(&db.pool)
         .await?;
-    let per_page = per_page.clamp(1, 200);
-    let pages = ((total + per_page - 1) / per_page).max(1);
-    let page = page.clamp(1, pages);
+    let (page, per_page) = super::page_window(total, page, per_page);
     let rows = sqlx::query(&format!(
         "SELECT id, created_at, page, description, contact, done_at FROM barrier_reports \
          ORDER BY CASE WHEN done_at IS NULL THEN 0 ELSE 1 END, id DESC \

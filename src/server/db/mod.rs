@@ -160,9 +160,26 @@ pub fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// The page to show of `total` rows: `per_page` within 1..=200, `page` within the existing
+/// pages (an empty list has one, empty page). Returns (page, per_page).
+pub fn page_window(total: i64, page: i64, per_page: i64) -> (i64, i64) {
+    let per_page = per_page.clamp(1, 200);
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    (page.clamp(1, pages), per_page)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_window_stays_within_the_pages() {
+        assert_eq!(page_window(0, 5, 50), (1, 50));
+        assert_eq!(page_window(101, 3, 50), (3, 50));
+        assert_eq!(page_window(101, 9, 50), (3, 50));
+        assert_eq!(page_window(10, -1, 0), (1, 1));
+        assert_eq!(page_window(1000, 2, 1000), (2, 200));
+    }
 
     #[test]
     fn backend_from_url() {

@@ -161,9 +161,9 @@ pub async fn erase(
         "DELETE FROM sessions WHERE user_id = $1",
         "DELETE FROM password_tokens WHERE user_id = $1",
         "DELETE FROM import_batches WHERE created_by = $1",
-        "UPDATE assignments SET created_by = NULL WHERE created_by = $1",
-        "UPDATE barrier_reports SET user_id = NULL, contact = '' WHERE user_id = $1",
-        "UPDATE barrier_reports SET done_by = NULL WHERE done_by = $1",
+        // The sender's contact goes too; `user_id`, `done_by` and the `created_by` of
+        // assignments are set to NULL by their foreign keys when the user row is deleted.
+        "UPDATE barrier_reports SET contact = '' WHERE user_id = $1",
     ] {
         sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
     }

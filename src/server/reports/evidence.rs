@@ -140,9 +140,7 @@ pub async fn build(
         }
     }
     // Completions of people deleted since (db::personal::erase): kept without name as evidence.
-    let units = db::org_units::all(&state.db.pool).await?;
-    let scope = super::scope_units(actor, &units, unit);
-    for r in db::personal::erased(&state.db, scope.as_deref()).await? {
+    for r in db::personal::erased(&state.db, sel.scope.as_deref()).await? {
         let c = state.catalog.course(&r.course);
         let short: String = r.content_hash.chars().take(12).collect();
         let s = crate::server::tracking::classify(

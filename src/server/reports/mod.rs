@@ -168,6 +168,8 @@ pub struct Selection {
     pub people: Vec<Person>,
     pub entries: Vec<Vec<MatrixEntry>>,
     pub unit_paths: HashMap<i64, String>,
+    /// The org units the selection covers (None: all).
+    pub scope: Option<Vec<i64>>,
     pub today: i64,
 }
 
@@ -224,6 +226,7 @@ pub async fn select(
         people,
         entries,
         unit_paths,
+        scope,
         today,
     })
 }
