@@ -5,10 +5,16 @@ import AxeBuilder from "@axe-core/playwright";
 export const test = base.extend({
   page: async ({ page }, use) => {
     const errors: string[] = [];
+    // Every document the page has shown: the console message about a page's status can arrive
+    // after the test has already moved on to the next page.
+    const documents = new Set<string>();
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) documents.add(frame.url());
+    });
     page.on("console", (msg) => {
       if (msg.type() !== "error") return;
       // The browser logs the status of a page that is meant to be an error page (404 tests).
-      const isDocument = msg.location().url === page.url();
+      const isDocument = msg.location().url === page.url() || documents.has(msg.location().url);
       if (isDocument && /status of 4\d\d/.test(msg.text())) return;
       // A server function refusing bad input answers 422 with the messages the form shows.
       if (/\/api\//.test(msg.location().url) && /status of 422/.test(msg.text())) return;
