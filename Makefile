@@ -1,6 +1,6 @@
 # Two commands do everything: `make run` and `make test` (see README.md).
 SHELL := /bin/bash
-RUN_ENV := $(if $(BIND_ADDR),BIND_ADDR=$(BIND_ADDR)) $(if $(DATABASE_URL),DATABASE_URL=$(DATABASE_URL))
+RUN_ENV := $(if $(BIND_ADDR),BIND_ADDR=$(BIND_ADDR)) $(if $(DATABASE_URL),DATABASE_URL=$(DATABASE_URL)) $(if $(DEMO),DEMO=$(DEMO))
 
 .PHONY: run test build setup bench
 

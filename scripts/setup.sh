@@ -42,5 +42,10 @@ fi
 
 if [ "$what" = test ]; then
   apt_install chromium poppler-utils qpdf zbar-tools
+  # The independent certificate verifier in the tests (scripts/verify_certificate.py).
+  if ! python3 -c 'import cryptography' 2>/dev/null; then
+    step "Installing Python's cryptography (for the independent certificate check)"
+    python3 -m pip install --quiet cryptography || apt_install python3-cryptography
+  fi
   if [ ! -x /usr/bin/chromium ]; then die "/usr/bin/chromium missing after install"; fi
 fi

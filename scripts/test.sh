@@ -17,7 +17,8 @@ step "Lint browser part (clippy --features hydrate on wasm32, -D warnings)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 step "Unit and integration tests"
-cargo test --features ssr --lib --bins --test cli --test accounts_http --test content --test certificates_http --test privacy_http
+cargo test --features ssr --lib --bins --test cli --test accounts_http --test content --test certificates_http --test privacy_http \
+  --test robustness_http
 
 step "Course content check (seepferdchen content check)"
 cargo run --quiet --features ssr --bin seepferdchen -- content check

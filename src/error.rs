@@ -30,6 +30,9 @@ pub enum AppError {
     Network,
     #[error("internal error")]
     Internal,
+    /// The server is overloaded (no database connection or request slot in time): try again.
+    #[error("busy")]
+    Busy,
 }
 
 /// A problem with one form field (`field` is the input's name).
@@ -74,6 +77,7 @@ impl AppError {
                 .join(" "),
             AppError::LoginFailed => t.login_failed.into(),
             AppError::Network | AppError::Internal => t.error_generic.into(),
+            AppError::Busy => t.error_busy.into(),
         }
     }
 }
@@ -120,8 +124,11 @@ mod ssr {
                 AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
                 AppError::InvalidInput(_) | AppError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::LoginFailed => StatusCode::UNAUTHORIZED,
-                AppError::Network => StatusCode::BAD_GATEWAY,
+                // On the server, `Network` means the request body could not be read or decoded
+                // (invalid UTF-8, broken chunking, cut off): the client's fault.
+                AppError::Network => StatusCode::BAD_REQUEST,
                 AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+                AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             }
         }
     }
@@ -129,8 +136,13 @@ mod ssr {
     impl From<sqlx::Error> for AppError {
         #[track_caller]
         fn from(e: sqlx::Error) -> Self {
-            if matches!(e, sqlx::Error::RowNotFound) {
-                return AppError::NotFound;
+            match e {
+                sqlx::Error::RowNotFound => return AppError::NotFound,
+                sqlx::Error::PoolTimedOut => {
+                    tracing::warn!("no database connection within the acquire timeout");
+                    return AppError::Busy;
+                }
+                _ => {}
             }
             AppError::internal(e)
         }
@@ -139,7 +151,14 @@ mod ssr {
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
             let t = crate::i18n::Locale::De.texts();
-            (self.status(), self.message(t)).into_response()
+            let mut res = (self.status(), self.message(t)).into_response();
+            if self == AppError::Busy {
+                res.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("2"),
+                );
+            }
+            res
         }
     }
 }

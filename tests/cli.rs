@@ -327,3 +327,141 @@ async fn course_images_are_served_and_nothing_else() {
         assert_eq!(res.status(), 404, "{bad}");
     }
 }
+
+fn run(args: &[&str], database_url: &str) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("LOG_LEVEL", "warn")
+        .output()
+        .expect("run")
+}
+
+/// The signing keys leave and enter an installation whole: exported readable by the owner
+/// only, imported into a fresh database unchanged, a damaged export refused entirely.
+#[test]
+fn signing_keys_export_and_import_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = format!("sqlite://{}/a.db", dir.path().display());
+    let b = format!("sqlite://{}/b.db", dir.path().display());
+    assert!(run(&["demo", "seed"], &a).status.success());
+    let exported = dir.path().join("keys.json");
+    let out = run(&["keys", "export", "--to", exported.to_str().unwrap()], &a);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&exported).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Never overwrites.
+    let again = run(&["keys", "export", "--to", exported.to_str().unwrap()], &a);
+    assert!(!again.status.success());
+    let keys_a: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
+    assert_eq!(keys_a.as_array().unwrap().len(), 1);
+    // A damaged export: nothing is imported.
+    let mut damaged = keys_a.clone();
+    damaged[0]["secret_key"] = serde_json::Value::from("00".repeat(32));
+    let damaged_file = dir.path().join("damaged.json");
+    std::fs::write(&damaged_file, damaged.to_string()).unwrap();
+    let out = run(
+        &["keys", "import", "--from", damaged_file.to_str().unwrap()],
+        &b,
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("beschädigt"));
+    let out = run(
+        &["keys", "import", "--from", exported.to_str().unwrap()],
+        &b,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 von 1"));
+    let back = dir.path().join("back.json");
+    assert!(run(&["keys", "export", "--to", back.to_str().unwrap()], &b)
+        .status
+        .success());
+    let keys_b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&back).unwrap()).unwrap();
+    assert_eq!(keys_a, keys_b);
+    // PostgreSQL is backed up with its own tools; the command says how instead of failing
+    // obscurely.
+    let out = run(
+        &["backup", "--to", "x.db"],
+        "postgres://nobody@127.0.0.1:1/none",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+}
+
+/// `make run` seeds the demo (with its published password) only on the demo database or with
+/// DEMO=1; on any other database it says how to create the first admin instead.
+#[test]
+fn make_run_seeds_the_demo_only_where_asked() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    // scripts/run.sh finds the binary as $CARGO_TARGET_DIR/debug/seepferdchen.
+    let target_dir = std::path::Path::new(BIN)
+        .parent()
+        .and_then(|p| p.parent())
+        .unwrap()
+        .to_path_buf();
+    let start = |database_url: &str, demo: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new("bash");
+        cmd.arg(format!("{root}/scripts/run.sh"))
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .env("SERVER_PROFILE", "debug")
+            .env("DATABASE_URL", database_url)
+            .env("BIND_ADDR", "127.0.0.1:0")
+            .env("SITE_ROOT", dir.path())
+            .env("LOG_LEVEL", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        if demo {
+            cmd.env("DEMO", "1");
+        }
+        let mut child = cmd.spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut text = String::new();
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let line = line.unwrap();
+            text.push_str(&line);
+            text.push('\n');
+            if line.starts_with("listening on") {
+                break;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        text
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let production = format!("sqlite://{}/produktion.db", dir.path().display());
+    let out = start(&production, false);
+    assert!(out.contains("Keine Demodaten"), "{out}");
+    assert!(out.contains("admin create"), "{out}");
+    assert!(!out.contains("Seepferdchen-Demo-2026"), "{out}");
+    let users = run(
+        &[
+            "admin",
+            "create",
+            "--email",
+            "erste@verwaltung.example",
+            "--name",
+            "Erste Admin",
+        ],
+        &production,
+    );
+    assert!(
+        users.status.success(),
+        "the empty database takes its first admin"
+    );
+    let demo = format!("sqlite://{}/ausprobieren.db", dir.path().display());
+    let out = start(&demo, true);
+    assert!(out.contains("Demodaten angelegt"), "{out}");
+}

@@ -201,7 +201,7 @@ fn state(db: &Db) -> AppState {
 async fn seeded(db: &Db) -> (AppState, Actor, Actor) {
     let st = state(db);
     let k = &st.cert_key;
-    seepferdchen::server::db::certificates::insert_key(
+    seepferdchen::server::db::certificates::insert_first_key(
         db,
         &k.key_id,
         &k.secret_hex(),
@@ -283,7 +283,7 @@ async fn create_user_link_and_password(db: &Db) {
         .unwrap()
         .is_none());
     // An expired link is refused.
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     let reset = accounts::new_password_link(
         &mut tx,
         &st,
@@ -673,6 +673,10 @@ db_tests!(
     evidence_report_names_versions_codes_and_validity,
     audit_page_filters_by_area_and_text_and_pages,
     erasure_removes_the_person_and_keeps_anonymous_completions,
+    parallel_guesses_never_pass_the_throttle,
+    parallel_starts_open_one_final_attempt,
+    parallel_module_passes_leave_a_consistent_status,
+    instances_starting_together_create_one_signing_key,
 );
 
 async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
@@ -820,12 +824,15 @@ async fn right_answers(st: &AppState, attempt_id: i64) -> Vec<(String, String)> 
             }
             QuestionKind::Ordering => {
                 for (i, o) in q.options.iter().enumerate() {
-                    fields.push((format!("o.{}.{}", q.id, o.id), (i + 1).to_string()));
+                    fields.push((
+                        format!("o.{}.{}", q.id, d.shown_id(&o.id)),
+                        (i + 1).to_string(),
+                    ));
                 }
             }
             _ => {
                 for o in q.options.iter().filter(|o| o.correct) {
-                    fields.push((format!("q.{}", q.id), o.id.clone()));
+                    fields.push((format!("q.{}", q.id), d.shown_id(&o.id)));
                 }
             }
         }
@@ -1129,7 +1136,7 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
         .unwrap()
         .unwrap()
         .id;
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     for (id, name, unit, active) in [
         (anna, "Anna Becker", ordnungsamt, true),
         (ben, "Ben Yılmaz", bürgerbüro, false),
@@ -1193,7 +1200,7 @@ async fn assignments_reach_later_members_and_revocation_updates_status(db: &Db) 
     let actor = learner(&st, db, "nele.neu@musterstadt.example").await;
     let c = st.catalog.course("ki-seepferdchen").unwrap();
     let m = &c.modules[0];
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     seepferdchen::server::db::progress::complete(
         &mut tx,
         actor.id(),
@@ -1232,7 +1239,7 @@ async fn assignments_reach_later_members_and_revocation_updates_status(db: &Db) 
         .unwrap()[0]
         .code
         .clone();
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     assert!(
         seepferdchen::server::db::certificates::revoke(&mut tx, &code, "Test", st.clock.now())
             .await
@@ -1443,7 +1450,7 @@ async fn erasure_removes_the_person_and_keeps_anonymous_completions(db: &Db) {
     assert_eq!(before["zertifikate"].as_array().unwrap().len(), 1);
     assert!(!before["protokoll"].as_array().unwrap().is_empty());
 
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     let erased = personal::erase(
         &mut tx,
         anna,
@@ -1535,4 +1542,250 @@ async fn session_for(st: &AppState, user: i64) {
     seepferdchen::server::auth::session::start(st, user)
         .await
         .unwrap();
+}
+
+// ---- Concurrency (#19, #23) ----
+
+/// 40 wrong passwords for one account at once: exactly the five the limit allows reach the
+/// password check; the rest are refused, and so is the right password afterwards. 60 failures
+/// from one address at once, each for another account: exactly 20 are checked.
+async fn parallel_guesses_never_pass_the_throttle(db: &Db) {
+    let (st, ..) = seeded(db).await;
+    let email = "anna.becker@musterstadt.example";
+    let burst = |n: usize, email: Option<&'static str>, ip: &'static str| {
+        let st = st.clone();
+        async move {
+            let tasks: Vec<_> = (0..n)
+                .map(|i| {
+                    let st = st.clone();
+                    let email = email
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("niemand{i}@musterstadt.example"));
+                    tokio::spawn(async move {
+                        accounts::authenticate(&st, &email, "falsch falsch falsch", ip).await
+                    })
+                })
+                .collect();
+            let mut failed = 0;
+            let mut limited = 0;
+            for t in tasks {
+                match t.await.unwrap() {
+                    Err(AppError::LoginFailed) => failed += 1,
+                    Err(AppError::RateLimited) => limited += 1,
+                    other => panic!("unexpected answer {other:?}"),
+                }
+            }
+            (failed, limited)
+        }
+    };
+    let hashes = st.hasher.verification_count();
+    let (failed, limited) = burst(40, Some("anna.becker@musterstadt.example"), "10.1.0.1").await;
+    println!(
+        "40 parallel guesses ({:?}): {failed} checked, {limited} refused",
+        db.backend
+    );
+    assert_eq!((failed, limited), (5, 35));
+    assert_eq!(
+        st.hasher.verification_count() - hashes,
+        5,
+        "five hashes only"
+    );
+    let e = accounts::authenticate(&st, email, accounts::demo::DEMO_PASSWORD, "10.1.0.2")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e,
+        AppError::RateLimited,
+        "the right password comes too late"
+    );
+    let (failed, limited) = burst(60, None, "10.1.0.3").await;
+    println!(
+        "60 parallel failures from one address ({:?}): {failed} checked, {limited} refused",
+        db.backend
+    );
+    assert_eq!((failed, limited), (20, 40));
+    // A success is recorded as one: the account's failures before it no longer count.
+    st.clock.set(st.clock.now() + 15 * 60 + 1);
+    let ben = "ben.yilmaz@musterstadt.example";
+    for _ in 0..4 {
+        let _ = accounts::authenticate(&st, ben, "falsch falsch falsch", "10.1.0.4").await;
+    }
+    accounts::authenticate(&st, ben, accounts::demo::DEMO_PASSWORD, "10.1.0.4")
+        .await
+        .unwrap();
+    for _ in 0..4 {
+        let _ = accounts::authenticate(&st, ben, "falsch falsch falsch", "10.1.0.4").await;
+    }
+    accounts::authenticate(&st, ben, accounts::demo::DEMO_PASSWORD, "10.1.0.4")
+        .await
+        .unwrap();
+}
+
+async fn count_final_attempts(db: &Db, user: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE user_id = $1 AND kind = 'final'")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// Twelve starts at once open one final attempt, after failures too; once the waiting period
+/// applies, none.
+async fn parallel_starts_open_one_final_attempt(db: &Db) {
+    let (st, ..) = seeded(db).await;
+    let ben = learner(&st, db, "ben.yilmaz@musterstadt.example").await;
+    complete_all_modules(&st, db, &ben, "ki-freischwimmer").await;
+    let starts = || {
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let (st, ben) = (st.clone(), ben.clone());
+                tokio::spawn(
+                    async move { quiz::start(&st, &ben, "ki-freischwimmer", None, de()).await },
+                )
+            })
+            .collect();
+        async move {
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.unwrap());
+            }
+            out
+        }
+    };
+    let before = count_final_attempts(db, ben.id()).await;
+    let mut rounds = 0;
+    // Failed attempts until the waiting period starts (three in a row).
+    loop {
+        let results = starts().await;
+        if results
+            .iter()
+            .all(|r| r == &Err(AppError::InvalidInput(de().quiz_wait.into())))
+        {
+            break;
+        }
+        rounds += 1;
+        assert!(
+            rounds <= 3,
+            "the waiting period starts after three failures"
+        );
+        let ids: std::collections::HashSet<i64> =
+            results.iter().map(|r| *r.as_ref().unwrap()).collect();
+        assert_eq!(
+            ids.len(),
+            1,
+            "round {rounds}: one attempt for all twelve starts"
+        );
+        assert_eq!(count_final_attempts(db, ben.id()).await, before + rounds);
+        let id = *ids.iter().next().unwrap();
+        quiz::submit(&st, &ben, id, &[], de()).await.unwrap();
+        st.clock.set(st.clock.now() + 60);
+    }
+    assert!(
+        rounds >= 2,
+        "at least two rounds before the waiting period ({rounds})"
+    );
+    assert_eq!(
+        count_final_attempts(db, ben.id()).await,
+        before + rounds,
+        "no attempt while waiting"
+    );
+}
+
+/// Two module passes of one person and course committing at the same moment, eight rounds:
+/// the stored status must name the earliest progress (PostgreSQL's READ COMMITTED let each
+/// transaction aggregate a snapshot without the other's row). The invariant check finds
+/// nothing afterwards, and does find a row corrupted on purpose.
+async fn parallel_module_passes_leave_a_consistent_status(db: &Db) {
+    use seepferdchen::server::db::course_status;
+    let (st, ..) = seeded(db).await;
+    let c = st.catalog.course("ki-seepferdchen").unwrap();
+    let modules: Vec<(String, String)> = c
+        .modules
+        .iter()
+        .map(|m| (m.id.clone(), m.hash.clone()))
+        .collect();
+    assert!(modules.len() >= 2);
+    let emails = [
+        "frank.mueller@musterstadt.example",
+        "guel.demir@musterstadt.example",
+        "elif.kaya@musterstadt.example",
+        "ben.yilmaz@musterstadt.example",
+    ];
+    for (round, email) in emails.iter().cycle().take(8).enumerate() {
+        let who = learner(&st, db, email).await;
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+        let tasks: Vec<_> = (0..2)
+            .map(|k| {
+                let (db, barrier, module) = (db.clone(), barrier.clone(), modules[k].clone());
+                let user = who.id();
+                let at = 1_000_000 + (round as i64) * 10 + k as i64;
+                tokio::spawn(async move {
+                    let mut tx = db.begin().await.unwrap();
+                    sqlx::query(
+                        "INSERT INTO module_progress (user_id, course_slug, module_id, content_hash, completed_at) \
+                         VALUES ($1, 'ki-seepferdchen', $2, $3, $4) \
+                         ON CONFLICT (user_id, course_slug, module_id) DO UPDATE SET completed_at = excluded.completed_at",
+                    )
+                    .bind(user)
+                    .bind(&module.0)
+                    .bind(&module.1)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                    // On PostgreSQL both rows are written before either refreshes. SQLite
+                    // admits one writer at a time, so the other waits at BEGIN instead.
+                    if db.backend == Backend::Postgres {
+                        barrier.wait().await;
+                    }
+                    course_status::refresh(&mut tx, user, "ki-seepferdchen")
+                        .await
+                        .unwrap();
+                    tx.commit().await.unwrap();
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+    }
+    let drift = course_status::drift(db).await.unwrap();
+    assert!(
+        drift.is_empty(),
+        "status differs from its sources: {drift:?}"
+    );
+    sqlx::query("UPDATE course_status SET started_at = 7 WHERE user_id = (SELECT MIN(user_id) FROM course_status)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        course_status::drift(db).await.unwrap().len(),
+        1,
+        "the check sees a wrong row"
+    );
+}
+
+/// Eight instances starting at once on an empty database converge on one signing key.
+async fn instances_starting_together_create_one_signing_key(db: &Db) {
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                seepferdchen::server::certificate::load_or_create_key(&db, 1)
+                    .await
+                    .unwrap()
+                    .key_id
+            })
+        })
+        .collect();
+    let mut ids = std::collections::HashSet::new();
+    for t in tasks {
+        ids.insert(t.await.unwrap());
+    }
+    assert_eq!(ids.len(), 1, "every instance uses the same key");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signing_keys")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "exactly one key is published");
 }

@@ -453,12 +453,15 @@ async fn right_answers(
             }
             QuestionKind::Ordering => {
                 for (i, o) in q.options.iter().enumerate() {
-                    form.append_pair(&format!("o.{}.{}", q.id, o.id), &(i + 1).to_string());
+                    form.append_pair(
+                        &format!("o.{}.{}", q.id, d.shown_id(&o.id)),
+                        &(i + 1).to_string(),
+                    );
                 }
             }
             _ => {
                 for o in q.options.iter().filter(|o| o.correct) {
-                    form.append_pair(&format!("q.{}", q.id), &o.id);
+                    form.append_pair(&format!("q.{}", q.id), &d.shown_id(&o.id));
                 }
             }
         }

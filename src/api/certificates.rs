@@ -66,7 +66,7 @@ pub async fn revoke_certificate(code: String, reason: String) -> Result<(), AppE
         return Err(AppError::field("reason", t.revoke_reason_missing));
     }
     let code = certificate::normalize_code(&code).ok_or(AppError::NotFound)?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if !db::certificates::revoke(&mut tx, &code, reason, state.clock.now()).await? {
         return Err(AppError::NotFound);
     }

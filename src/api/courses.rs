@@ -162,7 +162,7 @@ pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
     if !m.check.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     db::progress::complete(
         &mut tx,
         actor.id(),

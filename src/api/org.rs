@@ -48,7 +48,7 @@ pub async fn create_org_unit(name: String, parent_id: Option<String>) -> Result<
         .ok()
         .filter(|p| p.is_none_or(|p| units.iter().any(|u| u.id == p)))
         .ok_or_else(|| AppError::field("parent_id", t.user_unit_unknown))?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     db::org_units::insert(&mut *tx, parent, name, state.clock.now()).await?;
     log_and_commit(&state, tx, &actor, "org_unit.create", name).await?;
     leptos_axum::redirect("/verwaltung/organisation?gespeichert=1");
@@ -82,7 +82,7 @@ pub async fn update_org_unit(
             return Err(AppError::field("parent_id", t.user_unit_unknown));
         }
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     db::org_units::update(&mut *tx, id, parent, name).await?;
     log_and_commit(&state, tx, &actor, "org_unit.update", name).await?;
     leptos_axum::redirect("/verwaltung/organisation?gespeichert=1");
@@ -99,7 +99,7 @@ pub async fn delete_org_unit(id: i64) -> Result<(), AppError> {
     let Some(unit) = units.iter().find(|u| u.id == id) else {
         return Err(AppError::NotFound);
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if !db::org_units::delete_if_empty(&mut tx, id).await? {
         return Err(AppError::InvalidInput(t.org_not_empty.into()));
     }

@@ -137,7 +137,7 @@ pub async fn set_barrier_done(id: i64, done: Option<String>) -> Result<(), AppEr
     let actor = crate::server::auth::authz::require_actor(&state).await?;
     actor.require_role(&[crate::model::Role::Admin])?;
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let value = done.is_some().then_some((now, actor.id()));
     if !crate::server::db::barriers::set_done(&mut *tx, id, value).await? {
         return Err(AppError::NotFound);

@@ -145,7 +145,7 @@ pub async fn assign_unit(
     };
     let now = state.clock.now();
     let due = due_day(due.as_deref(), tracking::today(now), t)?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     db::assignments::upsert(
         &mut *tx,
         &db::assignments::NewAssignment {
@@ -198,7 +198,7 @@ pub async fn assign_people(
     let c = published_course(&state, &course, t)?;
     let now = state.clock.now();
     let due = due_day(due.as_deref(), tracking::today(now), t)?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     for id in &ids {
         let target = db::users::get(&mut *tx, *id).await?;
         actor.require_manage_user(target.as_ref())?;
@@ -243,7 +243,7 @@ pub async fn update_assignment(
     let state = app_state()?;
     let actor = manager(&state).await?;
     let t = current_locale().texts();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let a = db::assignments::get(&mut *tx, id)
         .await?
         .filter(|a| may_change(&actor, a))
@@ -276,7 +276,7 @@ pub async fn delete_assignment(id: i64) -> Result<(), AppError> {
     use ssr::*;
     let state = app_state()?;
     let actor = manager(&state).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let a = db::assignments::get(&mut *tx, id)
         .await?
         .filter(|a| may_change(&actor, a))

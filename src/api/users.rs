@@ -168,7 +168,7 @@ pub async fn update_user(
         return Err(AppError::field("scope", t.user_unit_unknown));
     }
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     db::users::update(
         &mut tx,
         id,
@@ -300,7 +300,7 @@ pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppErro
     }
     let now = state.clock.now();
     let pseudonym = format!("Gelöschte Person #{id}");
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let erased = db::personal::erase(
         &mut tx,
         id,

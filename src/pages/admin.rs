@@ -202,6 +202,7 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 pub fn ErrorBox(error: crate::error::AppError) -> impl IntoView {
     let t = use_texts();
+    crate::components::set_error_status(&error);
     match error {
         crate::error::AppError::Unauthorized => view! { <LoginRequired /> }.into_any(),
         other => view! { <p class="notice notice--warning" role="alert">{other.message(t)}</p> }

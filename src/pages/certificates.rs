@@ -100,7 +100,11 @@ pub fn VerifyPage() -> impl IntoView {
                             <p class="hint">{t.verify_offline}</p>
                         }.into_any()
                     }
-                    Err(_) => view! { <p class="notice notice--warning" role="alert">{t.verify_not_found}</p> }.into_any(),
+                    Err(e) => {
+                        crate::components::set_error_status(&e);
+                        let text = if e == crate::error::AppError::RateLimited { t.verify_rate_limited } else { t.verify_not_found };
+                        view! { <p class="notice notice--warning" role="alert">{text}</p> }.into_any()
+                    }
                 }
             })}
         </Suspense>

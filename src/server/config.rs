@@ -32,6 +32,39 @@ pub enum Command {
     /// Course content.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// Copy a running SQLite installation's database into FILE (consistent, online).
+    Backup {
+        #[arg(long)]
+        to: String,
+    },
+    /// Put a backup made by `backup` in place of the (stopped) installation's SQLite database.
+    Restore {
+        #[arg(long)]
+        from: String,
+        /// Replace an existing database file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The certificate signing keys: without them no issued certificate can be verified.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Check the database's derived data against its sources (course status from progress,
+    /// completions and certificates); exits 1 and lists the differences if any.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Write every signing key (secret included) to FILE, readable by the owner only.
+    Export {
+        #[arg(long)]
+        to: String,
+    },
+    /// Add the signing keys of FILE (from `keys export`) that the installation does not have.
+    Import {
+        #[arg(long)]
+        from: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +174,11 @@ pub struct Settings {
     /// (read at every use). Never set this in production.
     #[arg(long, env = "TEST_CLOCK_FILE", global = true)]
     pub test_clock_file: Option<String>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed: addresses or
+    /// CIDR ranges, comma-separated (for example `127.0.0.1,10.1.0.0/16`). Empty: the TCP peer
+    /// is the client, and forwarding headers are ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", global = true, default_value = "")]
+    pub trusted_proxies: String,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -174,6 +212,7 @@ pub struct Config {
     pub org_logo: Option<PathBuf>,
     pub show_scores: bool,
     pub test_clock_file: Option<PathBuf>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// An invalid setting: which one, and why. Displayed as one line.
@@ -199,6 +238,28 @@ fn parse_positive(name: &'static str, value: &str, max: i64) -> Result<i64, Sett
             format!("expected a whole number from 1 to {max}, got {value:?}"),
         )),
     }
+}
+
+/// Comma-separated addresses or CIDR ranges; a plain address is a range of one.
+pub fn parse_networks(name: &'static str, value: &str) -> Result<Vec<ipnet::IpNet>, SettingError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map(|net| net.trunc())
+                .map_err(|_| {
+                    invalid(
+                        name,
+                        format!(
+                            "expected addresses or CIDR ranges such as 10.0.0.0/8, got {item:?}"
+                        ),
+                    )
+                })
+        })
+        .collect()
 }
 
 pub fn parse_bool(name: &'static str, value: &str) -> Result<bool, SettingError> {
@@ -297,6 +358,7 @@ impl Settings {
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
                 .map(PathBuf::from),
+            trusted_proxies: parse_networks("TRUSTED_PROXIES", &self.trusted_proxies)?,
         })
     }
 }

@@ -34,6 +34,27 @@ pub fn router(state: AppState) -> Router {
     let pkg = ServeDir::new(state.config.site_root.join("pkg"))
         .precompressed_br()
         .precompressed_gzip();
+    let renders = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_RENDERS_IN_FLIGHT));
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(context_state.clone());
+                provide_context(crate::server::auth::authz::RequestActor::default());
+            },
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_context(fallback_state.clone()), shell
+        ))
+        .layer(middleware::from_fn_with_state(
+            renders,
+            render_to_completion,
+        ));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sprache", get(set_language))
@@ -60,28 +81,122 @@ pub fn router(state: AppState) -> Router {
             post(upload_import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .nest_service("/pkg", pkg)
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(context_state.clone());
-                provide_context(crate::server::auth::authz::RequestActor::default());
-            },
-            move || shell(shell_options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(
-            move || provide_context(fallback_state.clone()), shell
-        ))
+        .merge(pages)
         .layer(middleware::from_fn_with_state(state.clone(), verify_json))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(security_headers))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            panic_response,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), origin_check))
+        .layer(middleware::from_fn(refuse_malformed))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::client_ip::resolve,
+        ))
+        // Outermost but for the log: every answer, refusals included, carries the headers.
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(request_log))
         .with_state(state)
+}
+
+/// Page renders and server-function calls running at once; more wait for none but get 503.
+const MAX_RENDERS_IN_FLIGHT: usize = 256;
+
+/// How long a client waits for a page before it gets 503 (the render itself goes on).
+const RENDER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs every page render and server-function call to its end in a task of its own, whatever
+/// the client does, and bounds how many run at once.
+///
+/// Why: leptos_axum frees a page's reactive state only when the last piece of the response
+/// body has been read (the resources, their owner and the request's shared context hold each
+/// other in a cycle that the end of the stream breaks). A client that hangs up mid-render made
+/// the server keep that state for good, a few KB per abandoned load. Reading the body here, in
+/// a task that the client's hang-up does not cancel, always reaches that end. Pages in async
+/// mode are fully buffered by Leptos anyway, so nothing is lost by buffering here.
+async fn render_to_completion(
+    State(renders): State<std::sync::Arc<tokio::sync::Semaphore>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Ok(permit) = renders.try_acquire_owned() else {
+        tracing::warn!("too many renders in flight, answering 503");
+        return crate::error::AppError::Busy.into_response();
+    };
+    let task = tokio::spawn(
+        async move {
+            let (parts, body) = next.run(req).await.into_parts();
+            let res = match axum::body::to_bytes(body, usize::MAX).await {
+                Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
+                Err(e) => crate::error::AppError::internal(e).into_response(),
+            };
+            drop(permit);
+            res
+        }
+        .in_current_span(),
+    );
+    match tokio::time::timeout(RENDER_PATIENCE, task).await {
+        Ok(Ok(res)) => res,
+        Ok(Err(e)) => {
+            tracing::error!(panic = e.is_panic(), error = %e, "render task failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Locale::De.texts().error_generic,
+            )
+                .into_response()
+        }
+        Err(_) => {
+            tracing::warn!("render slower than {RENDER_PATIENCE:?}; the client gets 503");
+            crate::error::AppError::Busy.into_response()
+        }
+    }
+}
+
+/// The most a server-function call may send (axum's default body limit, which server_fn applies).
+const MAX_SERVER_FN_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Refuses what no route can serve before it reaches one: a target without a path (`CONNECT
+/// host:port`, which the Leptos fallback cannot handle) answers 400; a path segment longer than
+/// any file name or id (255 bytes) 404 (the file service would fail on it with 500); a
+/// server-function body announced larger than the limit 413 before it is read.
+async fn refuse_malformed(req: Request, next: Next) -> Response {
+    let t = Locale::De.texts();
+    let uri = req.uri();
+    if req.method() == Method::CONNECT
+        || uri.path_and_query().is_none()
+        || !uri.path().starts_with('/')
+    {
+        return (StatusCode::BAD_REQUEST, t.error_bad_request).into_response();
+    }
+    if uri.path().split('/').any(|segment| segment.len() > 255) {
+        return (StatusCode::NOT_FOUND, t.error_not_found).into_response();
+    }
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if uri.path().starts_with("/api/") && announced.is_some_and(|n| n > MAX_SERVER_FN_BYTES) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, t.error_too_large).into_response();
+    }
+    next.run(req).await
+}
+
+/// A panic while handling a request: logged, and answered with a plain 500 instead of a dropped
+/// connection. Nothing of the panic reaches the client.
+fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = detail, "request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Locale::De.texts().error_generic,
+    )
+        .into_response()
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
@@ -263,8 +378,8 @@ async fn submit_attempt(
     }
 }
 
-/// The public lookup behind `/verify/<code>` and its JSON: rate-limited per client address;
-/// unknown, malformed and limited lookups all answer NotFound.
+/// The public lookup behind `/verify/<code>` and its JSON: rate-limited per client address
+/// (RateLimited, shown as 429); unknown and malformed codes answer NotFound.
 pub async fn verify_lookup(
     state: &AppState,
     code: &str,
@@ -274,7 +389,7 @@ pub async fn verify_lookup(
         .map(|(view, _)| view)
 }
 
-/// The client's address in a server function (the TCP peer; no proxy headers are trusted).
+/// The client's address in a server function (see `client_ip`).
 pub fn request_ip() -> String {
     leptos::prelude::use_context::<axum::http::request::Parts>()
         .map(|p| peer_ip(&p.extensions))
@@ -296,7 +411,7 @@ async fn lookup(
     use crate::i18n::Date;
     use crate::server::certificate::{self, Payload};
     if !state.verify_limiter.allow(ip, state.clock.now()) {
-        return Err(AppError::NotFound);
+        return Err(AppError::RateLimited);
     }
     let code = certificate::normalize_code(code).ok_or(AppError::NotFound)?;
     let row = crate::server::db::certificates::by_code(&state.db, &code)
@@ -323,12 +438,16 @@ async fn lookup(
     Ok((view, row))
 }
 
-/// The client's address: the TCP peer (no proxy headers are trusted).
+/// The client's address: the TCP peer, or behind a trusted proxy the address it forwarded
+/// (decided once per request by `client_ip::resolve`).
 pub fn peer_ip(extensions: &axum::http::Extensions) -> String {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    match extensions.get::<super::client_ip::ClientIp>() {
+        Some(ip) => ip.0.to_string(),
+        None => extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into()),
+    }
 }
 
 /// `GET /verify/<code>.json`: the signed payload, its signature and key id, and the current
@@ -352,18 +471,26 @@ async fn verify_json(State(state): State<AppState>, req: Request, next: Next) ->
                 crate::model::CertStatus::Expired => "expired",
                 _ => "valid",
             };
+            use base64::Engine as _;
             let body = serde_json::json!({
                 "payload": payload,
+                "payload_base64": base64::engine::general_purpose::STANDARD.encode(row.payload.as_bytes()),
                 "signature": row.signature,
                 "key_id": row.key_id,
                 "algorithm": "Ed25519",
-                "signed_bytes": "the payload object serialised as compact JSON with keys in the order shown",
+                "signed_bytes": "payload_base64, decoded: exactly the bytes the signature covers (payload is the same, for reading)",
                 "public_keys": "/zertifikate/schluessel.json",
                 "status": status,
                 "revoked_on": view.revoked_on.map(|d| d.iso()),
             });
             axum::Json(body).into_response()
         }
+        Err(crate::error::AppError::RateLimited) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "60")],
+            axum::Json(serde_json::json!({"error": "rate limited", "retry_after_seconds": 60})),
+        )
+            .into_response(),
         Err(_) => (
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({"error": "not found"})),
@@ -455,6 +582,13 @@ async fn certificate_pdf(
         && actor.can_manage_unit(row.holder_unit);
     if !(own || manages || actor.is_admin()) {
         return not_found();
+    }
+    if row.revoked_at.is_some() {
+        // A revoked certificate is no longer handed out as a document that looks valid.
+        let t =
+            Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()))
+                .texts();
+        return (StatusCode::GONE, t.cert_pdf_revoked).into_response();
     }
     let Ok(payload) = serde_json::from_str::<Payload>(&row.payload) else {
         return not_found();
@@ -577,11 +711,18 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+    // Error bodies are small (import problems are capped, see `import::summary`); the limit
+    // only guards against reading something unexpected without end.
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, Body::empty()).into_response();
     };
     if let Ok(err) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
         parts.status = err.status();
+        if err == crate::error::AppError::Busy {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -591,7 +732,8 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
 async fn security_headers(mut req: Request, next: Next) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
-    let is_static = req.uri().path().starts_with("/pkg/");
+    let is_static =
+        req.uri().path().starts_with("/pkg/") || req.uri().path().starts_with("/inhalte/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let csp = format!(
@@ -617,36 +759,44 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         // Static files are revalidated (cheap 304s) so that an upgrade never pairs new HTML with
-        // an old wasm; pages may carry personal data and are not stored.
-        let value = if is_static || !is_html(h) {
-            "no-cache"
-        } else {
-            "no-store"
-        };
+        // an old wasm; pages, downloads and answers may carry personal data and are not stored.
+        let value = if is_static { "no-cache" } else { "no-store" };
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     res
 }
 
-fn is_html(h: &HeaderMap) -> bool {
-    h.get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"))
-}
-
 /// Refuses state-changing requests from other sites (in addition to SameSite cookies): the
 /// browser's `Sec-Fetch-Site`, or else `Origin`, must name this site.
+/// Downloads that write to the audit log are refused when another site links to them
+/// (`Sec-Fetch-Site: cross-site`), so that no foreign page can make a signed-in person's
+/// browser fetch them and fill the log.
 async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let refuse = || {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        (StatusCode::FORBIDDEN, Locale::De.texts().error_forbidden).into_response()
+    };
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        if is_audited_download(req.uri().path())
+            && req
+                .headers()
+                .get("sec-fetch-site")
+                .is_some_and(|v| v.as_bytes() == b"cross-site")
+        {
+            return refuse();
+        }
         return next.run(req).await;
     }
     if origin_allowed(req.headers(), &state.config.public_base_url) {
         next.run(req).await
     } else {
-        tracing::warn!(path = %req.uri().path(), "cross-site write refused");
-        let body = Body::from(Locale::De.texts().error_forbidden);
-        (StatusCode::FORBIDDEN, body).into_response()
+        refuse()
     }
+}
+
+/// Plain routes whose GET writes an audit entry.
+fn is_audited_download(path: &str) -> bool {
+    path == "/konto/meine-daten.json" || path.starts_with("/verwaltung/export/")
 }
 
 pub fn origin_allowed(headers: &HeaderMap, public_base_url: &str) -> bool {

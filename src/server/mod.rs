@@ -2,11 +2,13 @@
 pub mod accounts;
 pub mod auth;
 pub mod certificate;
+pub mod client_ip;
 pub mod clock;
 pub mod config;
 pub mod content;
 pub mod db;
 pub mod http;
+pub mod ops;
 pub mod quiz;
 pub mod reports;
 pub mod state;
@@ -20,7 +22,9 @@ use tokio::net::TcpListener;
 
 use self::auth::password::Hasher;
 use self::clock::Clock;
-use self::config::{AdminCommand, Cli, Command, Config, ContentCommand, DemoCommand, LogFormat};
+use self::config::{
+    AdminCommand, Cli, Command, Config, ContentCommand, DemoCommand, KeysCommand, LogFormat,
+};
 use self::db::Db;
 use self::state::AppState;
 
@@ -64,6 +68,15 @@ pub async fn run_cli() -> ExitCode {
             courses,
         }) => seed_bench(config, people, units, courses).await,
         Command::Content(ContentCommand::Check) => check_content(&config),
+        Command::Check => check_database(config).await,
+        Command::Backup { to } => ops::backup(&config.database_url, &to).await,
+        Command::Restore { from, force } => ops::restore(&config.database_url, &from, force).await,
+        Command::Keys(KeysCommand::Export { to }) => {
+            ops::export_keys(&config.database_url, &to).await
+        }
+        Command::Keys(KeysCommand::Import { from }) => {
+            ops::import_keys(&config.database_url, &from).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,6 +85,29 @@ pub async fn run_cli() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `seepferdchen check`: recomputes the derived course status and reports every difference.
+async fn check_database(config: Config) -> Result<(), String> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let drift = db::course_status::drift(&db)
+        .await
+        .map_err(|e| e.to_string());
+    db.close().await;
+    let drift = drift?;
+    if drift.is_empty() {
+        println!("check ok: course status matches progress, completions and certificates");
+        return Ok(());
+    }
+    for (user, course, stored, expected) in &drift {
+        println!("user {user}, course {course}: stored {stored:?}, expected {expected:?}");
+    }
+    Err(format!(
+        "{} course status rows differ from their sources",
+        drift.len()
+    ))
 }
 
 /// Database and state for a command that does not serve.
@@ -237,17 +273,38 @@ pub async fn serve(config: Config) -> Result<(), String> {
     tracing::info!(%addr, "listening");
     // Tests and scripts read this line to learn the port when BIND_ADDR ends in :0.
     println!("listening on http://{addr}");
-    axum::serve(
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))?;
-    db.close().await;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    // Requests in flight get a few seconds after the signal; a connection that never finishes
+    // (a stalled client, a render that hangs) must not keep the process from stopping.
+    let deadline = async move {
+        let mut stop_rx = stop_rx;
+        let _ = stop_rx.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        result = server => result.map_err(|e| format!("server error: {e}"))?,
+        () = deadline => tracing::warn!("requests still open after {SHUTDOWN_GRACE:?}; stopping anyway"),
+    }
+    if tokio::time::timeout(std::time::Duration::from_secs(2), db.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections did not close in time");
+    }
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long requests in flight may take after SIGTERM before the process stops anyway.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
 
 /// Every allocation of 1 MiB or more gets its own mapping, returned to the system when freed.
 /// Without this, glibc raises its threshold after the first argon2 hash (19 MiB) and keeps

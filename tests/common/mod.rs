@@ -32,6 +32,7 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(Self::site_root(&dir).join("pkg")).expect("site dir");
         prepare(&dir);
+        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
         let mut child = Command::new(BIN)
             .arg("serve")
             .env(
@@ -43,7 +44,7 @@ impl TestServer {
             .env("LOG_LEVEL", "warn")
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::from(log))
             .spawn()
             .expect("spawn server");
         let stdout = child.stdout.take().expect("stdout");
@@ -98,10 +99,20 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// What the server wrote to stderr (its log) so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- server log ---\n{}", self.log());
+        }
     }
 }
 

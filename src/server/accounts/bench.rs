@@ -48,7 +48,7 @@ pub async fn seed(db: &Db, size: BenchSize, now: i64) -> Result<Vec<i64>, AppErr
     }
     let today = crate::server::tracking::today(now);
     let mut rng = Rng(0x5eed_2026);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Org units: a tenth are Fachbereiche, the rest Abteilungen below them.
     let roots = (size.units / 10).max(1);
     let mut units = Vec::with_capacity(size.units);

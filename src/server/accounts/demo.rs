@@ -135,7 +135,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     }
     let hash = state.hasher.hash(DEMO_PASSWORD).await?;
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let mut unit_ids = std::collections::HashMap::new();
     for (name, parent) in UNITS {
         let parent_id = parent.and_then(|p| unit_ids.get(p).copied());

@@ -76,6 +76,30 @@ pub fn messages(t: &Texts, e: &ImportError) -> Vec<String> {
     }
 }
 
+/// How many problems an error answer names; the preview page lists them all.
+const MAX_PROBLEMS_IN_ERROR: usize = 20;
+
+/// The first problems as one message, and how many more there are: a file of thousands of
+/// bad rows must not make an answer of megabytes.
+pub fn summary(t: &Texts, e: &ImportError) -> String {
+    let all = messages(t, e);
+    let more = all.len().saturating_sub(MAX_PROBLEMS_IN_ERROR);
+    let mut text = all
+        .into_iter()
+        .take(MAX_PROBLEMS_IN_ERROR)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if more > 0 {
+        text.push(' ');
+        text.push_str(&if more == 1 {
+            t.import_more_problems_one.to_string()
+        } else {
+            t.import_more_problems.replace("{n}", &more.to_string())
+        });
+    }
+    text
+}
+
 async fn parse(
     state: &AppState,
     actor: &Actor,
@@ -142,10 +166,10 @@ pub async fn commit(
     }
     let rows = match parse(state, actor, &batch.content).await? {
         Ok((rows, _)) => rows,
-        Err(e) => return Err(AppError::InvalidInput(messages(t, &e).join(" "))),
+        Err(e) => return Err(AppError::InvalidInput(summary(t, &e))),
     };
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if !db::imports::mark_committed(&mut *tx, batch.id, now).await? {
         return Err(AppError::InvalidInput(t.import_already_done.into()));
     }

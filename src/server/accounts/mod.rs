@@ -140,17 +140,19 @@ pub async fn authenticate(
     let email = normalize_email(email);
     let now = state.clock.now();
     let since = now - throttle::WINDOW_SECONDS;
-    let (account_failures, ip_failures) =
-        db::login_attempts::recent_failures(&state.db, &email, ip, since).await?;
-    if !throttle::allowed(account_failures, ip_failures) {
+    let Some(attempt) =
+        db::login_attempts::reserve(&state.db, &email, ip, now, since, throttle::allowed).await?
+    else {
         return Err(AppError::RateLimited);
-    }
+    };
     let record = db::users::find_for_login(&state.db, &email).await?;
     let hash = record.as_ref().and_then(|r| r.password_hash.as_deref());
     let verified = state.hasher.verify(hash, password).await?;
-    let user = record.filter(|r| verified && r.active);
-    db::login_attempts::record(&state.db, &email, ip, now, user.is_some()).await?;
-    user.map(|u| u.id).ok_or(AppError::LoginFailed)
+    let user = record
+        .filter(|r| verified && r.active)
+        .ok_or(AppError::LoginFailed)?;
+    db::login_attempts::succeeded(&state.db, attempt).await?;
+    Ok(user.id)
 }
 
 /// Input of "Benutzer anlegen".
@@ -214,7 +216,7 @@ pub async fn create_user(
 ) -> Result<PasswordLink, AppError> {
     validate_new_user(state, actor, input, t).await?;
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id = db::users::insert(
         &mut *tx,
         &db::users::NewUser {
@@ -287,7 +289,7 @@ pub async fn reset_link(
     actor.require_role(&[Role::Admin])?;
     let target = target.ok_or(AppError::NotFound)?;
     let now = state.clock.now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let link = new_password_link(&mut tx, state, target.id, &target.email, "reset", now).await?;
     actor
         .audit(&mut *tx, now, "user.password_link", &target.email, "")
@@ -315,7 +317,7 @@ pub async fn set_password_with_token(
     check_password(password, &user.email, &user.display_name)
         .map_err(|p| AppError::field("password", password_problem_message(t, &p)))?;
     let new_hash = state.hasher.hash(password).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let consumed = db::tokens::consume(&mut *tx, &hash, now).await?;
     if consumed != Some(user_id) {
         return Err(AppError::field("token", t.password_link_invalid));
@@ -345,7 +347,7 @@ pub async fn change_password(
     check_password(new, &actor.user.email, &actor.user.display_name)
         .map_err(|p| AppError::field("new_password", password_problem_message(t, &p)))?;
     let hash = state.hasher.hash(new).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     db::users::set_password_hash(&mut *tx, actor.id(), &hash).await?;
     db::sessions::delete_for_user(&mut *tx, actor.id(), keep_session_hash).await?;
     tx.commit().await?;

@@ -98,11 +98,17 @@ impl Actor {
         target.id == self.user.id || self.can_manage_unit(target.org_unit_id)
     }
 
-    /// Like `can_access_user`, for someone else; "not allowed" and "does not exist" give the
-    /// same answer (NotFound), so ids cannot be probed.
+    /// Whether this manager may see and change `target`: someone in their units whose role they
+    /// could give (a coordinator manages employees, never an admin or another coordinator, even
+    /// one sitting in her units), or themself. "Not allowed" and "does not exist" give the same
+    /// answer (NotFound), so ids cannot be probed.
     pub fn require_manage_user(&self, target: Option<&UserRecord>) -> Result<(), AppError> {
         match target {
-            Some(t) if self.role() != Role::Employee && self.can_manage_unit(t.org_unit_id) => {
+            Some(t)
+                if self.role() != Role::Employee
+                    && self.can_manage_unit(t.org_unit_id)
+                    && (t.id == self.id() || self.assignable_roles().contains(&t.role)) =>
+            {
                 Ok(())
             }
             _ => Err(AppError::NotFound),
@@ -246,6 +252,19 @@ mod tests {
         assert!(!coord.can_access_user(&user(12, Role::Employee, Some(4))));
         assert!(!coord.can_access_user(&user(13, Role::Employee, None)));
         assert_eq!(coord.require_manage_user(None), Err(AppError::NotFound));
+        // Admins and other coordinators in her units are not hers to manage; she herself is.
+        for role in [Role::Admin, Role::Coordinator] {
+            assert_eq!(
+                coord.require_manage_user(Some(&user(14, role, Some(3)))),
+                Err(AppError::NotFound)
+            );
+        }
+        assert!(coord
+            .require_manage_user(Some(&user(11, Role::Employee, Some(3))))
+            .is_ok());
+        assert!(coord
+            .require_manage_user(Some(&user(10, Role::Coordinator, Some(2))))
+            .is_ok());
         assert_eq!(
             coord.require_manage_user(Some(&user(12, Role::Employee, Some(4)))),
             Err(AppError::NotFound)

@@ -175,7 +175,7 @@ pub async fn issue(
         },
     )
     .await?;
-    crate::server::db::course_status::refresh(&mut **tx, actor.id(), &course.slug).await?;
+    crate::server::db::course_status::refresh(tx, actor.id(), &course.slug).await?;
     Ok(payload.code)
 }
 
@@ -237,10 +237,7 @@ pub async fn load_or_create_key(
         return from_row(row);
     }
     let key = CertificateKey::generate();
-    certs::insert_key(db, &key.key_id, &key.secret_hex(), &key.public_hex(), now)
-        .await
-        .map_err(|e| e.to_string())?;
-    let row = certs::newest_key(db)
+    let row = certs::insert_first_key(db, &key.key_id, &key.secret_hex(), &key.public_hex(), now)
         .await
         .map_err(|e| e.to_string())?
         .ok_or("no signing key after creating one")?;

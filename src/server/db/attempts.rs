@@ -83,8 +83,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Attempt>, sqlx::Error> {
 }
 
 /// A person's attempts of one kind in a course, newest first.
-pub async fn list(
-    db: &Db,
+pub async fn list<'e, E: Executor<'e, Database = Any>>(
+    e: E,
     user_id: i64,
     course: &str,
     kind: &str,
@@ -96,7 +96,7 @@ pub async fn list(
         .bind(user_id)
         .bind(course)
         .bind(kind)
-        .fetch_all(&db.pool)
+        .fetch_all(e)
         .await?;
     rows.iter().map(attempt).collect()
 }

@@ -13,25 +13,78 @@ pub async fn newest_key(db: &Db) -> Result<Option<(String, String)>, sqlx::Error
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
 
-/// Stores a key unless one with that id exists (several instances may start at once).
-pub async fn insert_key(
+/// Stores a key unless the installation has one already, and returns the newest key: under a
+/// lock, so that instances starting together on an empty database end up with one key (the
+/// loser reads the winner's key back instead of publishing a second one that never signs).
+pub async fn insert_first_key(
     db: &Db,
     key_id: &str,
     secret: &str,
     public: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    super::serialize(&mut tx, super::LockSpace::SigningKeys, 0).await?;
     sqlx::query(
-        "INSERT INTO signing_keys (key_id, secret_key, public_key, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (key_id) DO NOTHING",
+        "INSERT INTO signing_keys (key_id, secret_key, public_key, created_at) \
+         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM signing_keys)",
     )
     .bind(key_id)
     .bind(secret)
     .bind(public)
     .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let row = sqlx::query(
+        "SELECT key_id, secret_key FROM signing_keys ORDER BY created_at DESC, key_id LIMIT 1",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+/// A signing key as exported and imported (`seepferdchen keys`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredKey {
+    pub key_id: String,
+    pub secret_key: String,
+    pub public_key: String,
+    pub created_at: i64,
+}
+
+/// Every signing key, oldest first.
+pub async fn all_keys(db: &Db) -> Result<Vec<StoredKey>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT key_id, secret_key, public_key, created_at FROM signing_keys ORDER BY created_at, key_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StoredKey {
+                key_id: r.try_get(0)?,
+                secret_key: r.try_get(1)?,
+                public_key: r.try_get(2)?,
+                created_at: r.try_get(3)?,
+            })
+        })
+        .collect()
+}
+
+/// Adds a key unless one with its id exists; true when added.
+pub async fn import_key(db: &Db, key: &StoredKey) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO signing_keys (key_id, secret_key, public_key, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (key_id) DO NOTHING",
+    )
+    .bind(&key.key_id)
+    .bind(&key.secret_key)
+    .bind(&key.public_key)
+    .bind(key.created_at)
     .execute(&db.pool)
     .await
-    .map(|_| ())
+    .map(|r| r.rows_affected() == 1)
 }
 
 /// Every public key (id, public hex), for `/zertifikate/schluessel.json`.

@@ -2,17 +2,21 @@
 //! validity of the newest unrevoked certificate. The coordinator view reads only this table, so
 //! its figures stay fast at 10,000 people × 20 courses. `refresh` recomputes a row from the
 //! source tables and runs inside every transaction that changes them.
-use sqlx::{Any, Executor, Row};
+use sqlx::Row;
 
 use super::Db;
 
 /// Recomputes the status row of one person and course from module progress, completions and
-/// certificates (and the unit it counts for from the person).
-pub async fn refresh<'e, E: Executor<'e, Database = Any>>(
-    e: E,
+/// certificates (and the unit it counts for from the person). Call it inside the transaction
+/// that changed one of those: it first serialises with every other refresh of the person, so
+/// that two transactions committing together (two browsers, two instances) cannot each
+/// aggregate a snapshot without the other's change and write a stale row (write skew).
+pub async fn refresh(
+    conn: &mut sqlx::AnyConnection,
     user_id: i64,
     course: &str,
 ) -> Result<(), sqlx::Error> {
+    super::serialize(conn, super::LockSpace::PersonStatus, user_id).await?;
     // `WHERE 1 = 1` keeps SQLite from reading ON CONFLICT as a join constraint.
     sqlx::query(
         "INSERT INTO course_status (user_id, course_slug, org_unit_id, started_at, completed_at, valid_until_day) \
@@ -29,9 +33,55 @@ pub async fn refresh<'e, E: Executor<'e, Database = Any>>(
     )
     .bind(user_id)
     .bind(course)
-    .execute(e)
+    .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// A status row that differs from what its sources say now: (user id, course, stored,
+/// recomputed). A missing row counts as all-empty.
+pub type Drift = (i64, String, StatusRow, StatusRow);
+
+/// Recomputes every person's status from module progress, completions and certificates and
+/// returns the rows that differ from the stored ones (`seepferdchen check`, and tests after
+/// concurrency and crash runs). Empty means consistent.
+pub async fn drift(db: &Db) -> Result<Vec<Drift>, sqlx::Error> {
+    let rows = sqlx::query(
+        "WITH pairs AS ( \
+           SELECT user_id, course_slug FROM module_progress \
+           UNION SELECT user_id, course_slug FROM course_completions \
+           UNION SELECT user_id, course_slug FROM certificates WHERE user_id IS NOT NULL \
+           UNION SELECT user_id, course_slug FROM course_status) \
+         SELECT p.user_id, p.course_slug, s.started_at, s.completed_at, s.valid_until_day, \
+           (SELECT MIN(m.completed_at) FROM module_progress m \
+              WHERE m.user_id = p.user_id AND m.course_slug = p.course_slug), \
+           (SELECT MAX(c.completed_at) FROM course_completions c \
+              WHERE c.user_id = p.user_id AND c.course_slug = p.course_slug), \
+           (SELECT MAX(z.valid_until_day) FROM certificates z \
+              WHERE z.user_id = p.user_id AND z.course_slug = p.course_slug AND z.revoked_at IS NULL) \
+         FROM pairs p LEFT JOIN course_status s \
+           ON s.user_id = p.user_id AND s.course_slug = p.course_slug \
+         ORDER BY p.user_id, p.course_slug",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let stored = StatusRow {
+            started_at: r.try_get(2)?,
+            completed_at: r.try_get(3)?,
+            valid_until_day: r.try_get(4)?,
+        };
+        let expected = StatusRow {
+            started_at: r.try_get(5)?,
+            completed_at: r.try_get(6)?,
+            valid_until_day: r.try_get(7)?,
+        };
+        if stored != expected {
+            out.push((r.try_get(0)?, r.try_get(1)?, stored, expected));
+        }
+    }
+    Ok(out)
 }
 
 /// A person's state in one course.

@@ -13,7 +13,7 @@ pub async fn put(db: &Db, session_hash: &str, payload: &str, now: i64) -> Result
 
 /// Returns and deletes the session's flashes younger than `since`, oldest first.
 pub async fn take(db: &Db, session_hash: &str, since: i64) -> Result<Vec<String>, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let payloads: Vec<String> = sqlx::query_scalar(
         "SELECT payload FROM flashes WHERE session_hash = $1 AND created_at >= $2 ORDER BY id",
     )

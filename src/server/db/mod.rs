@@ -141,6 +141,17 @@ impl Db {
         migrator.run(&self.pool).await.map_err(DbError::Migrate)
     }
 
+    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: a deferred `BEGIN` that
+    /// reads first cannot upgrade to the write lock while another connection writes, and SQLite
+    /// then answers "database is locked" at once instead of waiting for the busy timeout.
+    /// Taking the write lock up front makes writers queue (up to `busy_timeout`) instead.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// A round trip to the database, for `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
@@ -152,6 +163,54 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Lock spaces for `serialize`: the first half of PostgreSQL's two-key advisory lock.
+#[derive(Debug, Clone, Copy)]
+#[repr(i32)]
+pub enum LockSpace {
+    /// One person's course status (`course_status::refresh`).
+    PersonStatus = 1,
+    /// Sign-in attempts for one e-mail address (hashed).
+    LoginAccount = 2,
+    /// The installation's signing keys.
+    SigningKeys = 3,
+    /// Starting an attempt of one person.
+    AttemptStart = 4,
+    /// Sign-in attempts from one client address (hashed); always taken after `LoginAccount`.
+    LoginAddress = 5,
+}
+
+/// Serialises the rest of a write transaction with every other transaction that takes the
+/// same lock: on PostgreSQL an advisory lock held until commit; on SQLite nothing is needed,
+/// since `Db::begin` already holds the database's single write lock. Under PostgreSQL's READ
+/// COMMITTED, each statement after the lock sees what the previous holder committed, so
+/// read-then-write sequences after it cannot act on a stale snapshot.
+pub async fn serialize(
+    conn: &mut sqlx::AnyConnection,
+    space: LockSpace,
+    key: i64,
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() != "PostgreSQL" {
+        return Ok(());
+    }
+    // The two-int form keeps the spaces apart; the key is folded into 32 bits.
+    let folded = (key ^ (key >> 32)) as i32;
+    sqlx::query("SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), CAST($2 AS INTEGER))")
+        .bind(space as i32)
+        .bind(folded)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// A stable 64-bit key for a text (for `serialize`), the same in every instance.
+pub fn text_key(text: &str) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_le_bytes(bytes)
 }
 
 /// A comma-separated list of ids for an `IN (...)` clause. Ids are integers, so nothing from

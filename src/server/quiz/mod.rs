@@ -17,13 +17,69 @@ use super::content::{Question, QuestionKind};
 
 pub mod service;
 
-/// A question as drawn for one attempt: which question, and the order its options are shown in.
+/// A question as drawn for one attempt: which question, the order its options are shown in,
+/// and the name each option goes by in this attempt's form.
+///
+/// Authors name options `a, b, c …`, for ordering questions in the right order: shown in form
+/// field names, the ids would give the answer away (sorting the fields answers the question).
+/// So every attempt names the options with random aliases; answers are mapped back before
+/// grading, and an answer naming an option by its real id counts as a foreign option.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Drawn {
     #[serde(rename = "q")]
     pub question: String,
     #[serde(rename = "o")]
     pub options: Vec<String>,
+    /// `aliases[i]` is the name of `options[i]` in the form; empty for true/false questions
+    /// and for attempts drawn before aliases existed (then the ids are shown).
+    #[serde(rename = "a", default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+impl Drawn {
+    /// The name an option goes by in the form.
+    pub fn shown_id(&self, option: &str) -> String {
+        match self.options.iter().position(|o| o == option) {
+            Some(i) if !self.aliases.is_empty() => self.aliases[i].clone(),
+            _ => option.to_string(),
+        }
+    }
+
+    /// The option a name from the form stands for. Without aliases the name is the id; with
+    /// them, anything but an alias is marked foreign (and refused by grading).
+    fn option_of(&self, shown: &str) -> String {
+        if self.aliases.is_empty() {
+            return shown.to_string();
+        }
+        match self.aliases.iter().position(|a| a == shown) {
+            Some(i) => self.options[i].clone(),
+            None => format!("?{shown}"),
+        }
+    }
+}
+
+/// Answers as submitted (options named by their aliases) with the options' real ids.
+pub fn resolve_aliases(
+    drawn: &[Drawn],
+    answers: HashMap<String, Answer>,
+) -> HashMap<String, Answer> {
+    answers
+        .into_iter()
+        .map(|(question, answer)| {
+            let Some(d) = drawn.iter().find(|d| d.question == question) else {
+                return (question, answer);
+            };
+            let resolved = Answer {
+                chosen: answer.chosen.iter().map(|c| d.option_of(c)).collect(),
+                positions: answer
+                    .positions
+                    .into_iter()
+                    .map(|(o, p)| (d.option_of(&o), p))
+                    .collect(),
+            };
+            (question, resolved)
+        })
+        .collect()
 }
 
 /// What a learner submitted for one question.
@@ -103,12 +159,20 @@ pub fn present<R: Rng + ?Sized>(q: &Question, rng: &mut R) -> Drawn {
         QuestionKind::TrueFalse => vec!["true".into(), "false".into()],
         _ => q.options.iter().map(|o| o.id.clone()).collect(),
     };
+    let mut aliases = Vec::new();
     if q.kind != QuestionKind::TrueFalse {
         options.shuffle(rng);
+        while aliases.len() < options.len() {
+            let alias = format!("{:08x}", rng.random::<u32>());
+            if !aliases.contains(&alias) {
+                aliases.push(alias);
+            }
+        }
     }
     Drawn {
         question: q.id.clone(),
         options,
+        aliases,
     }
 }
 

@@ -61,7 +61,7 @@ pub async fn final_info(
     actor: &Actor,
     c: &Course,
 ) -> Result<FinalTestInfo, AppError> {
-    let attempts = db::attempts::list(&state.db, actor.id(), &c.slug, "final").await?;
+    let attempts = db::attempts::list(&state.db.pool, actor.id(), &c.slug, "final").await?;
     let done = db::attempts::completed_modules(&state.db.pool, actor.id(), &c.slug).await?;
     let now = state.clock.now();
     let wait = wait_until(&attempts, state.config.final_test_wait_seconds, now);
@@ -103,6 +103,11 @@ pub async fn start(
     let c = course(state, slug)?;
     let now = state.clock.now();
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    // The checks below and the insert form one transaction, serialised per person: parallel
+    // starts (double clicks, scripts) cannot each see "no open attempt, waiting period over"
+    // and open several final tests.
+    let mut tx = state.db.begin().await?;
+    db::serialize(&mut tx, db::LockSpace::AttemptStart, actor.id()).await?;
     let (kind, drawn, module_id, hash, deadline) = match module {
         Some(id) => {
             let (_, m) = c.module(id).ok_or(AppError::NotFound)?;
@@ -115,13 +120,13 @@ pub async fn start(
             ("check", drawn, Some(m.id.clone()), m.hash.clone(), None)
         }
         None => {
-            let attempts = db::attempts::list(&state.db, actor.id(), &c.slug, "final").await?;
+            let attempts = db::attempts::list(&mut *tx, actor.id(), &c.slug, "final").await?;
             if let Some(open) = attempts.iter().find(|a| {
                 a.submitted_at.is_none() && a.deadline_at.is_none_or(|d| now <= d + GRACE_SECONDS)
             }) {
                 return Ok(open.id);
             }
-            let done = db::attempts::completed_modules(&state.db.pool, actor.id(), &c.slug).await?;
+            let done = db::attempts::completed_modules(&mut *tx, actor.id(), &c.slug).await?;
             if !all_modules_done(c, &done) {
                 return Err(AppError::InvalidInput(t.quiz_modules_first.into()));
             }
@@ -144,7 +149,7 @@ pub async fn start(
     };
     let drawn_json = serde_json::to_string(&drawn).map_err(AppError::internal)?;
     let id = db::attempts::insert(
-        &state.db.pool,
+        &mut *tx,
         &db::attempts::NewAttempt {
             user_id: actor.id(),
             course_slug: &c.slug,
@@ -158,6 +163,7 @@ pub async fn start(
         },
     )
     .await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -191,7 +197,7 @@ pub async fn submit(
     let answers: HashMap<String, Answer> = if late {
         HashMap::new()
     } else {
-        answers_from_form(fields)
+        super::resolve_aliases(&drawn, answers_from_form(fields))
     };
     let pass_mark = c.final_test.pass_mark_percent;
     let g = grade(&question_index(c), &drawn, &answers, pass_mark).map_err(|e| match e {
@@ -201,7 +207,7 @@ pub async fn submit(
         _ => AppError::InvalidInput(t.quiz_unknown_ids.into()),
     })?;
     let answers_json = serde_json::to_string(&answers).map_err(AppError::internal)?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let first = db::attempts::submit(
         &mut *tx,
         id,
@@ -299,7 +305,7 @@ pub async fn view(
             .options
             .iter()
             .map(|o| QuizOption {
-                id: o.clone(),
+                id: d.shown_id(o),
                 text: match (q.kind, o.as_str()) {
                     (QuestionKind::TrueFalse, "true") => t.quiz_true.into(),
                     (QuestionKind::TrueFalse, _) => t.quiz_false.into(),
@@ -325,8 +331,12 @@ pub async fn view(
             kind: kind_of(q),
             text: q.text.clone(),
             options,
-            chosen: answer.chosen,
-            positions: answer.positions.into_iter().collect(),
+            chosen: answer.chosen.iter().map(|o| d.shown_id(o)).collect(),
+            positions: answer
+                .positions
+                .into_iter()
+                .map(|(o, p)| (d.shown_id(&o), p))
+                .collect(),
             feedback,
         });
     }

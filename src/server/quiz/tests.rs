@@ -42,6 +42,7 @@ fn shown(q: &Question) -> Drawn {
         } else {
             q.options.iter().map(|o| o.id.clone()).collect()
         },
+        aliases: Vec::new(),
     }
 }
 
@@ -294,4 +295,65 @@ fn correct_option_position_is_uniform() {
         .map(|_| draw(&pool, &modules, 8, &mut rng)[0].question.clone())
         .collect();
     assert!(firsts.len() > 5);
+}
+
+/// Ordering questions name their options by per-attempt aliases: the form reveals nothing of
+/// the authors' `a, b, c` order, answers by alias grade right, answers by real id are refused.
+#[test]
+fn option_aliases_hide_the_order_and_map_back() {
+    let question = q(
+        "ord",
+        "m",
+        QuestionKind::Ordering,
+        &[false, false, false, false],
+    );
+    let mut index = HashMap::new();
+    index.insert("ord", &question);
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut sorted_right = 0;
+    for _ in 0..200 {
+        let d = present(&question, &mut rng);
+        assert_eq!(d.aliases.len(), 4);
+        assert!(d
+            .aliases
+            .iter()
+            .all(|a| !["a", "b", "c", "d"].contains(&a.as_str())));
+        // Sorting the form's field names must not give the right order (more than by chance).
+        let mut by_name: Vec<(String, String)> = d
+            .options
+            .iter()
+            .map(|o| (d.shown_id(o), o.clone()))
+            .collect();
+        by_name.sort();
+        if by_name
+            .iter()
+            .map(|(_, o)| o.as_str())
+            .eq(["a", "b", "c", "d"])
+        {
+            sorted_right += 1;
+        }
+        let right: Vec<(String, String)> = ["a", "b", "c", "d"]
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (format!("o.ord.{}", d.shown_id(o)), (i + 1).to_string()))
+            .collect();
+        let answers = resolve_aliases(std::slice::from_ref(&d), answers_from_form(&right));
+        let g = grade(&index, std::slice::from_ref(&d), &answers, 100).unwrap();
+        assert!(g.passed);
+        let by_id: Vec<(String, String)> = ["a", "b", "c", "d"]
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (format!("o.ord.{o}"), (i + 1).to_string()))
+            .collect();
+        let answers = resolve_aliases(std::slice::from_ref(&d), answers_from_form(&by_id));
+        assert!(matches!(
+            grade(&index, std::slice::from_ref(&d), &answers, 100),
+            Err(GradeError::ForeignOption { .. })
+        ));
+    }
+    // 1 in 24 by chance: about 8 of 200.
+    assert!(
+        sorted_right < 25,
+        "sorting the names answered {sorted_right} of 200"
+    );
 }
