@@ -16,13 +16,6 @@ cargo clippy --features ssr --all-targets -- -D warnings
 step "Lint browser part (clippy --features hydrate on wasm32, -D warnings)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
-step "Unit and integration tests"
-cargo test --features ssr --lib --bins --test cli --test accounts_http --test content --test certificates_http --test privacy_http \
-  --test robustness_http
-
-step "Course content check (seepferdchen content check)"
-cargo run --quiet --features ssr --bin seepferdchen -- content check
-
 # PostgreSQL: mandatory in CI, skipped with a clear message elsewhere when not reachable.
 PG_ADMIN_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export TEST_POSTGRES_URL="$PG_ADMIN_URL"
@@ -31,6 +24,13 @@ if ! pg_up && [ -d /etc/postgresql ]; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start 2>/dev/null || true
   for _ in $(seq 1 20); do pg_up && break; sleep 0.5; done
 fi
+
+step "Unit and integration tests (operations tests use PostgreSQL and nginx)"
+cargo test --features ssr --lib --bins --test cli --test accounts_http --test content --test certificates_http --test privacy_http \
+  --test robustness_http --test operations_http
+
+step "Course content check (seepferdchen content check)"
+cargo run --quiet --features ssr --bin seepferdchen -- content check
 
 run_db_tests() { # backend → prints the number of passed tests
   local log; log="$(mktemp)"

@@ -1038,3 +1038,67 @@ async fn backup_under_write_load_restores_into_a_working_installation() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
 }
+
+/// `/metrics` (METRICS=on): requests by route and status, latency, sign-in failures, the
+/// database pool; unknown paths do not add series. Off by default (404).
+#[tokio::test]
+async fn metrics_count_requests_failures_and_the_pool() {
+    let off = TestServer::start();
+    let res = off.client().get(off.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let s = TestServer::start_seeded_with_env(&[("METRICS", "on")]);
+    let c = s.client();
+    for _ in 0..3 {
+        let res = s
+            .call(
+                &c,
+                "login",
+                &[
+                    ("email", &demo_email("anna.becker")),
+                    ("password", "falsch!!"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 401);
+    }
+    for i in 0..20 {
+        c.get(s.url(&format!("/gibt-es-nicht-{i}")))
+            .send()
+            .await
+            .unwrap();
+    }
+    c.get(s.url("/anmelden")).send().await.unwrap();
+    let text = c
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"seepferdchen_http_requests_total{route="/api/login",status="401"} 3"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"seepferdchen_http_requests_total{route="/anmelden",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"seepferdchen_http_requests_total{route="unmatched",status="404"} 20"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("seepferdchen_sign_in_failures_total 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("seepferdchen_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(text.contains("seepferdchen_db_pool_connections "), "{text}");
+    assert!(
+        !text.contains("gibt-es-nicht"),
+        "no series per unknown path"
+    );
+}

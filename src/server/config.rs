@@ -179,6 +179,9 @@ pub struct Settings {
     /// is the client, and forwarding headers are ignored.
     #[arg(long, env = "TRUSTED_PROXIES", global = true, default_value = "")]
     pub trusted_proxies: String,
+    /// `/metrics` in Prometheus text format: off or on (protect it at the reverse proxy).
+    #[arg(long, env = "METRICS", global = true, default_value = "off")]
+    pub metrics: String,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -213,6 +216,7 @@ pub struct Config {
     pub show_scores: bool,
     pub test_clock_file: Option<PathBuf>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub metrics: bool,
 }
 
 /// An invalid setting: which one, and why. Displayed as one line.
@@ -359,6 +363,7 @@ impl Settings {
                 .filter(|p| !p.is_empty())
                 .map(PathBuf::from),
             trusted_proxies: parse_networks("TRUSTED_PROXIES", &self.trusted_proxies)?,
+            metrics: parse_bool("METRICS", &self.metrics)?,
         })
     }
 }

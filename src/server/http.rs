@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(super::metrics::export))
         .route("/sprache", get(set_language))
         .route("/inhalte/{course}/images/{file}", get(content_image))
         .route("/versuche/starten", post(start_attempt))
@@ -96,6 +97,10 @@ pub fn router(state: AppState) -> Router {
         ))
         // Outermost but for the log: every answer, refusals included, carries the headers.
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::metrics::record,
+        ))
         .layer(middleware::from_fn(request_log))
         .with_state(state)
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod http;
+pub mod metrics;
 pub mod ops;
 pub mod quiz;
 pub mod reports;

@@ -22,6 +22,7 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub cert_key: CertificateKey,
     pub verify_limiter: Arc<RateLimiter>,
+    pub metrics: Arc<super::metrics::Metrics>,
 }
 
 /// Requests per client address and minute (one instance's view; enough to stop enumeration).
@@ -75,6 +76,7 @@ impl AppState {
             catalog: Arc::new(catalog),
             cert_key,
             verify_limiter: Arc::new(RateLimiter::default()),
+            metrics: Arc::new(super::metrics::Metrics::default()),
         }
     }
 }

@@ -143,14 +143,16 @@ pub async fn authenticate(
     let Some(attempt) =
         db::login_attempts::reserve(&state.db, &email, ip, now, since, throttle::allowed).await?
     else {
+        state.metrics.sign_ins_refused.inc();
         return Err(AppError::RateLimited);
     };
     let record = db::users::find_for_login(&state.db, &email).await?;
     let hash = record.as_ref().and_then(|r| r.password_hash.as_deref());
     let verified = state.hasher.verify(hash, password).await?;
-    let user = record
-        .filter(|r| verified && r.active)
-        .ok_or(AppError::LoginFailed)?;
+    let Some(user) = record.filter(|r| verified && r.active) else {
+        state.metrics.sign_in_failures.inc();
+        return Err(AppError::LoginFailed);
+    };
     db::login_attempts::succeeded(&state.db, attempt).await?;
     Ok(user.id)
 }

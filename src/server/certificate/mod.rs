@@ -176,6 +176,7 @@ pub async fn issue(
     )
     .await?;
     crate::server::db::course_status::refresh(tx, actor.id(), &course.slug).await?;
+    state.metrics.certificates_issued.inc();
     Ok(payload.code)
 }
 
