@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use super::{ms, percentile, Row};
 
+mod overload;
+
 const BIN: &str = env!("CARGO_BIN_EXE_seepferdchen");
 const PASSWORD: &str = "Seepferdchen-Demo-2026";
 
@@ -647,6 +649,9 @@ async fn run(site: &Path, content: &Path, plan: Plan) -> Result<Vec<Row>, String
         met: (!plan.smoke).then_some(rss_idle.0 <= 30.0),
         note: "most of it is the binary's own code paged in".into(),
     });
+    let page_path = format!("/kurse/ki-seepferdchen/{module}");
+    rows.push(overload::through_nginx(&base, &page_path, &cookie, plan).await);
+    rows.push(overload::overload(&server, &page_url, &cookie, plan).await);
     server.stop();
 
     // Quiz submissions: a fresh database with prepared attempts, then all answers at once.

@@ -90,6 +90,10 @@ pub fn router(state: AppState) -> Router {
             panic_response,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), origin_check))
+        .layer(middleware::from_fn_with_state(
+            std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_REQUESTS_IN_FLIGHT)),
+            limit_in_flight,
+        ))
         .layer(middleware::from_fn(refuse_malformed))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -129,6 +133,8 @@ async fn render_to_completion(
         tracing::warn!("too many renders in flight, answering 503");
         return crate::error::AppError::Busy.into_response();
     };
+    // (Warnings are bounded per place in the code by `log_budget`, so an overload does not
+    // write one line per refused request.)
     let task = tokio::spawn(
         async move {
             let (parts, body) = next.run(req).await.into_parts();
@@ -156,6 +162,26 @@ async fn render_to_completion(
             crate::error::AppError::Busy.into_response()
         }
     }
+}
+
+/// Requests handled at once (static files and health checks aside); more get 503 at once
+/// instead of queueing without bound for a database connection or the write lock.
+const MAX_REQUESTS_IN_FLIGHT: usize = 1024;
+
+async fn limit_in_flight(
+    State(slots): State<std::sync::Arc<tokio::sync::Semaphore>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/pkg/") || path == "/healthz" || path == "/metrics" {
+        return next.run(req).await;
+    }
+    let Ok(_slot) = slots.try_acquire_owned() else {
+        tracing::warn!("too many requests in flight, answering 503");
+        return crate::error::AppError::Busy.into_response();
+    };
+    next.run(req).await
 }
 
 /// The most a server-function call may send (axum's default body limit, which server_fn applies).

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod http;
+pub mod log_budget;
 pub mod metrics;
 pub mod ops;
 pub mod quiz;
@@ -225,15 +226,22 @@ async fn seed_demo(config: Config) -> Result<(), String> {
 }
 
 fn init_tracing(config: &Config) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match config.log_format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = match config.log_format {
+        LogFormat::Json => fmt.json().boxed(),
+        LogFormat::Text => fmt.boxed(),
     };
+    let _ = tracing_subscriber::registry()
+        .with(
+            fmt.with_filter(filter)
+                .with_filter(log_budget::LogBudget::default()),
+        )
+        .try_init();
 }
 
 /// Connects the database, runs migrations, binds and serves until SIGTERM or Ctrl-C; requests

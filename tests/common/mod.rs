@@ -1,5 +1,6 @@
 //! Helpers for black-box tests: run the real binary against a fresh SQLite database.
 #![allow(dead_code)]
+pub mod nginx;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub mod assignments;
 pub mod attempts;
@@ -122,8 +122,14 @@ impl Db {
             }
             Backend::Postgres => AnyPoolOptions::new().max_connections(16),
         };
-        let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?;
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(DbError::Connect)?
+            // Slow statements and slow waits for a connection are logged as warnings (their
+            // number is bounded by `log_budget`).
+            .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(1));
         let pool = pool_options
+            .acquire_slow_level(log::LevelFilter::Warn)
+            .acquire_slow_threshold(Duration::from_secs(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
