@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::nginx::{self, Nginx};
-use common::{demo_email, TestServer, BIN, DEMO_PASSWORD};
+use common::{demo_email, login_status as login, TestServer, BIN, DEMO_PASSWORD};
 
 fn required(what: &str, available: bool) -> bool {
     if !available {
@@ -21,31 +21,6 @@ fn required(what: &str, available: bool) -> bool {
         eprintln!("SKIPPED: {what} is not available here");
     }
     available
-}
-
-fn client_from(last: u8) -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .local_address(std::net::IpAddr::from([127, 0, 0, last]))
-        .build()
-        .unwrap()
-}
-
-async fn login(
-    client: &reqwest::Client,
-    base: &str,
-    email: &str,
-    password: &str,
-    spoof: Option<String>,
-) -> u16 {
-    let mut req = client
-        .post(format!("{base}/api/login"))
-        .form(&[("email", email), ("password", password)]);
-    if let Some(ip) = spoof {
-        req = req.header("x-forwarded-for", ip);
-    }
-    req.send().await.unwrap().status().as_u16()
 }
 
 /// Through nginx with `TRUSTED_PROXIES`: 20 failures of client A (127.0.0.11) do not lock out
@@ -62,7 +37,7 @@ async fn behind_nginx_each_client_keeps_its_own_address() {
     let base = nginx.url("");
     let page = reqwest::get(nginx.url("/anmelden")).await.unwrap();
     assert_eq!(page.status(), 200);
-    let a = client_from(11);
+    let a = common::client_from([127, 0, 0, 11]);
     for i in 0..20 {
         let status = login(
             &a,
@@ -78,20 +53,20 @@ async fn behind_nginx_each_client_keeps_its_own_address() {
         login(&a, &base, &demo_email("anna.becker"), DEMO_PASSWORD, None).await,
         429
     );
-    let b = client_from(12);
+    let b = common::client_from([127, 0, 0, 12]);
     assert_eq!(
         login(&b, &base, &demo_email("anna.becker"), DEMO_PASSWORD, None).await,
         200,
         "B is not locked out by A"
     );
-    let c = client_from(13);
+    let c = common::client_from([127, 0, 0, 13]);
     for i in 0..20 {
         login(
             &c,
             &base,
             &format!("c{i}@musterstadt.example"),
             "vertippt!!",
-            Some(format!("10.9.9.{i}")),
+            Some(&format!("10.9.9.{i}")),
         )
         .await;
     }
@@ -101,7 +76,7 @@ async fn behind_nginx_each_client_keeps_its_own_address() {
             &base,
             &demo_email("ben.yilmaz"),
             DEMO_PASSWORD,
-            Some("10.8.8.8".into())
+            Some("10.8.8.8")
         )
         .await,
         429,
@@ -333,7 +308,7 @@ async fn learners(base: &str, n: usize) -> Vec<reqwest::Client> {
     ];
     let mut out = Vec::new();
     for name in names.iter().take(n) {
-        let c = client_from(1);
+        let c = common::client_from([127, 0, 0, 1]);
         assert_eq!(
             login(&c, base, &demo_email(name), DEMO_PASSWORD, None).await,
             200,
@@ -350,7 +325,7 @@ async fn crash_cycles(database_url: &str, query: impl Fn(&str) -> String) {
     let env = [("DATABASE_URL", database_url)];
     let mut server = TestServer::start_with_env(|_| {}, &env);
     let base = Arc::new(Mutex::new(server.base_url.clone()));
-    let admin = client_from(1);
+    let admin = common::client_from([127, 0, 0, 1]);
     assert_eq!(
         login(
             &admin,
@@ -479,7 +454,7 @@ async fn two_instances_share_one_postgres_behind_nginx() {
     ]);
     let base = nginx.url("");
     // A session made through one instance is known to both.
-    let admin = client_from(21);
+    let admin = common::client_from([127, 0, 0, 21]);
     assert_eq!(
         login(&admin, &base, &demo_email("admin"), DEMO_PASSWORD, None).await,
         200
@@ -501,7 +476,7 @@ async fn two_instances_share_one_postgres_behind_nginx() {
         );
     }
     // Throttling counts across instances: five failures spread over both, then locked.
-    let guesser = client_from(22);
+    let guesser = common::client_from([127, 0, 0, 22]);
     for i in 0..5 {
         let target = if i % 2 == 0 { &a } else { &b };
         assert_eq!(

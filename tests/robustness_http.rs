@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{demo_email, TestServer, DEMO_PASSWORD};
+use common::{client_from, demo_email, login_status, TestServer, DEMO_PASSWORD};
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
@@ -661,32 +661,6 @@ fn abandoned_page_loads_leave_no_memory_behind() {
     assert!(!s.log().contains("panicked"), "{}", s.log());
 }
 
-/// A client bound to one loopback address (127.0.0.x), to play several machines.
-fn client_from(source: [u8; 4]) -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .local_address(std::net::IpAddr::from(source))
-        .build()
-        .unwrap()
-}
-
-async fn login_status(
-    s: &TestServer,
-    client: &reqwest::Client,
-    email: &str,
-    password: &str,
-    forwarded_for: Option<&str>,
-) -> u16 {
-    let mut req = client
-        .post(s.url("/api/login"))
-        .form(&[("email", email), ("password", password)]);
-    if let Some(ip) = forwarded_for {
-        req = req.header("x-forwarded-for", ip);
-    }
-    req.send().await.unwrap().status().as_u16()
-}
-
 /// Behind a trusted proxy (the server believes X-Forwarded-For from 127.0.0.1 only): 20
 /// failures of colleagues behind the proxy do not lock out the next one, and an untrusted peer
 /// cannot choose its address by sending the header.
@@ -696,8 +670,8 @@ async fn trusted_proxies_give_each_client_its_own_address() {
     let proxy = client_from([127, 0, 0, 1]);
     for i in 0..20 {
         let status = login_status(
-            &s,
             &proxy,
+            &s.base_url,
             &format!("kollege{i}@musterstadt.example"),
             "vertippt vertippt",
             Some(&format!("10.20.0.{}", i + 1)),
@@ -706,8 +680,8 @@ async fn trusted_proxies_give_each_client_its_own_address() {
         assert_eq!(status, 401, "colleague {i}");
     }
     let status = login_status(
-        &s,
         &proxy,
+        &s.base_url,
         &demo_email("anna.becker"),
         DEMO_PASSWORD,
         Some("10.20.1.1"),
@@ -717,8 +691,8 @@ async fn trusted_proxies_give_each_client_its_own_address() {
     // One address behind the proxy making 20 failures is limited, as it would be directly.
     for i in 0..20 {
         login_status(
-            &s,
             &proxy,
+            &s.base_url,
             &format!("x{i}@musterstadt.example"),
             "vertippt vertippt",
             Some("10.20.2.2"),
@@ -726,8 +700,8 @@ async fn trusted_proxies_give_each_client_its_own_address() {
         .await;
     }
     let status = login_status(
-        &s,
         &proxy,
+        &s.base_url,
         &demo_email("ben.yilmaz"),
         DEMO_PASSWORD,
         Some("10.20.2.2"),
@@ -739,8 +713,8 @@ async fn trusted_proxies_give_each_client_its_own_address() {
     let direct = client_from([127, 0, 0, 2]);
     for i in 0..20 {
         login_status(
-            &s,
             &direct,
+            &s.base_url,
             &format!("y{i}@musterstadt.example"),
             "vertippt vertippt",
             Some(&format!("10.30.0.{i}")),
@@ -748,8 +722,8 @@ async fn trusted_proxies_give_each_client_its_own_address() {
         .await;
     }
     let status = login_status(
-        &s,
         &direct,
+        &s.base_url,
         &demo_email("ben.yilmaz"),
         DEMO_PASSWORD,
         Some("10.30.9.9"),
@@ -1101,4 +1075,37 @@ async fn metrics_count_requests_failures_and_the_pool() {
         !text.contains("gibt-es-nicht"),
         "no series per unknown path"
     );
+}
+
+/// Pages that show "not found" or "not allowed" say so in their status too (#21), with and
+/// without JavaScript alike (the status comes from the server render): a coordinator opening
+/// a person outside her units, an employee opening an admin page, an unknown certificate.
+#[tokio::test]
+async fn pages_that_refuse_answer_404_or_403() {
+    let s = TestServer::start_seeded();
+    let admin = s.login(&demo_email("admin"), DEMO_PASSWORD).await;
+    let coord = s
+        .login(&demo_email("koordination.fb2"), DEMO_PASSWORD)
+        .await;
+    let employee = s.login(&demo_email("anna.becker"), DEMO_PASSWORD).await;
+    let outside = json(s.call(&admin, "users", &[("q", "koordination.fb3")]).await).await["items"]
+        [0]["id"]
+        .as_i64()
+        .unwrap();
+    let cases = [
+        (&coord, format!("/verwaltung/benutzer/{outside}"), 404),
+        (&coord, "/verwaltung/benutzer/999999".to_string(), 404),
+        (&employee, "/verwaltung/benutzer".to_string(), 403),
+        (&employee, "/verwaltung/protokoll".to_string(), 403),
+        (
+            &admin,
+            "/verify/0000000000000000000000000A".to_string(),
+            404,
+        ),
+        (&admin, format!("/verwaltung/benutzer/{outside}"), 200),
+    ];
+    for (client, path, expected) in cases {
+        let res = client.get(s.url(&path)).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), expected, "{path}");
+    }
 }

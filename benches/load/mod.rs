@@ -650,7 +650,7 @@ async fn run(site: &Path, content: &Path, plan: Plan) -> Result<Vec<Row>, String
         note: "most of it is the binary's own code paged in".into(),
     });
     let page_path = format!("/kurse/ki-seepferdchen/{module}");
-    rows.push(overload::through_nginx(&base, &page_path, &cookie, plan).await);
+    rows.push(overload::through_nginx(&base, &page_path, &cookie, plan, dynamic.rps()).await);
     rows.push(overload::overload(&server, &page_url, &cookie, plan).await);
     server.stop();
 

@@ -45,9 +45,15 @@ impl<S> Filter<S> for LogBudget {
         self.admit(meta.callsite(), second)
     }
 
-    fn callsite_enabled(&self, _meta: &'static Metadata<'static>) -> Interest {
-        // Decided per event, not once per call site.
-        Interest::sometimes()
+    fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
+        // Warnings and errors are decided per event; everything else is the level filter's
+        // business, which can then switch off debug and trace call sites for good (asking
+        // per event there would cost every request in the libraries' hot paths).
+        if meta.is_event() && *meta.level() <= Level::WARN {
+            Interest::sometimes()
+        } else {
+            Interest::always()
+        }
     }
 }
 

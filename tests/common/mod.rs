@@ -193,3 +193,32 @@ impl TestServer {
         client
     }
 }
+
+/// A client bound to one loopback source address (127.0.0.x), to play several machines; with a
+/// cookie jar, not following redirects.
+pub fn client_from(source: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from(source))
+        .build()
+        .expect("client")
+}
+
+/// Signs in at `base` (a server or a proxy in front of it), optionally claiming a forwarded
+/// client address; returns the status.
+pub async fn login_status(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+    forwarded_for: Option<&str>,
+) -> u16 {
+    let mut req = client
+        .post(format!("{base}/api/login"))
+        .form(&[("email", email), ("password", password)]);
+    if let Some(ip) = forwarded_for {
+        req = req.header("x-forwarded-for", ip);
+    }
+    req.send().await.expect("login").status().as_u16()
+}
