@@ -181,7 +181,31 @@ async fn limit_in_flight(
         tracing::warn!("too many requests in flight, answering 503");
         return crate::error::AppError::Busy.into_response();
     };
+    let _counted = InFlight::enter();
     next.run(req).await
+}
+
+static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
+
+/// Counts a request while it lives, also when the client hangs up and its future is dropped.
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> InFlight {
+        IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Requests being answered right now (static files and health checks aside).
+pub fn requests_in_flight() -> u64 {
+    IN_FLIGHT.load(Ordering::Relaxed)
 }
 
 /// The most a server-function call may send (axum's default body limit, which server_fn applies).

@@ -316,13 +316,17 @@ pub async fn serve(config: Config) -> Result<(), String> {
 /// How long requests in flight may take after SIGTERM before the process stops anyway.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
 
-/// Hands memory that a burst of requests freed back to the system every few seconds. glibc
+/// Hands memory that a burst of requests freed back to the system when the server is idle. glibc
 /// keeps freed blocks in its per-thread arenas for reuse, so after an overload the process
 /// would stay at its peak for good although nothing is in use any more.
 async fn return_free_memory() {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
     loop {
         tick.tick().await;
+        // Only while nothing is being answered: trimming holds the allocator's locks.
+        if http::requests_in_flight() > 0 {
+            continue;
+        }
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         // SAFETY: malloc_trim only returns free memory of the allocator's own heaps.
         unsafe {
