@@ -49,7 +49,10 @@ pub fn MyCertificatesPage() -> impl IntoView {
                                     <p>{t.cert_dates.replace("{done}", &locale.format_date(c.completed_on)).replace("{until}", &locale.format_date(c.valid_until))}</p>
                                     <p>{t.cert_code}" "<code>{c.code_grouped.clone()}</code></p>
                                     <p class="actions">
-                                        <a class="button" href=pdf rel="external" download="">{t.cert_download}<span class="visually-hidden">{format!(": {}", c.course_title)}</span></a>
+                                        // A revoked certificate is no longer handed out as a document.
+                                        {(c.status != CertStatus::Revoked).then(|| view! {
+                                            <a class="button" href=pdf rel="external" download="">{t.cert_download}<span class="visually-hidden">{format!(": {}", c.course_title)}</span></a>
+                                        })}
                                         <a class="button button--secondary" href=verify rel="external">{t.cert_verify_link}<span class="visually-hidden">{format!(": {}", c.course_title)}</span></a>
                                     </p>
                                 </li>
