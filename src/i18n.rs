@@ -3,6 +3,37 @@ use serde::{Deserialize, Serialize};
 
 include!(concat!(env!("OUT_DIR"), "/texts.rs"));
 
+/// A text built around a count `{n}`, in its singular and plural form (German and English both
+/// have exactly these two; zero takes the plural: "0 Personen").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plural {
+    pub one: &'static str,
+    pub other: &'static str,
+}
+
+impl Plural {
+    /// The form for `n`, with `{n}` still in it (for views that set the number apart).
+    pub fn template(self, n: i64) -> &'static str {
+        if n == 1 {
+            self.one
+        } else {
+            self.other
+        }
+    }
+
+    /// The text for `n`, with the number in place of `{n}`.
+    pub fn of<N: TryInto<i64>>(self, n: N) -> String {
+        let n = n.try_into().unwrap_or(i64::MAX);
+        self.template(n).replace("{n}", &n.to_string())
+    }
+
+    /// The text for `n` split around the number: (before, after).
+    pub fn around(self, n: i64) -> (&'static str, &'static str) {
+        let template = self.template(n);
+        template.split_once("{n}").unwrap_or((template, ""))
+    }
+}
+
 /// Name of the cookie that stores the chosen UI language.
 pub const LANG_COOKIE: &str = "lang";
 
@@ -182,6 +213,77 @@ pub fn berlin_offset_seconds(unix_seconds: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every count reads right for 0, 1 and 2: the singular is its own sentence (not the plural
+    /// with a 1 in it), zero takes the plural, and the number lands where `{n}` stood.
+    #[test]
+    fn every_count_has_its_singular_form() {
+        for (locale, plurals) in [("de", DE_PLURALS), ("en", EN_PLURALS)] {
+            assert!(plurals.len() >= 15, "{locale}: {} counts", plurals.len());
+            for (key, p) in plurals {
+                let (zero, one, two) = (p.of(0), p.of(1), p.of(2));
+                assert!(
+                    !one.contains("{n}") && !two.contains("{n}"),
+                    "{locale} {key}"
+                );
+                assert!(two.contains('2'), "{locale} {key}: {two}");
+                assert_eq!(zero, two.replace('2', "0"), "{locale} {key}");
+                assert_ne!(
+                    one,
+                    two.replace('2', "1"),
+                    "{locale} {key}: singular = plural"
+                );
+            }
+        }
+        assert_eq!(DE.users_count.of(1), "1 Person gefunden");
+        assert_eq!(DE.users_count.of(2), "2 Personen gefunden");
+        assert_eq!(
+            DE.import_errors.of(1usize),
+            "Die Datei kann nicht importiert werden (1 Problem). Es wurde nichts importiert."
+        );
+        assert_eq!(
+            DE.dash_reminder_expiring.around(1),
+            ("", " Zertifikat läuft in den nächsten 60 Tagen ab")
+        );
+        assert_eq!(
+            DE.dash_reminder_expiring.around(5),
+            ("", " Zertifikate laufen in den nächsten 60 Tagen ab")
+        );
+    }
+
+    /// A number may only enter a text as a count (`{n}`, which has both forms) or through a
+    /// placeholder that never stands before a noun that changes with it. A new placeholder must
+    /// be classified here before it can be used, so no "1 Probleme" slips in through it.
+    #[test]
+    fn numbers_enter_texts_only_as_counts() {
+        const NOT_A_COUNT: &[&str] = &[
+            "percent", // "{percent} %"
+            "row", "column", "pos", "page",
+            "total", // "Zeile 3", "Seite 1 von 2", "Modul 1 von 1"
+            "done", "points", // "{done} von {n} Modulen": the noun follows {n}
+            "min", "max",
+            "minutes", // "Zeichen", "Zeilen" of fixed limits; "Min." does not change
+            "date", "time", "until", "version", "file", "value", "problem", "name", "course",
+            "module", "unit", "code", "email", "target", "reason", "role", "org", "url", "title",
+            "from", "to",
+        ];
+        for (key, text) in DE_ALL.iter().chain(EN_ALL) {
+            let mut rest = *text;
+            while let Some(start) = rest.find('{') {
+                let end = rest[start..]
+                    .find('}')
+                    .map(|e| start + e)
+                    .unwrap_or(rest.len());
+                let name = &rest[start + 1..end];
+                assert!(
+                    name == "n" || NOT_A_COUNT.contains(&name),
+                    "{key}: placeholder {{{name}}} is not classified"
+                );
+                rest = &rest[end.min(rest.len())..];
+                rest = rest.get(1..).unwrap_or("");
+            }
+        }
+    }
 
     #[test]
     fn dates_round_trip_and_match_known_days() {

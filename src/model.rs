@@ -412,6 +412,10 @@ impl CourseState {
     }
 }
 
+/// The people filter's status value for "open and due within the next 7 days" (not a state of
+/// its own: such a course is not started or begun).
+pub const DUE_SOON_CODE: &str = "bald-faellig";
+
 /// Number of (person, course) pairs in each state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateCounts {
@@ -558,6 +562,30 @@ pub struct AuditEntry {
     pub action: String,
     pub target: String,
     pub details: String,
+    /// The entry told as a sentence in the reader's language (filled by the server function).
+    pub summary: String,
+}
+
+/// The kind of an audit entry, for entries that cannot be told as a sentence.
+pub fn audit_label(t: &crate::i18n::Texts, action: &str) -> String {
+    match action {
+        "assignment.create" => t.audit_assignment_create.into(),
+        "assignment.update" => t.audit_assignment_update.into(),
+        "assignment.delete" => t.audit_assignment_delete.into(),
+        "certificate.revoke" => t.audit_certificate_revoke.into(),
+        "user.create" => t.audit_user_create.into(),
+        "user.update" => t.audit_user_update.into(),
+        "user.role_change" => t.audit_user_role_change.into(),
+        "user.import" => t.audit_user_import.into(),
+        "user.password_link" => t.audit_user_password_link.into(),
+        "org_unit.create" | "org_unit.update" | "org_unit.delete" => t.audit_org_unit.into(),
+        "export.status" | "export.evidence" => t.audit_export.into(),
+        "demo.seed" => t.audit_demo_seed.into(),
+        "user.delete" => t.audit_user_delete.into(),
+        "privacy.export" => t.audit_privacy_export.into(),
+        "barrier.done" | "barrier.reopen" => t.audit_barrier.into(),
+        other => other.to_string(),
+    }
 }
 
 /// A report sent with the "Barriere melden" form, as admins see it.

@@ -1049,6 +1049,26 @@ async fn assert_dashboard_matches_matrix(st: &AppState, actor: &Actor) {
             assert_eq!(u.people as usize, sel.people.len(), "people of {}", u.name);
         }
         let _ = units;
+        // The "due soon" tile links to the people filter that lists exactly its pairs.
+        let filter = reports::PeopleFilter {
+            course: course.map(str::to_string),
+            due_soon: true,
+            ..Default::default()
+        };
+        let sel = reports::select(st, actor, &filter).await.unwrap();
+        let soon = sel
+            .entries
+            .iter()
+            .flatten()
+            .filter(|e| {
+                seepferdchen::server::tracking::is_open(e.state)
+                    && seepferdchen::server::tracking::due_soon(e.assignment.due_day, sel.today)
+            })
+            .count();
+        assert_eq!(
+            dash.reminders.due_soon as usize, soon,
+            "due soon, course {course:?}"
+        );
     }
 }
 

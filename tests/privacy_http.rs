@@ -119,8 +119,12 @@ async fn barrier_reports_are_public_to_send_and_admin_only_to_read() {
     // Open reports first: the handled one moved to the end.
     assert!(items[0]["done_at"].is_null());
     assert!(items[1]["done_at"].is_i64());
-    let log = json(s.call(&admin, "audit_log", &[("search", "Meldung")]).await).await;
+    let log = json(s.call(&admin, "audit_log", &[("action", "barrier")]).await).await;
     assert_eq!(log["items"][0]["action"], "barrier.done");
+    assert!(log["items"][0]["summary"]
+        .as_str()
+        .unwrap()
+        .ends_with("als erledigt markiert"));
 
     // Five reports per address and hour (two sent above): the sixth is refused, in German.
     for _ in 0..3 {
@@ -320,7 +324,13 @@ async fn deleting_a_person_erases_them_and_keeps_anonymous_evidence() {
     assert!(log["items"][0]["details"]
         .as_str()
         .unwrap()
-        .contains("kept 1 anonymous completions"));
+        .contains(r#""kept_completions":1"#));
+    assert_eq!(
+        log["items"][0]["summary"],
+        format!(
+            "Konto gelöscht (jetzt „Gelöschte Person #{anna_id}“), 1 Abschluss anonym behalten, 1 Zertifikat gelöscht"
+        )
+    );
     // Deleting twice: she no longer exists.
     let res = s
         .call(

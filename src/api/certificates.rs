@@ -76,7 +76,7 @@ pub async fn revoke_certificate(code: String, reason: String) -> Result<(), AppE
             state.clock.now(),
             "certificate.revoke",
             &code,
-            reason,
+            &crate::server::audit::details(serde_json::json!({ "reason": reason })),
         )
         .await?;
     tx.commit().await?;

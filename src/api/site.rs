@@ -148,7 +148,7 @@ pub async fn set_barrier_done(id: i64, done: Option<String>) -> Result<(), AppEr
         "barrier.reopen"
     };
     actor
-        .audit(&mut *tx, now, action, &format!("Meldung {id}"), "")
+        .audit(&mut *tx, now, action, &id.to_string(), "")
         .await?;
     tx.commit().await?;
     leptos_axum::redirect("/verwaltung/barrieren?gespeichert=1");

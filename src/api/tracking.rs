@@ -159,12 +159,7 @@ pub async fn assign_unit(
         },
     )
     .await?;
-    let details = format!(
-        "{}; fällig: {}",
-        c.slug,
-        due.map(|d| Date::from_days(d).iso())
-            .unwrap_or_else(|| "–".into())
-    );
+    let details = crate::server::audit::assignment_details(&c.slug, due, is_on(&mandatory));
     actor
         .audit(
             &mut *tx,
@@ -222,7 +217,7 @@ pub async fn assign_people(
                     state.clock.now(),
                     "assignment.create",
                     &u.email,
-                    &c.slug,
+                    &crate::server::audit::assignment_details(&c.slug, due, is_on(&mandatory)),
                 )
                 .await?;
         }
@@ -250,18 +245,14 @@ pub async fn update_assignment(
         .ok_or(AppError::NotFound)?;
     let due = due_day(due.as_deref(), tracking::today(state.clock.now()), t)?;
     db::assignments::update(&mut *tx, id, due, is_on(&mandatory)).await?;
-    let details = format!(
-        "{}; fällig: {}",
-        a.course,
-        due.map(|d| Date::from_days(d).iso())
-            .unwrap_or_else(|| "–".into())
-    );
+    let details = crate::server::audit::assignment_details(&a.course, due, is_on(&mandatory));
+    let target = a.target_name();
     actor
         .audit(
             &mut *tx,
             state.clock.now(),
             "assignment.update",
-            &id.to_string(),
+            &target,
             &details,
         )
         .await?;
@@ -282,17 +273,14 @@ pub async fn delete_assignment(id: i64) -> Result<(), AppError> {
         .filter(|a| may_change(&actor, a))
         .ok_or(AppError::NotFound)?;
     db::assignments::delete(&mut *tx, id).await?;
-    let target = a
-        .user_name
-        .clone()
-        .unwrap_or_else(|| format!("Einheit {}", a.unit_id.unwrap_or_default()));
+    let target = a.target_name();
     actor
         .audit(
             &mut *tx,
             state.clock.now(),
             "assignment.delete",
             &target,
-            &a.course,
+            &crate::server::audit::assignment_details(&a.course, a.due_day, a.mandatory),
         )
         .await?;
     tx.commit().await?;
@@ -329,6 +317,7 @@ pub async fn list_people_status(
         state: state_code
             .as_deref()
             .and_then(crate::model::CourseState::from_code),
+        due_soon: state_code.as_deref() == Some(crate::model::DUE_SOON_CODE),
         search: q.unwrap_or_default().chars().take(100).collect(),
         sort: reports::PeopleSort::from_code(sort.as_deref()),
     };
@@ -395,5 +384,13 @@ pub async fn list_audit(
     actor.require_role(&[Role::Admin])?;
     let action: String = action.unwrap_or_default().chars().take(40).collect();
     let q: String = q.unwrap_or_default().chars().take(100).collect();
-    Ok(db::audit::page(&state.db, action.trim(), q.trim(), page.unwrap_or(1), 50).await?)
+    let mut log =
+        db::audit::page(&state.db, action.trim(), q.trim(), page.unwrap_or(1), 50).await?;
+    let locale = current_locale();
+    let title = |slug: &str| reports::course_title(&state, slug);
+    for e in &mut log.items {
+        e.summary =
+            crate::server::audit::sentence(locale, &e.action, &e.target, &e.details, &title);
+    }
+    Ok(log)
 }

@@ -191,22 +191,26 @@ pub async fn update_user(
     if active.is_none() {
         db::sessions::delete_for_user(&mut *tx, id, None).await?;
     }
-    let mut details = Vec::new();
+    let mut details = serde_json::Map::new();
     if new_role != target.role {
-        details.push(format!(
-            "role {} -> {}",
-            target.role.code(),
-            new_role.code()
-        ));
+        details.insert(
+            "role".into(),
+            serde_json::json!([target.role.code(), new_role.code()]),
+        );
     }
     if active.is_some() != target.active {
-        details.push(format!("active -> {}", active.is_some()));
+        details.insert("active".into(), active.is_some().into());
     }
     if org_unit_id != target.org_unit_id {
-        details.push(format!(
-            "unit {:?} -> {:?}",
-            target.org_unit_id, org_unit_id
-        ));
+        let name = |id: Option<i64>| {
+            id.and_then(|id| units.iter().find(|u| u.id == id))
+                .map(|u| u.name.clone())
+                .unwrap_or_default()
+        };
+        details.insert(
+            "unit".into(),
+            serde_json::json!([name(target.org_unit_id), name(org_unit_id)]),
+        );
     }
     actor
         .audit(
@@ -218,7 +222,7 @@ pub async fn update_user(
                 "user.update"
             },
             &target.email,
-            &details.join("; "),
+            &crate::server::audit::details(details.into()),
         )
         .await?;
     tx.commit().await?;
@@ -316,10 +320,10 @@ pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppErro
             now,
             "user.delete",
             &pseudonym,
-            &format!(
-                "kept {} anonymous completions; deleted {} certificates",
-                erased.kept_completions, erased.certificates
-            ),
+            &crate::server::audit::details(serde_json::json!({
+                "kept_completions": erased.kept_completions,
+                "certificates": erased.certificates,
+            })),
         )
         .await?;
     tx.commit().await?;

@@ -148,3 +148,11 @@ mod tests {
         );
     }
 }
+
+/// A counted text with its number set apart ("<strong>3</strong> Zuweisungen überfällig"), in
+/// the singular or plural form the number asks for.
+#[component]
+pub fn Counted(text: crate::i18n::Plural, n: i64) -> impl IntoView {
+    let (before, after) = text.around(n);
+    view! { {before}<strong>{n}</strong>{after} }
+}

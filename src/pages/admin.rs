@@ -96,7 +96,7 @@ pub fn UsersPage() -> impl IntoView {
             <a class="button" href="/verwaltung/benutzer/neu">{t.user_new_title}</a>
             <a class="button button--secondary" href="/verwaltung/import">{t.import_title}</a>
         </p>
-        {move || assigned.get().map(|n| view! { <p class="notice" role="status">{t.assign_people_done.replace("{n}", &n)}</p> })}
+        {move || assigned.get().map(|n| view! { <p class="notice" role="status">{n.parse::<i64>().map(|n| t.assign_people_done.of(n)).unwrap_or_default()}</p> })}
         {move || q.read().get("geloescht").map(|_| view! { <Notice text=t.user_deleted /> })}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -140,7 +140,7 @@ pub fn UsersPage() -> impl IntoView {
                         </div>
                         <button type="submit" class="button">{t.filter_apply}</button>
                     </form>
-                    <p role="status">{if data.total == 1 { t.users_count_one.to_string() } else { t.users_count.replace("{n}", &data.total.to_string()) }}</p>
+                    <p role="status">{t.users_count.of(data.total)}</p>
                     <ErrorSummary error=assign_error />
                     <ActionForm action=assign attr:class="form form--bulk">
                     <div class="table-wrap">
@@ -426,7 +426,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                 if !p.errors.is_empty() {
                     return view! {
                         <div class="error-summary" role="alert">
-                            <h2 class="error-summary__title">{t.import_errors.replace("{n}", &p.errors.len().to_string())}</h2>
+                            <h2 class="error-summary__title">{t.import_errors.of(p.errors.len())}</h2>
                             <ul>{p.errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                         </div>
                         <p><a href="/verwaltung/import">{t.import_again}</a></p>
@@ -434,11 +434,11 @@ pub fn ImportPreviewPage() -> impl IntoView {
                 }
                 let count = p.rows.len();
                 view! {
-                    <p>{t.import_preview_intro.replace("{n}", &count.to_string()).replace("{file}", &p.file_name)}</p>
+                    <p>{t.import_preview_intro.of(count).replace("{file}", &p.file_name)}</p>
                     <ErrorSummary error />
                     <ActionForm action=commit attr:class="form">
                         <input type="hidden" name="id" value=p.id.to_string() />
-                        <button type="submit" class="button">{t.import_commit.replace("{n}", &count.to_string())}</button>
+                        <button type="submit" class="button">{t.import_commit.of(count)}</button>
                     </ActionForm>
                     <div class="table-wrap">
                         <table class="table">
@@ -500,7 +500,7 @@ pub fn OrgUnitsPage() -> impl IntoView {
                                 <li class=format!("tree__item depth-{}", u.depth.min(6))>
                                     <span class="tree__name">{u.name.clone()}</span>
                                     " "
-                                    <span class="tree__count">{if u.member_count == 1 { t.org_members_one.to_string() } else { t.org_members.replace("{n}", &u.member_count.to_string()) }}</span>
+                                    <span class="tree__count">{t.org_members.of(u.member_count)}</span>
                                     {is_admin.then(|| view! {
                                         <details class="tree__edit">
                                             <summary>{t.org_edit}<span class="visually-hidden">{format!(": {}", u.name)}</span></summary>

@@ -15,8 +15,8 @@ pub fn Progress(done: usize, total: usize, id: String) -> impl IntoView {
     let t = use_texts();
     let text = t
         .progress_modules
-        .replace("{done}", &done.to_string())
-        .replace("{total}", &total.to_string());
+        .of(total)
+        .replace("{done}", &done.to_string());
     view! {
         <div class="progress">
             <progress id=id.clone() max=total.to_string() value=done.to_string() aria-label=text.clone()></progress>
@@ -60,7 +60,7 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
             {assignment}
             <h2 id=heading_id lang=content_lang()><a href=href>{card.title.clone()}</a></h2>
             <p lang=content_lang()>{card.subtitle.clone()}</p>
-            <p class="meta">{t.course_minutes.replace("{n}", &card.estimated_minutes.to_string())}</p>
+            <p class="meta">{t.course_minutes.of(card.estimated_minutes)}</p>
             <Progress done=card.modules_done total=card.modules_total id=format!("fortschritt-{}", card.slug) />
             {match action {
                 Some((href, label)) => view! {
@@ -121,7 +121,7 @@ pub fn CoursePage() -> impl IntoView {
                     <p class="meta">
                         {t.course_stand.replace("{date}", &locale.format_date(c.stand)).replace("{version}", &c.version)}
                         " · "
-                        {t.course_minutes.replace("{n}", &c.card.estimated_minutes.to_string())}
+                        {t.course_minutes.of(c.card.estimated_minutes)}
                     </p>
                     <Progress done=c.card.modules_done total=c.card.modules_total id="fortschritt".to_string() />
                     {resume.map(|(href, label)| view! { <p><a class="button" href=href>{label}</a></p> })}
@@ -135,7 +135,7 @@ pub fn CoursePage() -> impl IntoView {
                                     <li class="module-list__item" class:module-list__item--done=m.done>
                                         <a href=href lang=content_lang()>{m.title.clone()}</a>
                                         <span class="module-list__meta">
-                                            {t.course_minutes.replace("{n}", &m.minutes.to_string())}
+                                            {t.course_minutes.of(m.minutes)}
                                             " · "
                                             <span class=if m.done { "status status--done" } else { "status" }>
                                                 {if m.done { t.module_done } else { t.module_open }}
@@ -188,9 +188,9 @@ pub fn ModulePage() -> impl IntoView {
                     <article class="module">
                         <h1 lang=content_lang()>{m.title.clone()}</h1>
                         <p class="meta">
-                            {t.module_position.replace("{n}", &m.position.to_string()).replace("{total}", &m.total.to_string())}
+                            {t.module_position.replace("{pos}", &m.position.to_string()).replace("{total}", &m.total.to_string())}
                             " · "
-                            {t.course_minutes.replace("{n}", &m.minutes.to_string())}
+                            {t.course_minutes.of(m.minutes)}
                             {m.done.then(|| view! { " · " <span class="status status--done">{t.module_done}</span> })}
                         </p>
                         <section class="objectives" aria-labelledby="lernziele">
@@ -248,10 +248,12 @@ fn FinalTestBox(slug: String, info: crate::model::FinalTestInfo, blocked: bool) 
     let t = use_texts();
     let locale = use_locale();
     let facts = match info.time_limit_minutes {
-        Some(m) => t.final_facts_timed.replace("{minutes}", &m.to_string()),
-        None => t.final_facts.to_string(),
+        Some(m) => t
+            .final_facts_timed
+            .of(info.question_count)
+            .replace("{minutes}", &m.to_string()),
+        None => t.final_facts.of(info.question_count),
     }
-    .replace("{n}", &info.question_count.to_string())
     .replace("{percent}", &info.pass_mark_percent.to_string());
     view! {
         <section class="card" aria-labelledby="test-heading">

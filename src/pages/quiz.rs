@@ -65,7 +65,7 @@ fn Attempt(a: AttemptView, failed: bool) -> impl IntoView {
                 view! {
                     <section class=if r.passed { "result result--passed" } else { "result result--failed" } aria-labelledby="ergebnis" role="status">
                         <h2 id="ergebnis">{if r.passed { t.quiz_passed } else { t.quiz_failed }}</h2>
-                        <p class="result__score">{t.quiz_score.replace("{points}", &r.points.to_string()).replace("{max}", &r.max_points.to_string()).replace("{percent}", &percent.to_string())}</p>
+                        <p class="result__score">{t.quiz_score.of(r.max_points).replace("{points}", &r.points.to_string()).replace("{percent}", &percent.to_string())}</p>
                         <p>{t.quiz_pass_mark.replace("{percent}", &a.pass_mark_percent.to_string())}</p>
                         {r.time_exceeded.then(|| view! { <p>{t.quiz_time_exceeded}</p> })}
                         {r.course_completed.then(|| view! { <p><strong>{t.quiz_course_completed}</strong></p> })}
@@ -77,7 +77,7 @@ fn Attempt(a: AttemptView, failed: bool) -> impl IntoView {
                 }.into_any()
             }
             None => view! {
-                <p>{t.quiz_intro.replace("{n}", &n.to_string()).replace("{percent}", &a.pass_mark_percent.to_string())}</p>
+                <p>{t.quiz_intro.of(n).replace("{percent}", &a.pass_mark_percent.to_string())}</p>
                 {a.deadline.clone().map(|d| view! { <p class="notice notice--warning">{t.quiz_deadline.replace("{time}", &d)}</p> })}
                 <form method="post" action=action class="quiz">
                     <ol class="questions">

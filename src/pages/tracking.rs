@@ -12,10 +12,10 @@ use crate::api::tracking::{
 use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
-use crate::components::layout::percent_encode;
+use crate::components::layout::{percent_encode, Counted};
 use crate::components::pagination::pagination;
 use crate::i18n::Texts;
-use crate::model::{CourseState, PersonCourse, StateCounts};
+use crate::model::{CourseState, PersonCourse, StateCounts, DUE_SOON_CODE};
 use crate::pages::admin::{unit_options, ErrorBox};
 
 /// The state as a short label with its own CSS class (never colour alone: the text is there).
@@ -125,17 +125,17 @@ pub fn DashboardPage() -> impl IntoView {
                     <section class="reminders" aria-labelledby="reminders-heading">
                         <h2 id="reminders-heading">{t.dash_reminders}</h2>
                         <ul class="reminder-list">
-                            <li class="reminder reminder--overdue">
-                                <a href=href_with("/verwaltung/uebersicht", &[("kurs", course.clone()), ("status", "ueberfaellig".into())])>
-                                    <strong>{r.overdue}</strong>" "{t.dash_reminder_overdue}
-                                </a>
-                            </li>
-                            <li class="reminder"><strong>{r.due_soon}</strong>" "{t.dash_reminder_due_soon}</li>
-                            <li class="reminder">
-                                <a href=href_with("/verwaltung/uebersicht", &[("kurs", course.clone()), ("status", "laeuft-ab".into())])>
-                                    <strong>{r.expiring}</strong>" "{t.dash_reminder_expiring}
-                                </a>
-                            </li>
+                            {[
+                                ("reminder reminder--overdue", "ueberfaellig", t.dash_reminder_overdue, r.overdue),
+                                ("reminder", DUE_SOON_CODE, t.dash_reminder_due_soon, r.due_soon),
+                                ("reminder", "laeuft-ab", t.dash_reminder_expiring, r.expiring),
+                            ].into_iter().map(|(class, status, text, n)| view! {
+                                <li class=class>
+                                    <a href=href_with("/verwaltung/uebersicht", &[("kurs", course.clone()), ("status", status.into())])>
+                                        <Counted text n=i64::from(n) />
+                                    </a>
+                                </li>
+                            }).collect_view()}
                         </ul>
                     </section>
                     <form method="get" action="/verwaltung/uebersicht" class="filters" aria-label=t.dash_filter>
@@ -152,7 +152,7 @@ pub fn DashboardPage() -> impl IntoView {
                         <button type="submit" class="button">{t.filter_apply}</button>
                     </form>
                     <p class="meta">{t.dash_as_of.replace("{date}", &locale.format_date(d.today))}" "
-                        {t.dash_totals.replace("{people}", &d.people.to_string()).replace("{pairs}", &d.total.total().to_string())}</p>
+                        {format!("{}, {}.", t.dash_totals.of(d.people), t.dash_pairs.of(d.total.total()))}</p>
                     {legend(t)}
                     <div class="table-wrap">
                         <table class="table table--numbers">
@@ -223,6 +223,7 @@ fn PeopleSection(
                         {CourseState::ALL.into_iter().map(|s| view! {
                             <option value=s.code() selected=get("status") == s.code()>{s.label(t)}</option>
                         }).collect_view()}
+                        <option value=DUE_SOON_CODE selected=get("status") == DUE_SOON_CODE>{t.dash_state_due_soon}</option>
                     </select>
                 </div>
                 <div class="field">
@@ -250,7 +251,7 @@ fn PeopleSection(
                     ("q", get("q")), ("sortierung", get("sortierung")), ("seite", p.to_string()),
                 ]);
                 view! {
-                    <p role="status">{if data.total == 1 { t.users_count_one.to_string() } else { t.users_count.replace("{n}", &data.total.to_string()) }}</p>
+                    <p role="status">{t.users_count.of(data.total)}</p>
                     <div class="table-wrap">
                         <table class="table">
                             <caption class="visually-hidden">{t.dash_people_heading}</caption>
@@ -474,27 +475,6 @@ pub fn AssignmentsPage() -> impl IntoView {
     }
 }
 
-fn audit_label(t: &'static Texts, action: &str) -> String {
-    match action {
-        "assignment.create" => t.audit_assignment_create.into(),
-        "assignment.update" => t.audit_assignment_update.into(),
-        "assignment.delete" => t.audit_assignment_delete.into(),
-        "certificate.revoke" => t.audit_certificate_revoke.into(),
-        "user.create" => t.audit_user_create.into(),
-        "user.update" => t.audit_user_update.into(),
-        "user.role_change" => t.audit_user_role_change.into(),
-        "user.import" => t.audit_user_import.into(),
-        "user.password_link" => t.audit_user_password_link.into(),
-        "org_unit.create" | "org_unit.update" | "org_unit.delete" => t.audit_org_unit.into(),
-        "export.status" | "export.evidence" => t.audit_export.into(),
-        "demo.seed" => t.audit_demo_seed.into(),
-        "user.delete" => t.audit_user_delete.into(),
-        "privacy.export" => t.audit_privacy_export.into(),
-        "barrier.done" | "barrier.reopen" => t.audit_barrier.into(),
-        other => other.to_string(),
-    }
-}
-
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let t = use_texts();
@@ -539,25 +519,21 @@ pub fn AuditPage() -> impl IntoView {
                 let page = data.page;
                 let page_href = move |p: i64| href_with("/verwaltung/protokoll", &[("bereich", get("bereich")), ("q", get("q")), ("seite", p.to_string())]);
                 view! {
-                    <p role="status">{if data.total == 1 { t.audit_count_one.to_string() } else { t.audit_count.replace("{n}", &data.total.to_string()) }}</p>
+                    <p role="status">{t.audit_count.of(data.total)}</p>
                     <div class="table-wrap">
                         <table class="table">
                             <caption class="visually-hidden">{t.audit_title}</caption>
                             <thead><tr>
                                 <th scope="col">{t.audit_when}</th>
                                 <th scope="col">{t.audit_who}</th>
-                                <th scope="col">{t.audit_what}</th>
-                                <th scope="col">{t.audit_target}</th>
-                                <th scope="col">{t.audit_details}</th>
+                                <th scope="col">{t.audit_event}</th>
                             </tr></thead>
                             <tbody>
                                 {data.items.into_iter().map(|e| view! {
                                     <tr>
                                         <td>{locale.format_date_time(e.at)}</td>
                                         <td class="cell-text">{e.actor}</td>
-                                        <td>{audit_label(t, &e.action)}</td>
-                                        <td class="cell-text">{e.target}</td>
-                                        <td class="cell-text">{e.details}</td>
+                                        <td class="cell-text">{e.summary}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

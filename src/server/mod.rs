@@ -1,5 +1,6 @@
 //! Server-only code: settings, database, HTTP stack and bootstrap.
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod certificate;
 pub mod client_ip;

@@ -408,6 +408,7 @@ mod tests {
             created_at: 0,
             user_name: None,
             user_unit_id: None,
+            unit_name: None,
         }
     }
 

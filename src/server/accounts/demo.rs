@@ -195,7 +195,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
             actor: "demo seed",
             action: "demo.seed",
             target: "",
-            details: &format!("{} Personen", PEOPLE.len()),
+            details: &crate::server::audit::details(serde_json::json!({ "people": PEOPLE.len() })),
         },
     )
     .await?;

@@ -91,11 +91,7 @@ pub fn summary(t: &Texts, e: &ImportError) -> String {
         .join(" ");
     if more > 0 {
         text.push(' ');
-        text.push_str(&if more == 1 {
-            t.import_more_problems_one.to_string()
-        } else {
-            t.import_more_problems.replace("{n}", &more.to_string())
-        });
+        text.push_str(&t.import_more_problems.of(more));
     }
     text
 }
@@ -194,7 +190,7 @@ pub async fn commit(
             now,
             "user.import",
             &batch.file_name,
-            &format!("{} users", rows.len()),
+            &crate::server::audit::details(serde_json::json!({ "people": rows.len() })),
         )
         .await?;
     tx.commit().await?;

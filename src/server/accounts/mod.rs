@@ -239,7 +239,9 @@ pub async fn create_user(
             actor: &actor.map(Actor::label).unwrap_or_else(|| "CLI".into()),
             action: "user.create",
             target: &input.email,
-            details: &format!("role={}", input.role.code()),
+            details: &crate::server::audit::details(
+                serde_json::json!({ "role": input.role.code() }),
+            ),
         },
     )
     .await?;

@@ -16,11 +16,27 @@ pub struct AssignmentRow {
     pub user_name: Option<String>,
     /// Org unit of the person (person assignments), for scope checks.
     pub user_unit_id: Option<i64>,
+    /// Name of the org unit (unit assignments).
+    pub unit_name: Option<String>,
+}
+
+impl AssignmentRow {
+    /// Whom the assignment reaches, by name: the person or the org unit.
+    pub fn target_name(&self) -> String {
+        self.user_name
+            .clone()
+            .or_else(|| self.unit_name.clone())
+            .unwrap_or_default()
+    }
 }
 
 const COLUMNS: &str =
     "a.id, a.course_slug, a.org_unit_id, a.user_id, a.due_day, a.mandatory, a.created_at, \
-    u.display_name, u.org_unit_id";
+    u.display_name, u.org_unit_id, o.name";
+
+/// The assignments with the person's and the unit's names.
+const FROM: &str = "assignments a LEFT JOIN users u ON u.id = a.user_id \
+    LEFT JOIN org_units o ON o.id = a.org_unit_id";
 
 fn row(r: &sqlx::any::AnyRow) -> Result<AssignmentRow, sqlx::Error> {
     Ok(AssignmentRow {
@@ -33,14 +49,13 @@ fn row(r: &sqlx::any::AnyRow) -> Result<AssignmentRow, sqlx::Error> {
         created_at: r.try_get(6)?,
         user_name: r.try_get(7)?,
         user_unit_id: r.try_get(8)?,
+        unit_name: r.try_get(9)?,
     })
 }
 
 /// Every assignment (a few thousand at most: one per unit or person and course).
 pub async fn all(db: &Db) -> Result<Vec<AssignmentRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM assignments a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id"
-    );
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} ORDER BY a.id");
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
     rows.iter().map(row).collect()
 }
@@ -49,9 +64,7 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
     e: E,
     id: i64,
 ) -> Result<Option<AssignmentRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM assignments a LEFT JOIN users u ON u.id = a.user_id WHERE a.id = $1"
-    );
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.id = $1");
     let r = sqlx::query(&sql).bind(id).fetch_optional(e).await?;
     r.as_ref().map(row).transpose()
 }
@@ -68,7 +81,7 @@ pub async fn for_person(
         format!(" OR a.org_unit_id IN ({})", super::id_list(unit_chain))
     };
     let sql = format!(
-        "SELECT {COLUMNS} FROM assignments a LEFT JOIN users u ON u.id = a.user_id \
+        "SELECT {COLUMNS} FROM {FROM} \
          WHERE a.user_id = $1{units}"
     );
     let rows = sqlx::query(&sql).bind(user_id).fetch_all(&db.pool).await?;

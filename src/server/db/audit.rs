@@ -67,6 +67,7 @@ pub async fn page(
                 action: r.try_get(2)?,
                 target: r.try_get(3)?,
                 details: r.try_get(4)?,
+                summary: String::new(),
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

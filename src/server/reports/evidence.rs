@@ -311,7 +311,7 @@ pub fn to_pdf(e: &Evidence, t: &Texts) -> Result<Vec<u8>, String> {
         }
         let footer = t
             .evidence_page
-            .replace("{n}", &(n + 1).to_string())
+            .replace("{page}", &(n + 1).to_string())
             .replace("{total}", &pages.to_string());
         text(&mut s, &regular, 8.0, M, H - M / 2.0, &footer);
         s.finish();

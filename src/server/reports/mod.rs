@@ -138,6 +138,8 @@ pub struct PeopleFilter {
     pub unit: Option<i64>,
     pub course: Option<String>,
     pub state: Option<CourseState>,
+    /// Only open courses due within the next days (`tracking::due_soon`).
+    pub due_soon: bool,
     pub search: String,
     pub sort: PeopleSort,
 }
@@ -217,6 +219,14 @@ pub async fn select(
         let mut keep = entries.iter().map(|e| e.iter().any(|x| x.state == s));
         people.retain(|_| keep.next().unwrap_or(false));
         entries.retain(|e| e.iter().any(|x| x.state == s));
+    }
+    if f.due_soon {
+        let soon = |x: &MatrixEntry| {
+            tracking::is_open(x.state) && tracking::due_soon(x.assignment.due_day, today)
+        };
+        let mut keep = entries.iter().map(|e| e.iter().any(soon));
+        people.retain(|_| keep.next().unwrap_or(false));
+        entries.retain(|e| e.iter().any(soon));
     }
     let unit_paths = accounts::tree(&units)
         .into_iter()

@@ -34,6 +34,7 @@ pub fn filter_from_query(q: &HashMap<String, String>) -> PeopleFilter {
         unit: get("einheit").and_then(|v| v.parse().ok()),
         course: get("kurs").map(str::to_string),
         state: get("status").and_then(CourseState::from_code),
+        due_soon: get("status") == Some(crate::model::DUE_SOON_CODE),
         search: get("q").unwrap_or("").chars().take(100).collect(),
         sort: PeopleSort::from_code(get("sortierung")),
     }
@@ -67,14 +68,14 @@ pub async fn status_csv(
         let sel = super::select(&state, &actor, &f).await?;
         let csv = super::csv::status_matrix(&state, &sel, t);
         let rows: usize = sel.entries.iter().map(Vec::len).sum();
-        let target = format!("{rows} Zeilen");
+        let details = crate::server::audit::details(serde_json::json!({ "rows": rows }));
         actor
             .audit(
                 &state.db.pool,
                 state.clock.now(),
                 "export.status",
-                &target,
                 "",
+                &details,
             )
             .await?;
         Ok::<_, AppError>(csv)

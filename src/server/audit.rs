@@ -1,0 +1,236 @@
+//! Audit entries as sentences. An entry stores its facts machine-readably (action, target and a
+//! JSON object of details: course slug, ISO dates, counts), so exports and searches stay stable
+//! whatever the UI language; the Protokoll page turns them into a sentence in the reader's
+//! language with course titles and local dates. Entries written before details were JSON are
+//! shown with their raw text.
+use serde_json::{json, Map, Value};
+
+use crate::i18n::{Date, Locale, Texts};
+
+/// The details object of an entry; build with `serde_json::json!`.
+pub fn details(value: Value) -> String {
+    value.to_string()
+}
+
+/// Details of an assignment entry.
+pub fn assignment_details(course: &str, due_day: Option<i64>, mandatory: bool) -> String {
+    details(json!({
+        "course": course,
+        "due": due_day.map(|d| Date::from_days(d).iso()),
+        "mandatory": mandatory,
+    }))
+}
+
+/// The entry as a sentence. `course_title` names a course by its slug.
+pub fn sentence(
+    locale: Locale,
+    action: &str,
+    target: &str,
+    details: &str,
+    course_title: &dyn Fn(&str) -> String,
+) -> String {
+    let t = locale.texts();
+    let d = match serde_json::from_str::<Value>(details) {
+        Ok(Value::Object(d)) => d,
+        _ if details.is_empty() => Map::new(),
+        _ => return legacy(t, action, target, details),
+    };
+    let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or_default();
+    let count = |k: &str| d.get(k).and_then(Value::as_i64).unwrap_or_default();
+    let date = |k: &str| {
+        parse_iso(text(k))
+            .map(|d| locale.format_date(d))
+            .unwrap_or_default()
+    };
+    let fill = |template: &str| {
+        template
+            .replace("{target}", target)
+            .replace("{course}", &course_title(text("course")))
+    };
+    match action {
+        "assignment.create" | "assignment.update" | "assignment.delete" => {
+            let mut s = fill(match action {
+                "assignment.create" => t.audit_s_assignment_create,
+                "assignment.update" => t.audit_s_assignment_update,
+                _ => t.audit_s_assignment_delete,
+            });
+            if action != "assignment.delete" {
+                match d.get("due").and_then(Value::as_str) {
+                    Some(_) => s.push_str(&t.audit_s_due.replace("{date}", &date("due"))),
+                    None => s.push_str(t.audit_s_no_due),
+                }
+                if d.get("mandatory") == Some(&Value::Bool(false)) {
+                    s.push_str(t.audit_s_voluntary);
+                }
+            }
+            s
+        }
+        "certificate.revoke" => t
+            .audit_s_certificate_revoke
+            .replace("{code}", target)
+            .replace("{reason}", text("reason")),
+        "user.create" => fill(t.audit_s_user_create).replace("{role}", &role(t, text("role"))),
+        "user.update" | "user.role_change" => {
+            let mut s = fill(t.audit_s_user_update);
+            change(&d, "role", |from, to| {
+                s.push_str(
+                    &t.audit_s_role
+                        .replace("{from}", &role(t, from))
+                        .replace("{to}", &role(t, to)),
+                )
+            });
+            change(&d, "unit", |from, to| {
+                s.push_str(
+                    &t.audit_s_unit
+                        .replace("{from}", or_dash(from))
+                        .replace("{to}", or_dash(to)),
+                )
+            });
+            match d.get("active").and_then(Value::as_bool) {
+                Some(true) => s.push_str(t.audit_s_activated),
+                Some(false) => s.push_str(t.audit_s_deactivated),
+                None => {}
+            }
+            s
+        }
+        "user.import" => fill(&t.audit_s_user_import.of(count("people"))).replace("{file}", target),
+        "user.password_link" => fill(t.audit_s_password_link),
+        "user.delete" => format!(
+            "{}{}{}",
+            fill(t.audit_s_user_delete),
+            t.audit_s_kept.of(count("kept_completions")),
+            t.audit_s_certificates_deleted.of(count("certificates"))
+        ),
+        "org_unit.create" => fill(t.audit_s_org_unit_create),
+        "org_unit.update" => fill(t.audit_s_org_unit_update),
+        "org_unit.delete" => fill(t.audit_s_org_unit_delete),
+        "export.status" => t.audit_s_export_status.of(count("rows")),
+        "export.evidence" => fill(t.audit_s_export_evidence),
+        "demo.seed" => t.audit_s_demo_seed.of(count("people")),
+        "privacy.export" => t.audit_s_privacy_export.to_string(),
+        "barrier.done" => fill(t.audit_s_barrier_done),
+        "barrier.reopen" => fill(t.audit_s_barrier_reopen),
+        _ => legacy(t, action, target, details),
+    }
+}
+
+/// A `[from, to]` pair in the details.
+fn change(d: &Map<String, Value>, key: &str, mut f: impl FnMut(&str, &str)) {
+    if let Some([from, to]) = d.get(key).and_then(Value::as_array).map(Vec::as_slice) {
+        f(
+            from.as_str().unwrap_or_default(),
+            to.as_str().unwrap_or_default(),
+        );
+    }
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.is_empty() {
+        "–"
+    } else {
+        s
+    }
+}
+
+fn role(t: &Texts, code: &str) -> String {
+    crate::model::Role::from_code(code).map_or_else(|| code.to_string(), |r| r.label(t).into())
+}
+
+fn parse_iso(s: &str) -> Option<Date> {
+    let mut parts = s.splitn(3, '-').map(str::parse::<u32>);
+    let (y, m, d) = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    );
+    Some(Date {
+        year: i32::try_from(y).ok()?,
+        month: u8::try_from(m).ok()?,
+        day: u8::try_from(d).ok()?,
+    })
+}
+
+/// An entry from before details were structured: its label and raw fields.
+fn legacy(t: &Texts, action: &str, target: &str, details: &str) -> String {
+    let label = crate::model::audit_label(t, action);
+    [label.as_str(), target, details]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn title(slug: &str) -> String {
+        match slug {
+            "ki-freischwimmer" => "KI-Freischwimmer".into(),
+            other => other.into(),
+        }
+    }
+
+    fn de(action: &str, target: &str, details: &str) -> String {
+        sentence(Locale::De, action, target, details, &title)
+    }
+
+    #[test]
+    fn entries_read_as_german_sentences() {
+        let due = Date {
+            year: 2027,
+            month: 1,
+            day: 15,
+        }
+        .to_days();
+        assert_eq!(
+            de(
+                "assignment.create",
+                "Amt 36",
+                &assignment_details("ki-freischwimmer", Some(due), true)
+            ),
+            "Kurs „KI-Freischwimmer“ zugewiesen an Amt 36, fällig bis 15.01.2027"
+        );
+        assert_eq!(
+            de("assignment.update", "Amt 36", &assignment_details("ki-freischwimmer", None, false)),
+            "Zuweisung des Kurses „KI-Freischwimmer“ an Amt 36 geändert, ohne Fälligkeitsdatum, freiwillig"
+        );
+        assert_eq!(
+            de("user.import", "liste.csv", &details(json!({"people": 1}))),
+            "1 Person aus der Datei „liste.csv“ importiert"
+        );
+        assert_eq!(
+            de("user.import", "liste.csv", &details(json!({"people": 50}))),
+            "50 Personen aus der Datei „liste.csv“ importiert"
+        );
+        assert_eq!(
+            de("user.role_change", "a@b.example", &details(json!({"role": ["employee", "coordinator"], "active": false}))),
+            "Konto von a@b.example geändert, Rolle: Mitarbeitende → Schulungskoordination, Zugang gesperrt"
+        );
+        assert_eq!(
+            de("user.delete", "Gelöschte Person 7", &details(json!({"kept_completions": 1, "certificates": 2}))),
+            "Konto gelöscht (jetzt „Gelöschte Person 7“), 1 Abschluss anonym behalten, 2 Zertifikate gelöscht"
+        );
+        assert_eq!(
+            de("export.status", "", &details(json!({"rows": 1}))),
+            "Statusliste exportiert (1 Zeile)"
+        );
+        // Entries from before: label and raw text, nothing lost.
+        assert_eq!(
+            de("assignment.delete", "Einheit 4", "ki-freischwimmer"),
+            "Zuweisung entfernt · Einheit 4 · ki-freischwimmer"
+        );
+        // English: the same facts, English date.
+        assert_eq!(
+            sentence(
+                Locale::En,
+                "assignment.create",
+                "Amt 36",
+                &assignment_details("ki-freischwimmer", Some(due), true),
+                &title
+            ),
+            "Course \"KI-Freischwimmer\" assigned to Amt 36, due by 15 Jan 2027"
+        );
+    }
+}
