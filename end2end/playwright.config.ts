@@ -60,8 +60,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "hydrated", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec/ },
-    { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /coordination\.spec/ },
+    // Long names and addresses for the sweeps, once, before both JavaScript modes.
+    { name: "setup", testMatch: /long-content\.setup\.ts/ },
+    { name: "hydrated", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec/, dependencies: ["setup"] },
+    { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /coordination\.spec/, dependencies: ["setup"] },
     // Runs both JavaScript modes itself, one after the other, on the clock server.
     { name: "clock", use: { baseURL: `http://127.0.0.1:${clockPort}` }, testMatch: /coordination\.spec/ },
   ],

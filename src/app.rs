@@ -18,7 +18,7 @@ use crate::pages::info::{
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::quiz::AttemptPage;
-use crate::pages::tracking::{AssignmentsPage, AuditPage, DashboardPage};
+use crate::pages::tracking::{AssignmentsPage, AuditPage, DashboardPage, RemoveAssignmentPage};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verwaltung/organisation") view=OrgUnitsPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/uebersicht") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/zuweisungen") view=AssignmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/zuweisungen/:id/entfernen") view=RemoveAssignmentPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage ssr=SsrMode::Async />
                     <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async />

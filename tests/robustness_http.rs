@@ -1092,7 +1092,48 @@ async fn pages_that_refuse_answer_404_or_403() {
         [0]["id"]
         .as_i64()
         .unwrap();
+    // Assignments inside and outside the coordinator's Fachbereich 2, for the page that asks
+    // before one is removed.
+    let assignments = json(s.call(&admin, "assignments", &[]).await).await;
+    let assignment_of = |unit: &str| {
+        assignments[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["target"] == unit)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let fb2 = assignment_of("Fachbereich 2 – Bürgerservice und Ordnung");
+    let fb3 = assignment_of("Fachbereich 3 – Soziales");
     let cases = [
+        (
+            &coord,
+            format!("/verwaltung/zuweisungen/{fb2}/entfernen"),
+            200,
+        ),
+        (
+            &coord,
+            format!("/verwaltung/zuweisungen/{fb3}/entfernen"),
+            404,
+        ),
+        (
+            &coord,
+            "/verwaltung/zuweisungen/999999/entfernen".into(),
+            404,
+        ),
+        (&coord, "/verwaltung/zuweisungen/abc/entfernen".into(), 404),
+        (
+            &employee,
+            format!("/verwaltung/zuweisungen/{fb2}/entfernen"),
+            403,
+        ),
+        (
+            &admin,
+            format!("/verwaltung/zuweisungen/{fb3}/entfernen"),
+            200,
+        ),
         (&coord, format!("/verwaltung/benutzer/{outside}"), 404),
         (&coord, "/verwaltung/benutzer/999999".to_string(), 404),
         (&employee, "/verwaltung/benutzer".to_string(), 403),
@@ -1108,4 +1149,20 @@ async fn pages_that_refuse_answer_404_or_403() {
         let res = client.get(s.url(&path)).send().await.unwrap();
         assert_eq!(res.status().as_u16(), expected, "{path}");
     }
+    // The page asks and changes nothing; the removal itself is the form's post.
+    let page = coord
+        .get(s.url(&format!("/verwaltung/zuweisungen/{fb2}/entfernen")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Soll die Zuweisung des Kurses „KI-Seepferdchen“ an Fachbereich 2 – Bürgerservice und Ordnung entfernt werden?"),
+        "{page}"
+    );
+    assert!(page.contains("Ja, Zuweisung entfernen") && page.contains("Abbrechen"));
+    let after = json(s.call(&admin, "assignments", &[]).await).await;
+    assert_eq!(after[0], assignments[0]);
 }

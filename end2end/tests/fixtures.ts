@@ -59,6 +59,7 @@ export async function axeResults(page: Page, js: boolean) {
   const ctx = await browser.newContext({
     javaScriptEnabled: true,
     storageState: await page.context().storageState(),
+    viewport: page.viewportSize(),
   });
   try {
     await ctx.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
@@ -112,3 +113,9 @@ export async function answerQuiz(page: Page, right: boolean) {
     }
   }
 }
+
+/** Long names for the sweeps (created by long-content.setup.ts). */
+export const LONG_UNIT = "Amt für Digitalisierung, Informationssicherheit, Organisationsentwicklung und interkommunale Zusammenarbeit";
+export const LONG_SUB_UNIT = "Sachgebiet Fördermittelmanagement, Haushaltsangelegenheiten und Vergabe der Schulverwaltung";
+export const LONG_PERSON = "Maximiliane Wilhelmine Hohenzollern-Sigmaringen-Musterfrau";
+export const LONG_EMAIL = "maximiliane.wilhelmine.hohenzollern-sigmaringen-musterfrau@musterstadt.example";

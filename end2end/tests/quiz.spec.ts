@@ -31,6 +31,9 @@ test("fail and then pass the final test; past attempts can be reviewed", async (
   await expect(page.getByRole("status")).toContainText("0 von 4 Fragen richtig (0 %)");
   // The explanation for each wrong answer.
   await expect(page.locator(".question__explanation")).toHaveCount(4);
+  // Several given answers (the ordering question's three steps) are listed, not joined by ";".
+  await expect(page.locator(".answer-list").first().locator("li")).toHaveCount(3);
+  await expect(page.locator(".question").filter({ hasText: "; " })).toHaveCount(0);
   await expectNoAxeViolations(page, "/versuche/:id (Ergebnis)");
   const failedUrl = page.url();
 

@@ -67,6 +67,30 @@ mod ssr {
             .is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
     }
 
+    /// An assignment as the pages show it; `paths`: the org units' full paths.
+    pub fn assignment_view(
+        state: &AppState,
+        paths: &std::collections::HashMap<i64, String>,
+        a: db::assignments::AssignmentRow,
+    ) -> crate::model::AssignmentView {
+        crate::model::AssignmentView {
+            id: a.id,
+            course: crate::model::CourseOption {
+                title: reports::course_title(state, &a.course),
+                slug: a.course.clone(),
+            },
+            target: match (a.unit_id, &a.user_name) {
+                (Some(u), _) => paths.get(&u).cloned().unwrap_or_default(),
+                (None, Some(name)) => name.clone(),
+                _ => String::new(),
+            },
+            is_unit: a.unit_id.is_some(),
+            due: a.due_day.map(Date::from_days),
+            mandatory: a.mandatory,
+            created: Date::in_germany(a.created_at),
+        }
+    }
+
     /// Whether the actor may change this assignment: its unit, or its person, is in scope.
     pub fn may_change(actor: &Actor, a: &db::assignments::AssignmentRow) -> bool {
         match (a.unit_id, a.user_id) {
@@ -93,22 +117,7 @@ pub async fn list_assignments(
     let mut list: Vec<AssignmentView> = rows
         .into_iter()
         .filter(|a| may_change(&actor, a))
-        .map(|a| AssignmentView {
-            id: a.id,
-            course: crate::model::CourseOption {
-                title: reports::course_title(&state, &a.course),
-                slug: a.course.clone(),
-            },
-            target: match (a.unit_id, &a.user_name) {
-                (Some(u), _) => paths.get(&u).cloned().unwrap_or_default(),
-                (None, Some(name)) => name.clone(),
-                _ => String::new(),
-            },
-            is_unit: a.unit_id.is_some(),
-            due: a.due_day.map(Date::from_days),
-            mandatory: a.mandatory,
-            created: Date::in_germany(a.created_at),
-        })
+        .map(|a| assignment_view(&state, &paths, a))
         .collect();
     list.sort_by(|a, b| {
         (!a.is_unit, &a.target, &a.course.title).cmp(&(!b.is_unit, &b.target, &b.course.title))
@@ -119,6 +128,25 @@ pub async fn list_assignments(
         courses,
         accounts::visible_units(&state, &actor).await?,
     ))
+}
+
+/// One assignment the caller may change (the confirmation page before removing it). Outside
+/// the caller's scope it does not exist, as for an id that names none.
+#[server(endpoint = "assignment")]
+pub async fn get_assignment(id: i64) -> Result<AssignmentView, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let a = db::assignments::get(&state.db.pool, id)
+        .await?
+        .filter(|a| may_change(&actor, a))
+        .ok_or(AppError::NotFound)?;
+    let units = db::org_units::all(&state.db.pool).await?;
+    let paths = accounts::tree(&units)
+        .into_iter()
+        .map(|u| (u.id, u.path))
+        .collect();
+    Ok(assignment_view(&state, &paths, a))
 }
 
 /// Assigns a course to an org unit (its sub-units and later members included).

@@ -156,3 +156,14 @@ pub fn Counted(text: crate::i18n::Plural, n: i64) -> impl IntoView {
     let (before, after) = text.around(n);
     view! { {before}<strong>{n}</strong>{after} }
 }
+
+/// The box a wide table scrolls in: a named region that keyboard users can focus and scroll with
+/// the arrow keys (WCAG 2.1.1, 1.4.10), so the page itself never scrolls sideways.
+#[component]
+pub fn TableWrap(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" role="region" tabindex="0" aria-label=label>
+            {children()}
+        </div>
+    }
+}

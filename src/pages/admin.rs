@@ -13,7 +13,7 @@ use crate::api::users::{
 use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
-use crate::components::layout::percent_encode;
+use crate::components::layout::{percent_encode, TableWrap};
 use crate::components::pagination::pagination;
 use crate::model::{OrgUnit, PasswordLink, Role};
 use crate::pages::auth::LoginRequired;
@@ -49,6 +49,7 @@ fn PasswordLinks() -> impl IntoView {
                     <section class="card card--highlight" aria-labelledby="links-heading">
                         <h2 id="links-heading">{t.links_heading}</h2>
                         <p>{t.links_intro}</p>
+                        <TableWrap label=t.links_heading>
                         <table class="table">
                             <thead><tr><th scope="col">{t.field_email}</th><th scope="col">{t.links_link}</th><th scope="col">{t.links_valid_until}</th></tr></thead>
                             <tbody>
@@ -61,6 +62,7 @@ fn PasswordLinks() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </TableWrap>
                     </section>
                 })
             })}
@@ -143,7 +145,7 @@ pub fn UsersPage() -> impl IntoView {
                     <p role="status">{t.users_count.of(data.total)}</p>
                     <ErrorSummary error=assign_error />
                     <ActionForm action=assign attr:class="form form--bulk">
-                    <div class="table-wrap">
+                    <TableWrap label=t.users_title>
                         <table class="table">
                             <caption class="visually-hidden">{t.users_title}</caption>
                             <thead><tr>
@@ -170,7 +172,7 @@ pub fn UsersPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                     <fieldset class="card bulk">
                         <legend>{t.assign_people_heading}</legend>
                         <p class="field__hint">{t.assign_people_hint}</p>
@@ -440,7 +442,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                         <input type="hidden" name="id" value=p.id.to_string() />
                         <button type="submit" class="button">{t.import_commit.of(count)}</button>
                     </ActionForm>
-                    <div class="table-wrap">
+                    <TableWrap label=t.import_preview_caption>
                         <table class="table">
                             <caption>{t.import_preview_caption}</caption>
                             <thead><tr>
@@ -456,7 +458,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             })}
         </Suspense>

@@ -8,6 +8,7 @@ use crate::api::certificates::{
 };
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
+use crate::components::layout::TableWrap;
 use crate::i18n::Texts;
 use crate::model::{CertStatus, CertificateSummary};
 use crate::pages::admin::ErrorBox;
@@ -134,7 +135,7 @@ pub fn AdminCertificatesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let list: Vec<CertificateSummary> = match certs.await { Ok(l) => l, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
                 view! {
-                    <div class="table-wrap">
+                    <TableWrap label=t.admin_certs_title>
                         <table class="table">
                             <caption class="visually-hidden">{t.admin_certs_title}</caption>
                             <thead><tr>
@@ -168,7 +169,7 @@ pub fn AdminCertificatesPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             })}
         </Suspense>

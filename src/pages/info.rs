@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::site::{barrier_reports, get_site_page, ReportBarrier, SetBarrierDone};
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
+use crate::components::layout::TableWrap;
 use crate::components::pagination::pagination;
 use crate::pages::admin::ErrorBox;
 
@@ -123,7 +124,7 @@ pub fn BarrierReportsPage() -> impl IntoView {
                 let page_count = data.page_count();
                 let page = data.page;
                 view! {
-                    <div class="table-wrap">
+                    <TableWrap label=t.barriers_title>
                         <table class="table">
                             <caption class="visually-hidden">{t.barriers_title}</caption>
                             <thead><tr>
@@ -159,7 +160,7 @@ pub fn BarrierReportsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                     {(page_count > 1).then(|| pagination(page, page_count, move |p: i64| format!("/verwaltung/barrieren?seite={p}")))}
                 }.into_any()
             })}

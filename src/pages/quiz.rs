@@ -179,7 +179,14 @@ fn ResultQuestion(q: QuizQuestion) -> impl IntoView {
             <p class="question__verdict">
                 <strong>{if correct { t.quiz_answer_right } else { t.quiz_answer_wrong }}</strong>
             </p>
-            <p>{t.quiz_your_answer}" "{if given.is_empty() { t.quiz_no_answer.to_string() } else { given.join("; ") }}</p>
+            {match given.len() {
+                0 => view! { <p>{t.quiz_your_answer}" "{t.quiz_no_answer}</p> }.into_any(),
+                1 => view! { <p>{t.quiz_your_answer}" "<span lang=content_lang()>{given[0].clone()}</span></p> }.into_any(),
+                _ => view! {
+                    <p>{t.quiz_your_answers}</p>
+                    <ul class="answer-list" lang=content_lang()>{given.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ul>
+                }.into_any(),
+            }}
             {fb.and_then(|f| f.explanation).map(|e| view! { <p class="question__explanation">{e}</p> })}
         </div>
     }

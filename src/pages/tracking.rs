@@ -6,13 +6,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::tracking::{
-    get_dashboard, get_person_courses, list_assignments, list_audit, list_people_status,
-    AssignUnit, DeleteAssignment, UpdateAssignment,
+    get_assignment, get_dashboard, get_person_courses, list_assignments, list_audit,
+    list_people_status, AssignUnit, DeleteAssignment, UpdateAssignment,
 };
 use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
-use crate::components::layout::{percent_encode, Counted};
+use crate::components::layout::{percent_encode, Counted, TableWrap};
 use crate::components::pagination::pagination;
 use crate::i18n::Texts;
 use crate::model::{CourseState, PersonCourse, StateCounts, DUE_SOON_CODE};
@@ -154,7 +154,7 @@ pub fn DashboardPage() -> impl IntoView {
                     <p class="meta">{t.dash_as_of.replace("{date}", &locale.format_date(d.today))}" "
                         {format!("{}, {}.", t.dash_totals.of(d.people), t.dash_pairs.of(d.total.total()))}</p>
                     {legend(t)}
-                    <div class="table-wrap">
+                    <TableWrap label=t.dash_table_caption>
                         <table class="table table--numbers">
                             <caption class="visually-hidden">{t.dash_table_caption}</caption>
                             <thead><tr>
@@ -178,7 +178,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                     <section class="card" aria-labelledby="export-heading">
                         <h2 id="export-heading">{t.dash_exports}</h2>
                         <p>{match &unit_name { Some(n) => t.dash_exports_unit.replace("{unit}", n), None => t.dash_exports_all.to_string() }}</p>
@@ -252,13 +252,13 @@ fn PeopleSection(
                 ]);
                 view! {
                     <p role="status">{t.users_count.of(data.total)}</p>
-                    <div class="table-wrap">
+                    <TableWrap label=t.dash_people_heading>
                         <table class="table">
                             <caption class="visually-hidden">{t.dash_people_heading}</caption>
                             <thead><tr>
                                 <th scope="col">{t.field_name}</th>
-                                <th scope="col">{t.field_unit}</th>
                                 <th scope="col">{t.dash_state}</th>
+                                <th scope="col">{t.field_unit}</th>
                                 <th scope="col">{t.dash_assigned}</th>
                                 <th scope="col">{t.state_done}</th>
                                 <th scope="col">{t.state_overdue}</th>
@@ -268,8 +268,8 @@ fn PeopleSection(
                                 {data.items.into_iter().map(|p| view! {
                                     <tr>
                                         <th scope="row"><a href=format!("/verwaltung/benutzer/{}", p.id)>{p.name}</a></th>
-                                        <td>{p.unit.unwrap_or_default()}</td>
                                         <td>{match p.worst { Some(s) => view! { <StateTag state=s /> }.into_any(), None => view! { <span>{t.dash_nothing_assigned}</span> }.into_any() }}</td>
+                                        <td class="cell-text">{p.unit.unwrap_or_default()}</td>
                                         <td>{p.counts.total()}</td>
                                         <td>{p.counts.done + p.counts.expiring}</td>
                                         <td>{p.counts.overdue}</td>
@@ -278,7 +278,7 @@ fn PeopleSection(
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                     {(page_count > 1).then(|| pagination(page, page_count, page_href))}
                 }.into_any()
             })}
@@ -318,7 +318,7 @@ fn PersonCourseTable(list: Vec<PersonCourse>) -> impl IntoView {
             .unwrap_or_else(|| "–".into())
     };
     view! {
-        <div class="table-wrap">
+        <TableWrap label=t.person_courses_heading>
             <table class="table">
                 <caption class="visually-hidden">{t.person_courses_heading}</caption>
                 <thead><tr>
@@ -346,7 +346,7 @@ fn PersonCourseTable(list: Vec<PersonCourse>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }
 
@@ -356,21 +356,12 @@ pub fn AssignmentsPage() -> impl IntoView {
     let locale = use_locale();
     let create = ServerAction::<AssignUnit>::new();
     let update = ServerAction::<UpdateAssignment>::new();
-    let delete = ServerAction::<DeleteAssignment>::new();
     let error = action_error(create);
     let update_error = action_error(update);
-    let delete_error = action_error(delete);
     let saved = query("gespeichert");
     let removed = query("entfernt");
     let data = Resource::new_blocking(
-        move || {
-            (
-                saved.get(),
-                removed.get(),
-                update.version().get(),
-                delete.version().get(),
-            )
-        },
+        move || (saved.get(), removed.get(), update.version().get()),
         |_| list_assignments(),
     );
     view! {
@@ -380,7 +371,6 @@ pub fn AssignmentsPage() -> impl IntoView {
         {move || saved.get().map(|_| view! { <Notice text=t.saved /> })}
         {move || removed.get().map(|_| view! { <Notice text=t.assign_removed /> })}
         <ErrorSummary error=update_error />
-        <ErrorSummary error=delete_error />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let (list, courses, units) = match data.await { Ok(d) => d, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
@@ -423,7 +413,7 @@ pub fn AssignmentsPage() -> impl IntoView {
                         view! { <p>{t.assign_none}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="table-wrap">
+                            <TableWrap label=t.assign_list_heading>
                                 <table class="table">
                                     <caption class="visually-hidden">{t.assign_list_heading}</caption>
                                     <thead><tr>
@@ -456,19 +446,61 @@ pub fn AssignmentsPage() -> impl IntoView {
                                                             </div>
                                                             <button type="submit" class="button button--secondary">{t.save}<span class="visually-hidden">{l3}</span></button>
                                                         </ActionForm>
-                                                        <ActionForm action=delete>
-                                                            <input type="hidden" name="id" value=a.id.to_string() />
-                                                            <button type="submit" class="button button--danger">{t.assign_remove}<span class="visually-hidden">{l4}</span></button>
-                                                        </ActionForm>
+                                                        <a class="button button--danger" href=format!("/verwaltung/zuweisungen/{}/entfernen", a.id)>{t.assign_remove}<span class="visually-hidden">{l4}</span></a>
                                                     </td>
                                                 </tr>
                                             }
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableWrap>
                         }.into_any()
                     }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// "Really remove?" before an assignment goes: a page of its own, so the question is the same
+/// with and without JavaScript.
+#[component]
+pub fn RemoveAssignmentPage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let params = leptos_router::hooks::use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
+    let delete = ServerAction::<DeleteAssignment>::new();
+    let error = action_error(delete);
+    let data = Resource::new_blocking(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_assignment(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text=t.assign_remove_title />
+        <h1>{t.assign_remove_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let a = match data.await { Ok(a) => a, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let question = t.assign_remove_question
+                    .replace("{course}", &a.course.title)
+                    .replace("{target}", &a.target);
+                let due = a.due.map(|d| t.assign_remove_due.replace("{date}", &locale.format_date(d)));
+                view! {
+                    <ErrorSummary error />
+                    <p class="lead">{question}</p>
+                    {due.map(|d| view! { <p class="meta">{d}</p> })}
+                    <p>{t.assign_remove_keeps}</p>
+                    <ActionForm action=delete attr:class="form form--inline">
+                        <input type="hidden" name="id" value=a.id.to_string() />
+                        <button type="submit" class="button button--danger">{t.assign_remove_confirm}</button>
+                        <a class="button button--secondary" href="/verwaltung/zuweisungen">{t.cancel}</a>
+                    </ActionForm>
                 }.into_any()
             })}
         </Suspense>
@@ -520,7 +552,7 @@ pub fn AuditPage() -> impl IntoView {
                 let page_href = move |p: i64| href_with("/verwaltung/protokoll", &[("bereich", get("bereich")), ("q", get("q")), ("seite", p.to_string())]);
                 view! {
                     <p role="status">{t.audit_count.of(data.total)}</p>
-                    <div class="table-wrap">
+                    <TableWrap label=t.audit_title>
                         <table class="table">
                             <caption class="visually-hidden">{t.audit_title}</caption>
                             <thead><tr>
@@ -532,13 +564,17 @@ pub fn AuditPage() -> impl IntoView {
                                 {data.items.into_iter().map(|e| view! {
                                     <tr>
                                         <td>{locale.format_date_time(e.at)}</td>
-                                        <td class="cell-text">{e.actor}</td>
+                                        <td class="cell-text">{match e.actor.rsplit_once(" <") {
+                                            // "Name <address>": the name, the address below it.
+                                            Some((name, mail)) => view! { {name.to_string()}<br /><span class="meta">{mail.trim_end_matches('>').to_string()}</span> }.into_any(),
+                                            None => view! { {e.actor.clone()} }.into_any(),
+                                        }}</td>
                                         <td class="cell-text">{e.summary}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                     {(page_count > 1).then(|| pagination(page, page_count, page_href))}
                 }.into_any()
             })}

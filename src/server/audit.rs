@@ -38,7 +38,7 @@ pub fn sentence(
     let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or_default();
     let count = |k: &str| d.get(k).and_then(Value::as_i64).unwrap_or_default();
     let date = |k: &str| {
-        parse_iso(text(k))
+        Date::parse_iso(text(k))
             .map(|d| locale.format_date(d))
             .unwrap_or_default()
     };
@@ -134,20 +134,6 @@ fn or_dash(s: &str) -> &str {
 
 fn role(t: &Texts, code: &str) -> String {
     crate::model::Role::from_code(code).map_or_else(|| code.to_string(), |r| r.label(t).into())
-}
-
-fn parse_iso(s: &str) -> Option<Date> {
-    let mut parts = s.splitn(3, '-').map(str::parse::<u32>);
-    let (y, m, d) = (
-        parts.next()?.ok()?,
-        parts.next()?.ok()?,
-        parts.next()?.ok()?,
-    );
-    Some(Date {
-        year: i32::try_from(y).ok()?,
-        month: u8::try_from(m).ok()?,
-        day: u8::try_from(d).ok()?,
-    })
 }
 
 /// An entry from before details were structured: its label and raw fields.

@@ -80,6 +80,8 @@ pub fn markdown_to_html(src: &str, image_base: &str) -> String {
     let events: Vec<Event> = Parser::new_ext(&src, options).collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut used_ids: HashSet<String> = HashSet::new();
+    // The heading a table stands under names its scroll box.
+    let mut last_heading = String::new();
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -95,6 +97,7 @@ pub fn markdown_to_html(src: &str, image_base: &str) -> String {
                     }
                     j += 1;
                 }
+                last_heading.clone_from(&text);
                 let mut id = slugify(&text);
                 let base = id.clone();
                 let mut n = 2;
@@ -165,6 +168,24 @@ pub fn markdown_to_html(src: &str, image_base: &str) -> String {
                 i = j + 1;
                 continue;
             }
+            // A wide table scrolls in a box of its own that keyboard users can reach and that
+            // screen readers announce (WCAG 2.1.1, 1.4.10): focusable, a named region.
+            Event::Start(Tag::Table(_)) => {
+                let label = if last_heading.is_empty() {
+                    "Tabelle".to_string()
+                } else {
+                    format!("Tabelle: {last_heading}")
+                };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+                    escape_attribute(&label)
+                ))));
+                out.push(events[i].clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(events[i].clone());
+                out.push(Event::Html(CowStr::from("</div>")));
+            }
             other => out.push(other.clone()),
         }
         i += 1;
@@ -204,6 +225,13 @@ fn rewrite_images<'a>(events: Vec<Event<'a>>, image_base: &str) -> Vec<Event<'a>
         .collect()
 }
 
+fn escape_attribute(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// The final safety net: only harmless elements, attributes and URL schemes survive.
 pub fn sanitize(html: &str) -> String {
     let mut classes: HashMap<&str, HashSet<&str>> = HashMap::new();
@@ -217,11 +245,13 @@ pub fn sanitize(html: &str) -> String {
         ]),
     );
     classes.insert("p", HashSet::from(["callout__title"]));
+    classes.insert("div", HashSet::from(["table-wrap"]));
     ammonia::Builder::default()
         .add_tags(["aside"])
         .add_tag_attributes("h2", ["id"])
         .add_tag_attributes("h3", ["id"])
         .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("div", ["role", "tabindex", "aria-label"])
         .allowed_classes(classes)
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .link_rel(Some("noopener noreferrer"))
@@ -283,6 +313,11 @@ mod tests {
         assert!(html.contains("callout--achtung"));
         assert!(html.contains("<blockquote>"));
         assert!(html.contains("<table>") && html.contains("<td>2</td>"));
+        // Every table scrolls in a focusable, named region.
+        assert_eq!(
+            html.matches("<table>").count(),
+            html.matches("tabindex=\"0\"").count()
+        );
         assert!(
             html.contains("src=\"/inhalte/kurs/images/ablauf.svg\""),
             "{html}"

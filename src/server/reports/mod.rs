@@ -258,6 +258,23 @@ pub async fn people(
 ) -> Result<Paged<PersonStatus>, AppError> {
     const PER_PAGE: i64 = 50;
     let sel = select(state, actor, f).await?;
+    // Drilled down into a unit, people are placed below it: "Amt 36 > Sachgebiet 1", not the
+    // whole path from the top again in every row (it pushed the state off a phone's screen).
+    let prefix = f
+        .unit
+        .and_then(|u| sel.unit_paths.get(&u))
+        .map(|p| format!("{p} > "));
+    let place = |unit: Option<i64>| {
+        let path = sel.unit_paths.get(&unit?)?;
+        let below = prefix.as_deref().and_then(|p| path.strip_prefix(p));
+        // Members of the selected unit itself: its own name.
+        let own = || path.rsplit(" > ").next().unwrap_or(path);
+        Some(match (&prefix, below) {
+            (_, Some(rest)) => rest.to_string(),
+            (Some(_), None) => own().to_string(),
+            (None, _) => path.clone(),
+        })
+    };
     let mut rows: Vec<(PersonStatus, Option<i64>)> = sel
         .people
         .iter()
@@ -273,7 +290,7 @@ pub async fn people(
                     id: p.id,
                     name: p.name.clone(),
                     email: p.email.clone(),
-                    unit: p.unit_id.and_then(|u| sel.unit_paths.get(&u).cloned()),
+                    unit: place(p.unit_id),
                     counts,
                     worst: e.iter().map(|x| x.state).min(),
                     next_due: due.map(Date::from_days),
