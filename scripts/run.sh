@@ -5,6 +5,9 @@ cd "$ROOT"
 DEMO_DATABASE_URL="sqlite://data/seepferdchen.db"
 export DATABASE_URL="${DATABASE_URL:-$DEMO_DATABASE_URL}"
 export BIND_ADDR="${BIND_ADDR:-127.0.0.1:3000}"
+# Without a mail server the demo writes each mail as an .eml file into data/mail/ (the log
+# names the file); with SMTP_URL set, mail goes to that server.
+if [ -z "${SMTP_URL:-}" ]; then export MAIL_MODE="${MAIL_MODE:-file}"; fi
 # Demo data (with its published password) only on the default demo database or when asked for
 # with DEMO=1: a production database named by DATABASE_URL must never get the demo accounts.
 if [ "$DATABASE_URL" = "$DEMO_DATABASE_URL" ] || [ "${DEMO:-}" = 1 ]; then
@@ -18,4 +21,5 @@ else
 fi
 step "KI-Seepferdchen startet auf http://$BIND_ADDR (Datenbank: $DATABASE_URL)"
 echo "Anmelden unter http://$BIND_ADDR/anmelden – beenden mit Strg+C."
+[ "${MAIL_MODE:-}" = file ] && echo "E-Mails landen als .eml-Dateien in ${MAIL_DIR:-data/mail}/."
 exec "$(server_bin)" serve

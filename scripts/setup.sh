@@ -41,7 +41,8 @@ if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
 fi
 
 if [ "$what" = test ]; then
-  apt_install chromium poppler-utils qpdf zbar-tools nginx-light
+  # python3-aiosmtpd: the real SMTP server the mail tests send to.
+  apt_install chromium poppler-utils qpdf zbar-tools nginx-light python3-aiosmtpd
   # The independent certificate verifier in the tests (scripts/verify_certificate.py).
   if ! python3 -c 'import cryptography' 2>/dev/null; then
     step "Installing Python's cryptography (for the independent certificate check)"

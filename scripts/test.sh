@@ -27,7 +27,7 @@ fi
 
 step "Unit and integration tests (operations tests use PostgreSQL and nginx)"
 cargo test --features ssr --lib --bins --test cli --test accounts_http --test content --test certificates_http --test privacy_http \
-  --test robustness_http --test operations_http
+  --test robustness_http --test operations_http --test mail_http
 
 step "Course content check (seepferdchen content check)"
 cargo run --quiet --features ssr --bin seepferdchen -- content check

@@ -8,7 +8,7 @@ use crate::i18n::{Locale, Texts};
 use crate::pages::admin::{
     ImportPage, ImportPreviewPage, NewUserPage, OrgUnitsPage, UserPage, UsersPage,
 };
-use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
+use crate::pages::auth::{AccountPage, ForgotPasswordPage, LoginPage, SetPasswordPage};
 use crate::pages::certificates::{AdminCertificatesPage, MyCertificatesPage, VerifyPage};
 use crate::pages::courses::{CoursePage, ModulePage, MyCoursesPage};
 use crate::pages::home::HomePage;
@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verwaltung/zertifikate") view=AdminCertificatesPage ssr=SsrMode::Async />
                     <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/passwort-festlegen") view=SetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/passwort-vergessen") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/benutzer") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/benutzer/neu") view=NewUserPage ssr=SsrMode::Async />
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verwaltung/zuweisungen/:id/entfernen") view=RemoveAssignmentPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/verwaltung/e-mails") view=crate::pages::mail::MailPage ssr=SsrMode::Async />
                     <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async />
                     <Route path=path!("/barriere-melden") view=ReportBarrierPage ssr=SsrMode::Async />
                     <Route path=path!("/leichte-sprache") view=EasyLanguagePage ssr=SsrMode::Async />

@@ -115,6 +115,8 @@ pub struct PasswordLink {
     pub email: String,
     pub url: String,
     pub expires: Date,
+    /// Sent to the person by e-mail (then the page says so instead of showing the link).
+    pub mailed: bool,
 }
 
 /// Preview of an uploaded CSV import.
@@ -126,6 +128,8 @@ pub struct ImportPreview {
     /// Human-readable problems ("Zeile 4, Spalte E-Mail: …"); empty when the file can be imported.
     pub errors: Vec<String>,
     pub committed: bool,
+    /// Mail is on: the page offers to send the invitations now.
+    pub mail_enabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -607,4 +611,29 @@ pub struct SitePage {
     pub title: String,
     pub html: String,
     pub lang: String,
+}
+
+/// The admin's view of the mail outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailFigures {
+    /// Queued or being sent.
+    pub waiting: i64,
+    /// Sent in the last 7 days.
+    pub sent: i64,
+    /// Given up in the last 7 days.
+    pub failed: i64,
+    pub problems: Vec<MailProblem>,
+}
+
+/// A mail that failed for good or waits for a retry after an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailProblem {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    /// Given up (a retry button) rather than waiting for the next attempt.
+    pub failed: bool,
+    pub attempts: i64,
+    pub error: String,
+    pub created_at: i64,
 }

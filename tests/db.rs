@@ -287,9 +287,14 @@ async fn create_user_link_and_password(db: &Db) {
     let reset = accounts::new_password_link(
         &mut tx,
         &st,
-        id,
-        "zoe.neu@musterstadt.example",
-        "reset",
+        &accounts::LinkFor {
+            user_id: id,
+            email: "zoe.neu@musterstadt.example",
+            name: "Zoe Neu",
+            kind: seepferdchen::server::mail::LinkMail::Reset,
+            valid_seconds: accounts::LINK_VALID_SECONDS,
+            mail: true,
+        },
         st.clock.now(),
     )
     .await
@@ -476,7 +481,9 @@ async fn import_is_all_or_nothing(db: &Db) {
         errors[2]
     );
     let batch = imports::get(db, id).await.unwrap().unwrap();
-    assert!(import::commit(&st, &coord, &batch, de()).await.is_err());
+    assert!(import::commit(&st, &coord, &batch, false, de())
+        .await
+        .is_err());
     assert_eq!(users::count(db).await.unwrap(), before, "nothing imported");
 
     // 5,000 rows (German Excel: BOM, semicolons, CRLF), committed in one transaction.
@@ -486,7 +493,9 @@ async fn import_is_all_or_nothing(db: &Db) {
         .await
         .unwrap();
     let batch = imports::get(db, id).await.unwrap().unwrap();
-    let links = import::commit(&st, &admin, &batch, de()).await.unwrap();
+    let links = import::commit(&st, &admin, &batch, false, de())
+        .await
+        .unwrap();
     println!(
         "import of 5,000 rows ({:?}): {:.2} s",
         db.backend,
@@ -496,7 +505,9 @@ async fn import_is_all_or_nothing(db: &Db) {
     assert_eq!(users::count(db).await.unwrap(), before + 5000);
     // A second commit of the same batch is refused.
     let batch = imports::get(db, id).await.unwrap().unwrap();
-    assert!(import::commit(&st, &admin, &batch, de()).await.is_err());
+    assert!(import::commit(&st, &admin, &batch, false, de())
+        .await
+        .is_err());
     assert_eq!(users::count(db).await.unwrap(), before + 5000);
 }
 

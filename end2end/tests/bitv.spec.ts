@@ -17,6 +17,7 @@ const PUBLIC = [
   "/",
   "/anmelden",
   "/passwort-festlegen",
+  "/passwort-vergessen",
   "/barrierefreiheit",
   "/barriere-melden",
   "/leichte-sprache",
@@ -34,17 +35,17 @@ const MANAGER = [
   "/verwaltung/import",
   "/verwaltung/organisation",
 ];
-const ADMIN = ["/verwaltung/zertifikate", "/verwaltung/protokoll", "/verwaltung/barrieren"];
+const ADMIN = ["/verwaltung/zertifikate", "/verwaltung/protokoll", "/verwaltung/barrieren", "/verwaltung/e-mails"];
 
 /** Every route in the app (app.rs); the sweep below fails if one of them was not visited. */
 const ALL_ROUTE_PATTERNS = [
   "/", "/kurse", "/kurse/:kurs", "/kurse/:kurs/:modul", "/versuche/:id", "/zertifikate",
-  "/verify/:code", "/verwaltung/zertifikate", "/anmelden", "/passwort-festlegen", "/konto",
+  "/verify/:code", "/verwaltung/zertifikate", "/anmelden", "/passwort-festlegen", "/passwort-vergessen", "/konto",
   "/verwaltung/benutzer", "/verwaltung/benutzer/neu", "/verwaltung/benutzer/:id",
   "/verwaltung/import", "/verwaltung/import/:id", "/verwaltung/organisation",
   "/verwaltung/uebersicht", "/verwaltung/zuweisungen", "/verwaltung/zuweisungen/:id/entfernen",
   "/verwaltung/protokoll",
-  "/verwaltung/barrieren", "/barrierefreiheit", "/barriere-melden", "/leichte-sprache",
+  "/verwaltung/barrieren", "/verwaltung/e-mails", "/barrierefreiheit", "/barriere-melden", "/leichte-sprache",
   "/impressum", "/datenschutz",
 ];
 

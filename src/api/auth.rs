@@ -26,6 +26,23 @@ mod ssr {
 }
 
 /// The signed-in person, or None. Public.
+/// Whether this installation sends mail (the "Passwort vergessen?" page needs it). Public.
+#[server(endpoint = "mail_enabled")]
+pub async fn mail_enabled() -> Result<bool, AppError> {
+    Ok(ssr::app_state()?.config.mail.enabled())
+}
+
+/// "Passwort vergessen?": the same answer whether or not the address has an account; a mail
+/// goes out only to an active account, at most three an hour. Public.
+#[server(endpoint = "request_password_link")]
+pub async fn request_password_link(email: String) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    accounts::request_link(&state, &email).await?;
+    leptos_axum::redirect("/passwort-vergessen?gesendet=1");
+    Ok(())
+}
+
 #[server(endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use ssr::*;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod certificates;
 pub mod courses;
+pub mod mail;
 pub mod org;
 pub mod site;
 pub mod tracking;

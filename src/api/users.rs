@@ -264,12 +264,14 @@ pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
         rows,
         errors,
         committed: batch.committed,
+        mail_enabled: state.config.mail.enabled(),
     })
 }
 
 /// Imports every row of a previewed file, or none: validated again, then one transaction.
+/// `invite`: send the invitations by e-mail now (the form's tick, on by default when mail is on).
 #[server(endpoint = "commit_import")]
-pub async fn commit_import(id: i64) -> Result<(), AppError> {
+pub async fn commit_import(id: i64, invite: Option<String>) -> Result<(), AppError> {
     use ssr::*;
     let state = app_state()?;
     let actor = manager(&state).await?;
@@ -278,7 +280,8 @@ pub async fn commit_import(id: i64) -> Result<(), AppError> {
         .filter(|b| b.created_by == actor.id());
     let batch = batch.ok_or(AppError::NotFound)?;
     let t = current_locale().texts();
-    let links = crate::server::accounts::import::commit(&state, &actor, &batch, t).await?;
+    let invite = invite.is_some_and(|v| !v.is_empty());
+    let links = crate::server::accounts::import::commit(&state, &actor, &batch, invite, t).await?;
     flash_links(&state, &links).await?;
     leptos_axum::redirect(&format!("/verwaltung/import/{id}?fertig=1"));
     Ok(())

@@ -38,6 +38,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {(manager || admin).then(|| view! { <li><a href="/verwaltung/organisation">{t.nav_org}</a></li> })}
                     {admin.then(|| view! { <li><a href="/verwaltung/protokoll">{t.nav_audit}</a></li> })}
                     {admin.then(|| view! { <li><a href="/verwaltung/barrieren">{t.nav_barriers}</a></li> })}
+                    {admin.then(|| view! { <li><a href="/verwaltung/e-mails">{t.nav_mail}</a></li> })}
                     {match user {
                         Some(u) => view! {
                             <li><a href="/konto">{t.nav_account}<span class="visually-hidden">{format!(" ({})", u.display_name)}</span></a></li>

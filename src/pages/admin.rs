@@ -45,18 +45,25 @@ fn PasswordLinks() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let links: Vec<PasswordLink> = links.await.unwrap_or_default();
+                // With mail on, the people got their links by e-mail: the page says so.
+                let mailed = links.iter().all(|l| l.mailed);
+                let heading = if mailed { t.links_mailed_heading } else { t.links_heading };
                 (!links.is_empty()).then(|| view! {
                     <section class="card card--highlight" aria-labelledby="links-heading">
-                        <h2 id="links-heading">{t.links_heading}</h2>
-                        <p>{t.links_intro}</p>
-                        <TableWrap label=t.links_heading>
+                        <h2 id="links-heading">{heading}</h2>
+                        <p>{if mailed { t.links_mailed_intro } else { t.links_intro }}</p>
+                        <TableWrap label=heading>
                         <table class="table">
                             <thead><tr><th scope="col">{t.field_email}</th><th scope="col">{t.links_link}</th><th scope="col">{t.links_valid_until}</th></tr></thead>
                             <tbody>
                                 {links.into_iter().map(|l| view! {
                                     <tr>
-                                        <td>{l.email}</td>
-                                        <td><code class="link-to-hand-over">{l.url}</code></td>
+                                        <td class="cell-text">{l.email}</td>
+                                        <td>{if l.mailed {
+                                            view! { <span>{t.links_mailed}</span> }.into_any()
+                                        } else {
+                                            view! { <code class="link-to-hand-over">{l.url}</code> }.into_any()
+                                        }}</td>
                                         <td>{locale.format_date(l.expires)}</td>
                                     </tr>
                                 }).collect_view()}
@@ -440,6 +447,12 @@ pub fn ImportPreviewPage() -> impl IntoView {
                     <ErrorSummary error />
                     <ActionForm action=commit attr:class="form">
                         <input type="hidden" name="id" value=p.id.to_string() />
+                        {p.mail_enabled.then(|| view! {
+                            <div class="checkbox">
+                                <input type="checkbox" id="invite" name="invite" value="on" checked />
+                                <label for="invite">{t.import_invite}</label>
+                            </div>
+                        })}
                         <button type="submit" class="button">{t.import_commit.of(count)}</button>
                     </ActionForm>
                     <TableWrap label=t.import_preview_caption>

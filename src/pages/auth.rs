@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
 use crate::api::auth::{
-    get_current_user, password_link_valid, ChangePassword, Login, SetPassword, UpdateProfile,
+    get_current_user, mail_enabled, password_link_valid, ChangePassword, Login,
+    RequestPasswordLink, SetPassword, UpdateProfile,
 };
 use crate::app::use_query_param as query;
 use crate::app::use_texts;
@@ -36,7 +37,38 @@ pub fn LoginPage() -> impl IntoView {
             />
             <button type="submit" class="button">{t.login_submit}</button>
         </form>
+        <p><a href="/passwort-vergessen">{t.forgot_link}</a></p>
         <p class="hint">{t.login_help}</p>
+    }
+}
+
+/// "Passwort vergessen?": asks for the address and always answers the same way, so nobody
+/// learns which addresses have an account. Without mail it says whom to ask.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let t = use_texts();
+    let sent = query("gesendet");
+    let error = action_error(ServerAction::<RequestPasswordLink>::new());
+    let enabled = Resource::new_blocking(|| (), |_| mail_enabled());
+    view! {
+        <Title text=t.forgot_title />
+        <h1>{t.forgot_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match (enabled.await, sent.get()) {
+                    (Ok(true), Some(_)) => view! { <Notice text=t.forgot_sent /> }.into_any(),
+                    (Ok(true), None) => view! {
+                        <p>{t.forgot_intro}</p>
+                        <form method="post" action=RequestPasswordLink::PATH class="form">
+                            <TextField label=t.field_email name="email" kind="email" autocomplete="username" error />
+                            <button type="submit" class="button">{t.forgot_submit}</button>
+                        </form>
+                    }.into_any(),
+                    _ => view! { <p>{t.forgot_no_mail}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p><a href="/anmelden">{t.forgot_back}</a></p>
     }
 }
 
@@ -74,7 +106,10 @@ pub fn SetPasswordPage() -> impl IntoView {
                             <button type="submit" class="button">{t.set_password_submit}</button>
                         </form>
                     }.into_any(),
-                    _ => view! { <p class="notice notice--warning" role="alert">{t.password_link_invalid}</p> }.into_any(),
+                    _ => view! {
+                        <p class="notice notice--warning" role="alert">{t.password_link_invalid}</p>
+                        <p><a href="/passwort-vergessen">{t.forgot_new_link}</a></p>
+                    }.into_any(),
                 }
             })}
         </Suspense>

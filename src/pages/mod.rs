@@ -4,6 +4,7 @@ pub mod certificates;
 pub mod courses;
 pub mod home;
 pub mod info;
+pub mod mail;
 pub mod not_found;
 pub mod quiz;
 pub mod tracking;

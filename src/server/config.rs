@@ -182,6 +182,25 @@ pub struct Settings {
     /// `/metrics` in Prometheus text format: off or on (protect it at the reverse proxy).
     #[arg(long, env = "METRICS", global = true, default_value = "off")]
     pub metrics: String,
+    /// Outgoing mail server: smtp://host:25, smtp://user:pass@host:587?tls=starttls or
+    /// smtps://user:pass@host:465. Without it (and without MAIL_MODE=file) no mail is sent and
+    /// password links are shown on screen to hand over.
+    #[arg(long, env = "SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of every mail: an address, optionally with a display name
+    /// ("KI-Seepferdchen <noreply@example.org>").
+    #[arg(long, env = "MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// Optional Reply-To address (for example the training coordination's mailbox).
+    #[arg(long, env = "MAIL_REPLY_TO", global = true)]
+    pub mail_reply_to: Option<String>,
+    /// How mail leaves: smtp (needs SMTP_URL), file (each mail an .eml file in MAIL_DIR, for
+    /// development and the demo) or off. Default: smtp when SMTP_URL is set, otherwise off.
+    #[arg(long, env = "MAIL_MODE", global = true)]
+    pub mail_mode: Option<String>,
+    /// Folder for MAIL_MODE=file.
+    #[arg(long, env = "MAIL_DIR", global = true, default_value = "data/mail")]
+    pub mail_dir: String,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -217,6 +236,117 @@ pub struct Config {
     pub test_clock_file: Option<PathBuf>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub metrics: bool,
+    pub mail: MailConfig,
+}
+
+/// How mail leaves the installation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailMode {
+    /// No mail: links are shown on screen.
+    Off,
+    /// lettre's URL form of SMTP_URL (`tls=starttls` written as lettre's `tls=required`).
+    Smtp(String),
+    /// Each mail written as an .eml file into this folder.
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailConfig {
+    pub mode: MailMode,
+    /// RFC 5322 mailbox ("Name <address>").
+    pub from: String,
+    pub reply_to: Option<String>,
+}
+
+impl MailConfig {
+    pub fn enabled(&self) -> bool {
+        self.mode != MailMode::Off
+    }
+}
+
+fn parse_mail(s: &Settings, org_name: &str) -> Result<MailConfig, SettingError> {
+    let trimmed = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let smtp_url = trimmed(&s.smtp_url);
+    let mode = match (trimmed(&s.mail_mode).as_deref(), &smtp_url) {
+        (Some("off"), _) => MailMode::Off,
+        (Some("file"), _) => MailMode::File(PathBuf::from(s.mail_dir.trim())),
+        (Some("smtp") | None, Some(url)) => MailMode::Smtp(smtp_url_for_lettre(url)?),
+        (None, None) => MailMode::Off,
+        (Some("smtp"), None) => return Err(invalid("SMTP_URL", "MAIL_MODE=smtp needs SMTP_URL")),
+        (Some(other), _) => {
+            return Err(invalid(
+                "MAIL_MODE",
+                format!("{other:?} is not smtp, file or off"),
+            ))
+        }
+    };
+    let from = trimmed(&s.mail_from).unwrap_or_else(|| {
+        // Development and demo (file mode): a display name with the organisation's name.
+        let address = lettre::Address::new("noreply", "localhost");
+        address
+            .map(|a| lettre::message::Mailbox::new(Some(format!("KI-Seepferdchen {org_name}")), a))
+            .map(|m| m.to_string())
+            .unwrap_or_else(|_| "noreply@localhost".into())
+    });
+    let mailbox = |name: &'static str, v: &str| {
+        v.parse::<lettre::message::Mailbox>()
+            .map(|m| m.to_string())
+            .map_err(|e| invalid(name, format!("{v:?} is not an e-mail address: {e}")))
+    };
+    if matches!(mode, MailMode::Smtp(_)) && trimmed(&s.mail_from).is_none() {
+        return Err(invalid(
+            "MAIL_FROM",
+            "sending by SMTP needs a sender address",
+        ));
+    }
+    Ok(MailConfig {
+        mode,
+        from: mailbox("MAIL_FROM", &from)?,
+        reply_to: trimmed(&s.mail_reply_to)
+            .map(|r| mailbox("MAIL_REPLY_TO", &r))
+            .transpose()?,
+    })
+}
+
+/// Checks SMTP_URL and writes it the way lettre reads it.
+fn smtp_url_for_lettre(url: &str) -> Result<String, SettingError> {
+    let mut parsed =
+        url::Url::parse(url).map_err(|e| invalid("SMTP_URL", format!("not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "smtp" | "smtps") || parsed.host_str().is_none() {
+        return Err(invalid(
+            "SMTP_URL",
+            "expected smtp://host:port or smtps://host:port",
+        ));
+    }
+    let pairs: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| match (k.as_ref(), v.as_ref()) {
+            ("tls", "starttls") => (k.into_owned(), "required".to_string()),
+            _ => (k.into_owned(), v.into_owned()),
+        })
+        .collect();
+    if pairs
+        .iter()
+        .any(|(k, v)| k != "tls" || !matches!(v.as_str(), "required" | "opportunistic" | "none"))
+    {
+        return Err(invalid(
+            "SMTP_URL",
+            "the only option is tls=starttls, tls=opportunistic or tls=none",
+        ));
+    }
+    parsed.set_query(None);
+    for (k, v) in &pairs {
+        parsed.query_pairs_mut().append_pair(k, v);
+    }
+    let text = parsed.to_string();
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&text)
+        .map_err(|e| invalid("SMTP_URL", e.to_string()))?;
+    Ok(text)
 }
 
 /// An invalid setting: which one, and why. Displayed as one line.
@@ -364,6 +494,7 @@ impl Settings {
                 .map(PathBuf::from),
             trusted_proxies: parse_networks("TRUSTED_PROXIES", &self.trusted_proxies)?,
             metrics: parse_bool("METRICS", &self.metrics)?,
+            mail: parse_mail(self, self.org_name.trim())?,
         })
     }
 }

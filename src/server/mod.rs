@@ -10,6 +10,7 @@ pub mod content;
 pub mod db;
 pub mod http;
 pub mod log_budget;
+pub mod mail;
 pub mod metrics;
 pub mod ops;
 pub mod quiz;
@@ -278,8 +279,16 @@ pub async fn serve(config: Config) -> Result<(), String> {
         }
         None => Clock::System,
     };
+    let transport = mail::Transport::from_config(&config.mail)?;
     let state = AppState::new(config, db.clone(), clock, hasher, catalog, key);
     tokio::spawn(return_free_memory());
+    match transport {
+        Some(transport) => {
+            tracing::info!(mode = ?state.config.mail.mode, "mail on: the outbox is delivered");
+            tokio::spawn(mail::worker(state.clone(), transport));
+        }
+        None => tracing::info!("mail off (no SMTP_URL): password links are shown on screen"),
+    }
     let app = http::router(state);
     tracing::info!(%addr, "listening");
     // Tests and scripts read this line to learn the port when BIND_ADDR ends in :0.

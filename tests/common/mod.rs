@@ -1,6 +1,7 @@
 //! Helpers for black-box tests: run the real binary against a fresh SQLite database.
 #![allow(dead_code)]
 pub mod nginx;
+pub mod smtp;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -155,6 +155,7 @@ pub async fn commit(
     state: &AppState,
     actor: &Actor,
     batch: &Batch,
+    invite_by_mail: bool,
     t: &Texts,
 ) -> Result<Vec<PasswordLink>, AppError> {
     if batch.committed {
@@ -182,7 +183,15 @@ pub async fn commit(
             },
         )
         .await?;
-        links.push(new_password_link(&mut tx, state, id, &r.email, "invite", now).await?);
+        let link = super::LinkFor {
+            user_id: id,
+            email: &r.email,
+            name: &r.name,
+            kind: crate::server::mail::LinkMail::Invitation,
+            valid_seconds: super::LINK_VALID_SECONDS,
+            mail: invite_by_mail,
+        };
+        links.push(new_password_link(&mut tx, state, &link, now).await?);
     }
     actor
         .audit(

@@ -18,6 +18,21 @@ use crate::model::{OrgUnit, PasswordLink, Role};
 
 /// How long a one-time link to set a password stays valid.
 pub const LINK_VALID_SECONDS: i64 = 7 * 24 * 3600;
+/// How long a link asked for on the sign-in page ("Passwort vergessen?") stays valid.
+pub const SELF_SERVICE_LINK_SECONDS: i64 = 2 * 3600;
+/// Self-service password mails per address and hour.
+pub const SELF_SERVICE_PER_HOUR: i64 = 3;
+
+/// Whom a new password link is for, and whether it goes out by mail.
+pub struct LinkFor<'a> {
+    pub user_id: i64,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub kind: super::mail::LinkMail,
+    pub valid_seconds: i64,
+    /// Queue the mail (when mail is on); otherwise the link is only returned.
+    pub mail: bool,
+}
 
 pub const PASSWORD_PATH: &str = "/passwort-festlegen";
 
@@ -230,7 +245,21 @@ pub async fn create_user(
         },
     )
     .await?;
-    let link = new_password_link(&mut tx, state, id, &input.email, "invite", now).await?;
+    let link = new_password_link(
+        &mut tx,
+        state,
+        &LinkFor {
+            user_id: id,
+            email: &input.email,
+            name: input.display_name.trim(),
+            kind: super::mail::LinkMail::Invitation,
+            valid_seconds: LINK_VALID_SECONDS,
+            // The bootstrap admin gets the link printed by the CLI.
+            mail: actor.is_some(),
+        },
+        now,
+    )
+    .await?;
     audit::write(
         &mut *tx,
         &audit::Entry {
@@ -249,37 +278,89 @@ pub async fn create_user(
     Ok(link)
 }
 
-/// Stores a new one-time link (revoking older ones) and returns it; inside the caller's
-/// transaction.
+/// Stores a new one-time link (revoking older ones) and returns it, and queues its mail when
+/// mail is on and asked for; inside the caller's transaction.
 pub async fn new_password_link(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     state: &AppState,
-    user_id: i64,
-    email: &str,
-    purpose: &str,
+    link: &LinkFor<'_>,
     now: i64,
 ) -> Result<PasswordLink, AppError> {
     let token = random_token();
-    db::tokens::revoke_for_user(&mut **tx, user_id, now).await?;
-    let expires_at = now + LINK_VALID_SECONDS;
+    db::tokens::revoke_for_user(&mut **tx, link.user_id, now).await?;
+    let expires_at = now + link.valid_seconds;
+    let purpose = match link.kind {
+        super::mail::LinkMail::Invitation => "invite",
+        super::mail::LinkMail::Reset => "reset",
+    };
     db::tokens::insert(
         &mut **tx,
         &token_hash(&token),
-        user_id,
+        link.user_id,
         purpose,
         now,
         expires_at,
     )
     .await?;
+    let url = format!(
+        "{}{PASSWORD_PATH}?token={token}",
+        state.config.public_base_url
+    );
+    let mailed = link.mail && state.config.mail.enabled();
+    if mailed {
+        let mail = super::mail::password_link(
+            link.kind,
+            &state.config.org_name,
+            link.name,
+            &url,
+            expires_at,
+        );
+        super::mail::queue(tx, state, purpose, link.email, Some(link.user_id), &mail).await?;
+    }
     Ok(PasswordLink {
-        user_id,
-        email: email.to_string(),
-        url: format!(
-            "{}{PASSWORD_PATH}?token={token}",
-            state.config.public_base_url
-        ),
+        user_id: link.user_id,
+        email: link.email.to_string(),
+        url,
         expires: Date::in_germany(expires_at),
+        mailed,
     })
+}
+
+/// "Passwort vergessen?": mails a link valid for two hours to the active account of this
+/// address, at most `SELF_SERVICE_PER_HOUR` an hour. Nothing tells the caller whether the
+/// address exists: every request ends the same way.
+pub async fn request_link(state: &AppState, email: &str) -> Result<(), AppError> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() || email.len() > 254 || !state.config.mail.enabled() {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    // The hourly cap is counted and kept under one lock per address.
+    db::serialize(
+        &mut tx,
+        db::LockSpace::PasswordRequest,
+        db::text_key(&email),
+    )
+    .await?;
+    let Some(user) = db::users::by_email(&mut *tx, &email).await? else {
+        return Ok(());
+    };
+    let sent = db::outbox::count_recent(&mut *tx, &email, "reset", now - 3600).await?;
+    if !user.active || sent >= SELF_SERVICE_PER_HOUR {
+        return Ok(());
+    }
+    let link = LinkFor {
+        user_id: user.id,
+        email: &user.email,
+        name: &user.display_name,
+        kind: super::mail::LinkMail::Reset,
+        valid_seconds: SELF_SERVICE_LINK_SECONDS,
+        mail: true,
+    };
+    new_password_link(&mut tx, state, &link, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Issues a fresh link for an existing user (password reset by an admin).
@@ -294,7 +375,20 @@ pub async fn reset_link(
     let target = target.ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let link = new_password_link(&mut tx, state, target.id, &target.email, "reset", now).await?;
+    let link = new_password_link(
+        &mut tx,
+        state,
+        &LinkFor {
+            user_id: target.id,
+            email: &target.email,
+            name: &target.display_name,
+            kind: super::mail::LinkMail::Reset,
+            valid_seconds: LINK_VALID_SECONDS,
+            mail: true,
+        },
+        now,
+    )
+    .await?;
     actor
         .audit(&mut *tx, now, "user.password_link", &target.email, "")
         .await?;

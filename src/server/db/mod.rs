@@ -22,6 +22,7 @@ pub mod imports;
 pub mod installation;
 pub mod login_attempts;
 pub mod org_units;
+pub mod outbox;
 pub mod personal;
 pub mod progress;
 pub mod sessions;
@@ -185,6 +186,8 @@ pub enum LockSpace {
     AttemptStart = 4,
     /// Sign-in attempts from one client address (hashed); always taken after `LoginAccount`.
     LoginAddress = 5,
+    /// Password-link requests for one e-mail address (hashed): the hourly cap.
+    PasswordRequest = 6,
 }
 
 /// Serialises the rest of a write transaction with every other transaction that takes the

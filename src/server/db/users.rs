@@ -59,6 +59,16 @@ pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRecord>,
     .transpose()
 }
 
+/// The person with this e-mail address (stored in lower case).
+pub async fn by_email<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    email: &str,
+) -> Result<Option<UserRecord>, sqlx::Error> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+    let row = sqlx::query(&sql).bind(email).fetch_optional(e).await?;
+    row.as_ref().map(record).transpose()
+}
+
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     e: E,
     id: i64,
