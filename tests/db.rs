@@ -688,7 +688,78 @@ db_tests!(
     parallel_starts_open_one_final_attempt,
     parallel_module_passes_leave_a_consistent_status,
     instances_starting_together_create_one_signing_key,
+    outbox_claims_each_mail_once_and_takes_over_expired_claims,
 );
+
+/// Two workers claiming at the same moment get disjoint mails (PostgreSQL: SKIP LOCKED; SQLite:
+/// the write lock); a claim that runs out (a crashed worker) is taken over; a sent mail never
+/// comes back; a failed one waits for its retry time.
+async fn outbox_claims_each_mail_once_and_takes_over_expired_claims(db: &Db) {
+    use seepferdchen::server::db::outbox;
+    for i in 0..40 {
+        let id = format!("<m{i}@test>");
+        outbox::enqueue(
+            &db.pool,
+            &outbox::NewMail {
+                message_id: &id,
+                kind: "invite",
+                recipient: "a@musterstadt.example",
+                user_id: None,
+                subject: "Betreff",
+                body_text: "Text",
+                body_html: "<p>Text</p>",
+                now: 100,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let (a, b) = tokio::join!(
+        outbox::claim(db, 100, 200, 25),
+        outbox::claim(db, 100, 200, 25)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut ids: Vec<i64> = a.iter().chain(&b).map(|m| m.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), a.len() + b.len(), "a mail claimed twice");
+    assert_eq!(ids.len(), 40);
+    assert!(outbox::claim(db, 150, 250, 50).await.unwrap().is_empty());
+    // Half are sent, one fails for now, one for good; the rest belong to a crashed worker.
+    for id in &ids[..20] {
+        outbox::mark_sent(db, *id, 160, "250 OK").await.unwrap();
+    }
+    let (retry, dead) = (ids[20], ids[21]);
+    outbox::mark_failed(db, retry, "421 busy", Some(400))
+        .await
+        .unwrap();
+    outbox::mark_failed(db, dead, "550 no such user", None)
+        .await
+        .unwrap();
+    let taken_over = outbox::claim(db, 201, 1000, 50).await.unwrap();
+    assert_eq!(taken_over.len(), 40 - 20 - 2);
+    assert!(taken_over.iter().all(|m| m.attempts == 2));
+    let figures = outbox::figures(db, 0).await.unwrap();
+    assert_eq!((figures.waiting, figures.sent, figures.failed), (19, 20, 1));
+    let problems = outbox::problems(db, 10).await.unwrap();
+    assert_eq!(problems.len(), 2);
+    assert!(problems
+        .iter()
+        .any(|p| p.failed && p.error == "550 no such user"));
+    // The retry comes when due; the given-up mail only after "retry".
+    assert_eq!(outbox::claim(db, 399, 500, 50).await.unwrap().len(), 0);
+    let due = outbox::claim(db, 400, 500, 50).await.unwrap();
+    assert_eq!(due.iter().map(|m| m.id).collect::<Vec<_>>(), vec![retry]);
+    assert!(outbox::retry(db, dead, 401).await.unwrap());
+    assert!(!outbox::retry(db, dead, 401).await.unwrap());
+    assert_eq!(outbox::claim(db, 401, 500, 50).await.unwrap()[0].id, dead);
+    assert_eq!(
+        outbox::count_recent(&db.pool, "a@musterstadt.example", "invite", 100)
+            .await
+            .unwrap(),
+        40
+    );
+}
 
 async fn sessions_end_after_idle_and_absolute_timeouts(db: &Db) {
     use axum::http::{header, HeaderMap, HeaderValue};
