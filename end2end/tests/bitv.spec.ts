@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { test, expect, login, jsEnabled, waitForHydration, axeResults, LONG_UNIT } from "./fixtures";
+import { test, expect, login, jsEnabled, waitForHydration, axeResults, LONG_UNIT, LONG_SUB_UNIT } from "./fixtures";
 
 type Role = "anonym" | "employee" | "coordinator" | "admin";
 
