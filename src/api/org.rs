@@ -9,14 +9,12 @@ mod ssr {
     pub use crate::app::current_locale;
     pub use crate::model::Role;
     pub use crate::server::accounts;
-    pub use crate::server::auth::authz::{require_actor, Actor};
+    pub use crate::server::auth::authz::Actor;
     pub use crate::server::db;
     pub use crate::server::state::{app_state, AppState};
 
     pub async fn admin(state: &AppState) -> Result<Actor, crate::error::AppError> {
-        let actor = require_actor(state).await?;
-        actor.require_role(&[Role::Admin])?;
-        Ok(actor)
+        crate::server::auth::authz::require_role_of(state, &[Role::Admin]).await
     }
 
     /// Writes the audit entry in the transaction of the change and commits both.

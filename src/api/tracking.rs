@@ -22,9 +22,7 @@ mod ssr {
     pub use crate::server::tracking;
 
     pub async fn manager(state: &AppState) -> Result<Actor, crate::error::AppError> {
-        let actor = require_actor(state).await?;
-        actor.require_role(&[Role::Admin, Role::Coordinator])?;
-        Ok(actor)
+        crate::server::auth::authz::require_role_of(state, &[Role::Admin, Role::Coordinator]).await
     }
 
     /// A due date from a date field: empty is none; it must not lie in the past nor more than

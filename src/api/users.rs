@@ -18,9 +18,7 @@ mod ssr {
     pub const MANAGERS: [Role; 2] = [Role::Admin, Role::Coordinator];
 
     pub async fn manager(state: &AppState) -> Result<Actor, crate::error::AppError> {
-        let actor = require_actor(state).await?;
-        actor.require_role(&MANAGERS)?;
-        Ok(actor)
+        crate::server::auth::authz::require_role_of(state, &MANAGERS).await
     }
 
     /// Keeps new password links for the next page of this session (works without JavaScript).

@@ -187,6 +187,13 @@ pub async fn require_actor(state: &AppState) -> Result<Actor, AppError> {
     optional_actor(state).await?.ok_or(AppError::Unauthorized)
 }
 
+/// The signed-in actor if they have one of `roles`: 401 when signed out, 403 otherwise.
+pub async fn require_role_of(state: &AppState, roles: &[Role]) -> Result<Actor, AppError> {
+    let actor = require_actor(state).await?;
+    actor.require_role(roles)?;
+    Ok(actor)
+}
+
 /// Like `require_actor`, but anonymous is fine.
 pub async fn optional_actor(state: &AppState) -> Result<Option<Actor>, AppError> {
     let lookup = || async { actor_from_headers(state, &request_headers()?).await };

@@ -59,6 +59,18 @@ pub async fn claim(
     claim_until: i64,
     limit: i64,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
+    // Most rounds find nothing: a plain read first, so an idle worker never takes SQLite's
+    // write lock.
+    let due: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM mail_outbox WHERE (state = 'queued' AND next_attempt_at <= $1) \
+         OR (state = 'sending' AND claimed_until < $1) LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
     let mut tx = db.begin().await?;
     let skip_locked = if tx.backend_name() == "PostgreSQL" {
         " FOR UPDATE SKIP LOCKED"

@@ -26,19 +26,35 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A mail from paragraphs; the link stands in a paragraph of its own (and as a link in HTML).
-fn compose(subject: String, paragraphs: &[String], url: &str, after: &[String]) -> Composed {
+/// A mail from paragraphs and an optional link to set the password, which stands in a paragraph
+/// of its own: in HTML a link named by what it does, with the address below it for copying.
+fn compose(
+    subject: String,
+    paragraphs: &[String],
+    url: Option<&str>,
+    after: &[String],
+) -> Composed {
     let mut text = paragraphs.join("\n\n");
-    text.push_str(&format!("\n\n{url}\n\n"));
+    if let Some(url) = url {
+        text.push_str(&format!("\n\n{url}"));
+    }
+    text.push_str("\n\n");
     text.push_str(&after.join("\n\n"));
     text.push('\n');
     let para = |p: &String| format!("<p>{}</p>\n", escape(p));
+    let link = url
+        .map(|url| {
+            let url = escape(url);
+            format!(
+                "<p><a href=\"{url}\">Passwort festlegen</a></p>\n<p>Falls der Link nicht \
+                 funktioniert, kopieren Sie diese Adresse in Ihren Browser: {url}</p>\n"
+            )
+        })
+        .unwrap_or_default();
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{}<p><a href=\"{}\">{}</a></p>\n{}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{}{link}{}</body>\n</html>\n",
         escape(&subject),
         paragraphs.iter().map(para).collect::<String>(),
-        escape(url),
-        escape(url),
         after.iter().map(para).collect::<String>(),
     );
     Composed {
@@ -71,7 +87,7 @@ pub fn password_link(
                 ),
                 "Bitte legen Sie über diesen Link Ihr Passwort fest:".to_string(),
             ],
-            url,
+            Some(url),
             &[
                 format!("Der Link gilt bis {until} Uhr und nur einmal."),
                 "Wenn Sie diese E-Mail nicht erwartet haben, wenden Sie sich bitte an Ihre Schulungskoordination.".to_string(),
@@ -86,7 +102,7 @@ pub fn password_link(
                  Über diesen Link legen Sie es fest:"
                     .to_string(),
             ],
-            url,
+            Some(url),
             &[
                 format!("Der Link gilt bis {until} Uhr und nur einmal. Ihr bisheriges Passwort gilt, bis Sie ein neues festlegen."),
                 "Wenn Sie kein neues Passwort angefordert haben, können Sie diese E-Mail löschen.".to_string(),
@@ -98,19 +114,15 @@ pub fn password_link(
 
 /// The admin's test mail.
 pub fn test_mail(org_name: &str, name: &str) -> Composed {
-    let mut m = compose(
+    compose(
         format!("Testnachricht von KI-Seepferdchen – {org_name}"),
         &[
             format!("Guten Tag {name},"),
             "diese Nachricht zeigt, dass KI-Seepferdchen E-Mails verschicken kann. Sie brauchen nichts weiter zu tun.".to_string(),
         ],
-        "",
+        None,
         &[format!("KI-Seepferdchen – {org_name}")],
-    );
-    // No link in a test mail.
-    m.text = m.text.replace("\n\n\n\n", "\n\n");
-    m.html = m.html.replace("<p><a href=\"\"></a></p>\n", "");
-    m
+    )
 }
 
 #[cfg(test)]
@@ -147,5 +159,10 @@ mod tests {
             .html
             .contains("<a href=\"https://ki.example/passwort-festlegen?token=abc\">"));
         assert!(!m.html.contains("<img"));
+        let t = test_mail("Stadt Musterhausen", "Petra");
+        assert!(!t.html.contains("<a ") && !t.text.contains("http"));
+        assert!(t.text.contains(
+            "Sie brauchen nichts weiter zu tun.\n\nKI-Seepferdchen – Stadt Musterhausen\n"
+        ));
     }
 }
