@@ -613,6 +613,17 @@ pub struct SitePage {
     pub lang: String,
 }
 
+/// A person's mail settings on "Mein Konto".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailSettingsView {
+    /// "de" or "en".
+    pub locale: String,
+    pub reminders: bool,
+    pub digest: bool,
+    /// Coordinators can have the weekly digest.
+    pub coordinator: bool,
+}
+
 /// The admin's view of the mail outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailFigures {

@@ -519,6 +519,7 @@ async fn user_list_filters_and_pages(db: &Db) {
             search: "",
             units: None,
             role: None,
+            not_signed_in: false,
             page: 1,
             per_page: 10,
         },
@@ -534,6 +535,7 @@ async fn user_list_filters_and_pages(db: &Db) {
             search: "",
             units: None,
             role: None,
+            not_signed_in: false,
             page: 3,
             per_page: 10,
         },
@@ -547,6 +549,7 @@ async fn user_list_filters_and_pages(db: &Db) {
             search: "SCHÄF",
             units: None,
             role: None,
+            not_signed_in: false,
             page: 1,
             per_page: 10,
         },
@@ -568,6 +571,7 @@ async fn user_list_filters_and_pages(db: &Db) {
             search: "",
             units: Some(&scope),
             role: Some(Role::Employee),
+            not_signed_in: false,
             page: 1,
             per_page: 50,
         },
@@ -582,6 +586,7 @@ async fn user_list_filters_and_pages(db: &Db) {
             search: "",
             units: Some(&[]),
             role: None,
+            not_signed_in: false,
             page: 1,
             per_page: 50,
         },
@@ -689,6 +694,7 @@ db_tests!(
     parallel_module_passes_leave_a_consistent_status,
     instances_starting_together_create_one_signing_key,
     outbox_claims_each_mail_once_and_takes_over_expired_claims,
+    reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day,
 );
 
 /// Two workers claiming at the same moment get disjoint mails (PostgreSQL: SKIP LOCKED; SQLite:
@@ -1890,4 +1896,246 @@ async fn instances_starting_together_create_one_signing_key(db: &Db) {
         .await
         .unwrap();
     assert_eq!(stored, 1, "exactly one key is published");
+}
+
+/// Reminder mails queued so far, per person: (user id, subject, body text).
+async fn reminder_mails(db: &Db, kind: &str) -> Vec<(i64, String, String)> {
+    sqlx::query_as(
+        "SELECT user_id, subject, body_text FROM mail_outbox WHERE kind = $1 ORDER BY id",
+    )
+    .bind(kind)
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+}
+
+/// The reminder run with a moving clock: due soon, overdue the day after and then weekly up to
+/// the cap, expiring certificates at 60 and 14 days, opt-out, English, one mail a person a day
+/// (several reminders combined), repeated runs and two instances at once sending nothing twice.
+async fn reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day(db: &Db) {
+    use seepferdchen::server::config::MailMode;
+    use seepferdchen::server::db::{assignments, reminders};
+    use seepferdchen::server::mail::reminders::{run, run_without_lease};
+    let (mut st, _admin, _coord) = seeded(db).await;
+    let _ = &mut st;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = (*st.config).clone();
+    config.mail.mode = MailMode::File(dir.path().to_path_buf());
+    st.config = std::sync::Arc::new(config);
+    let day = 86_400;
+    let t0 = 1_800_000_000;
+    let today = seepferdchen::server::tracking::today(t0);
+    // Demo people have reminders of their own; these people sit in a unit of their own.
+    let unit = org_units::insert(&db.pool, None, "Erinnerungsamt", t0)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (email, name) in [
+        ("anna.erinnert@musterstadt.example", "Anna Erinnert"),
+        ("bernd.abbestellt@musterstadt.example", "Bernd Abbestellt"),
+        ("claire.english@musterstadt.example", "Claire English"),
+    ] {
+        let id = users::insert(
+            &db.pool,
+            &users::NewUser {
+                email,
+                display_name: name,
+                org_unit_id: Some(unit),
+                role: seepferdchen::model::Role::Employee,
+                now: t0,
+            },
+        )
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    let (anna, bernd, claire) = (ids[0], ids[1], ids[2]);
+    reminders::set_settings(
+        db,
+        bernd,
+        &reminders::MailSettings {
+            locale: "de".into(),
+            reminders: false,
+            digest: true,
+        },
+    )
+    .await
+    .unwrap();
+    reminders::set_settings(
+        db,
+        claire,
+        &reminders::MailSettings {
+            locale: "en".into(),
+            reminders: true,
+            digest: true,
+        },
+    )
+    .await
+    .unwrap();
+    let mut courses = st.catalog.published().map(|c| c.slug.clone());
+    let (first, second) = (courses.next().unwrap(), courses.next().unwrap());
+    let due = today + 5;
+    assignments::upsert(
+        &db.pool,
+        &assignments::NewAssignment {
+            course: &first,
+            unit_id: Some(unit),
+            user_id: None,
+            due_day: Some(due),
+            mandatory: true,
+            created_by: None,
+            now: t0,
+        },
+    )
+    .await
+    .unwrap();
+    let ours = |mails: Vec<(i64, String, String)>| -> Vec<(i64, String, String)> {
+        mails.into_iter().filter(|m| ids.contains(&m.0)).collect()
+    };
+    let at = |st: &AppState, t: i64| st.clock.set(t);
+    // Five days before: a "due soon" reminder to Anna and Claire (in English), none to Bernd.
+    at(&st, t0);
+    let report = run(&st).await.unwrap().expect("lease free");
+    assert!(report.reminder_mails >= 2, "{report:?}");
+    let mails = ours(reminder_mails(db, "reminder").await);
+    assert_eq!(
+        mails.iter().map(|m| m.0).collect::<Vec<_>>(),
+        [anna, claire],
+        "{mails:?}"
+    );
+    assert!(
+        mails[0].1.starts_with("Erinnerung an Ihre Pflichtkurse"),
+        "{}",
+        mails[0].1
+    );
+    assert!(mails[0].2.contains("bitte bis zum"), "{}", mails[0].2);
+    assert!(
+        mails[1].1.starts_with("Reminder of your mandatory courses"),
+        "{}",
+        mails[1].1
+    );
+    // The same day again: nothing new.
+    run(&st).await.unwrap();
+    assert_eq!(ours(reminder_mails(db, "reminder").await).len(), 2);
+
+    // The day after the due date: overdue; then weekly, four in all.
+    let mut expected = 2;
+    for (offset, sends) in [
+        (1, true),
+        (1, false),
+        (4, false),
+        (8, true),
+        (14, false),
+        (15, true),
+        (22, true),
+        (29, false),
+        (36, false),
+    ] {
+        at(&st, t0 + (5 + offset) * day);
+        run(&st).await.unwrap();
+        if sends {
+            expected += 2;
+        }
+        let mails = ours(reminder_mails(db, "reminder").await);
+        assert_eq!(mails.len(), expected, "day due+{offset}: {mails:?}");
+    }
+    let anna_mails: Vec<_> = ours(reminder_mails(db, "reminder").await)
+        .into_iter()
+        .filter(|m| m.0 == anna)
+        .collect();
+    assert_eq!(
+        anna_mails
+            .iter()
+            .filter(|m| m.1.starts_with("Erinnerung: Pflichtkurs überfällig"))
+            .count(),
+        4
+    );
+
+    // Two things on one day become one mail; a mail of the day already sent defers the rest.
+    let d = today + 60;
+    at(&st, t0 + 60 * day);
+    assignments::upsert(
+        &db.pool,
+        &assignments::NewAssignment {
+            course: &second,
+            unit_id: Some(unit),
+            user_id: None,
+            due_day: Some(d + 3),
+            mandatory: true,
+            created_by: None,
+            now: t0,
+        },
+    )
+    .await
+    .unwrap();
+    // Anna's certificate for the first course runs out in 50 days.
+    sqlx::query("INSERT INTO course_status (user_id, course_slug, started_at, completed_at, valid_until_day, org_unit_id) VALUES ($1, $2, $3, $3, $4, $5) \
+                 ON CONFLICT (user_id, course_slug) DO UPDATE SET valid_until_day = excluded.valid_until_day, completed_at = excluded.completed_at")
+        .bind(anna).bind(&first).bind(t0).bind(d + 50).bind(unit)
+        .execute(&db.pool).await.unwrap();
+    assert!(reminders::claim_day(&db.pool, claire, d).await.unwrap());
+    let report = run(&st).await.unwrap().unwrap();
+    assert!(report.deferred >= 1, "{report:?}");
+    let mails = ours(reminder_mails(db, "reminder").await);
+    let last = mails.last().unwrap();
+    assert_eq!(last.0, anna);
+    assert!(
+        last.2.contains("Ihr Zertifikat gilt bis") && last.2.contains("bitte bis zum"),
+        "combined: {}",
+        last.2
+    );
+    let before = mails.len();
+    // Claire's reminder goes out the next day; two instances at once send it once.
+    at(&st, t0 + 61 * day);
+    let (a, b) = tokio::join!(run_without_lease(&st), run_without_lease(&st));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mails = ours(reminder_mails(db, "reminder").await);
+    assert_eq!(mails.len(), before + 1, "{a:?} {b:?} {mails:?}");
+    assert_eq!(mails.last().unwrap().0, claire);
+    // 14 days before the certificate's end: the second notice, and only that.
+    let certificate_notices = |mails: Vec<(i64, String, String)>| {
+        mails
+            .iter()
+            .filter(|m| m.0 == anna && m.2.contains("Ihr Zertifikat gilt bis"))
+            .count()
+    };
+    at(&st, t0 + (60 + 36) * day);
+    run(&st).await.unwrap();
+    assert_eq!(certificate_notices(reminder_mails(db, "reminder").await), 2);
+    at(&st, t0 + (60 + 40) * day);
+    run(&st).await.unwrap();
+    assert_eq!(certificate_notices(reminder_mails(db, "reminder").await), 2);
+    assert!(
+        reminder_mails(db, "reminder")
+            .await
+            .iter()
+            .all(|m| m.0 != bernd),
+        "opted out"
+    );
+
+    // Coordinators: one digest a week at most.
+    let digests = reminder_mails(db, "digest").await;
+    assert!(
+        !digests.is_empty(),
+        "the demo coordinators have things to see"
+    );
+    assert!(
+        digests.iter().all(|m| m.1.starts_with("Wochenübersicht")),
+        "{digests:?}"
+    );
+    let per_week = digests.len();
+    run(&st).await.unwrap();
+    assert_eq!(reminder_mails(db, "digest").await.len(), per_week);
+    // A held lease: the run is left to its holder.
+    assert!(reminders::take_lease(
+        db,
+        "mail-reminders",
+        "other",
+        t0 + 100 * day,
+        t0 + 101 * day
+    )
+    .await
+    .unwrap());
+    at(&st, t0 + 100 * day + 10);
+    assert_eq!(run(&st).await.unwrap(), None);
 }

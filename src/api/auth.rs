@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{CurrentUser, PasswordLink};
+use crate::model::{CurrentUser, MailSettingsView, PasswordLink};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -110,7 +110,16 @@ pub async fn set_password(
     let user_id = accounts::set_password_with_token(&state, &token, &password, t).await?;
     let session = session::start(&state, user_id).await?;
     set_header(header::SET_COOKIE, &session::set_cookie(&session, &state));
-    leptos_axum::redirect("/konto?passwort=neu");
+    // Straight to the most urgent open course the person has to do, if any.
+    let next = match db::users::get(&state.db.pool, user_id).await? {
+        Some(user) => crate::server::reports::person_courses(&state, true, &user)
+            .await?
+            .into_iter()
+            .find(|c| c.assigned && crate::server::tracking::is_open_or_overdue(c.state))
+            .map(|c| format!("/kurse/{}?passwort=neu", c.slug)),
+        None => None,
+    };
+    leptos_axum::redirect(next.as_deref().unwrap_or("/konto?passwort=neu"));
     Ok(())
 }
 
@@ -172,4 +181,47 @@ pub async fn take_password_links() -> Result<Vec<PasswordLink>, AppError> {
         .iter()
         .filter_map(|p| serde_json::from_str(p).ok())
         .collect())
+}
+
+/// The own mail settings; None when the installation sends no mail.
+#[server(endpoint = "mail_settings")]
+pub async fn mail_settings() -> Result<Option<MailSettingsView>, AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    if !state.config.mail.enabled() {
+        return Ok(None);
+    }
+    let s = db::reminders::settings(&state.db, actor.id()).await?;
+    Ok(Some(MailSettingsView {
+        locale: s.locale,
+        reminders: s.reminders,
+        digest: s.digest,
+        coordinator: actor.role() == crate::model::Role::Coordinator,
+    }))
+}
+
+/// Changes the own mail settings: language, reminder mails, weekly digest (coordinators).
+/// Invitations, password mails and notices of mandatory courses always go out.
+#[server(endpoint = "update_mail_settings")]
+pub async fn update_mail_settings(
+    sprache: String,
+    erinnerungen: Option<String>,
+    wochenuebersicht: Option<String>,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = require_actor(&state).await?;
+    let t = current_locale().texts();
+    let locale = crate::i18n::Locale::from_code(&sprache)
+        .ok_or_else(|| AppError::field("sprache", t.mail_settings_language_invalid))?;
+    let on = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
+    let settings = db::reminders::MailSettings {
+        locale: locale.code().to_string(),
+        reminders: on(&erinnerungen),
+        digest: on(&wochenuebersicht),
+    };
+    db::reminders::set_settings(&state.db, actor.id(), &settings).await?;
+    leptos_axum::redirect("/konto?gespeichert=1");
+    Ok(())
 }

@@ -50,7 +50,10 @@ pub async fn send_test_mail() -> Result<(), AppError> {
     if !state.config.mail.enabled() {
         return Err(AppError::NotFound);
     }
-    let mail = crate::server::mail::test_mail(&state.config.org_name, &actor.user.display_name);
+    let settings = crate::server::db::reminders::settings(&state.db, actor.id()).await?;
+    let locale = crate::i18n::Locale::from_code(&settings.locale).unwrap_or_default();
+    let mail =
+        crate::server::mail::test_mail(locale, &state.config.org_name, &actor.user.display_name);
     let mut tx = state.db.begin().await?;
     crate::server::mail::queue(
         &mut tx,

@@ -25,6 +25,39 @@ mod ssr {
         crate::server::auth::authz::require_role_of(state, &[Role::Admin, Role::Coordinator]).await
     }
 
+    /// What a changed assignment tells the people it reaches: nothing (optional course, or
+    /// nothing changed), a new mandatory course, or a new due date.
+    pub fn notice(
+        before: Option<&db::assignments::AssignmentRow>,
+        due: Option<i64>,
+        mandatory: bool,
+    ) -> Option<bool> {
+        match before {
+            _ if !mandatory => None,
+            Some(b) if b.mandatory && b.due_day == due => None,
+            Some(b) if b.mandatory => Some(true),
+            _ => Some(false),
+        }
+    }
+
+    /// The people an assignment to these units or persons reaches.
+    pub async fn reached(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        unit: Option<i64>,
+        users: Option<&[i64]>,
+    ) -> Result<Vec<db::reminders::Recipient>, crate::error::AppError> {
+        let units = match unit {
+            Some(u) => {
+                let rows = db::org_units::all(&mut **tx).await?;
+                let mut v: Vec<i64> = accounts::expand(&rows, &[u]).into_iter().collect();
+                v.sort_unstable();
+                Some(v)
+            }
+            None => None,
+        };
+        Ok(db::reminders::recipients_in(&mut **tx, units.as_deref(), users).await?)
+    }
+
     /// A due date from a date field: empty is none; it must not lie in the past nor more than
     /// ten years ahead.
     pub fn due_day(
@@ -172,6 +205,12 @@ pub async fn assign_unit(
     let now = state.clock.now();
     let due = due_day(due.as_deref(), tracking::today(now), t)?;
     let mut tx = state.db.begin().await?;
+    let before = db::assignments::find(&mut *tx, &c.slug, Some(unit), None).await?;
+    if let Some(changed) = notice(before.as_ref(), due, is_on(&mandatory)) {
+        let people = reached(&mut tx, Some(unit), None).await?;
+        crate::server::mail::notify_assignment(&mut tx, &state, &c.slug, &people, due, changed)
+            .await?;
+    }
     db::assignments::upsert(
         &mut *tx,
         &db::assignments::NewAssignment {
@@ -223,6 +262,12 @@ pub async fn assign_people(
     for id in &ids {
         let target = db::users::get(&mut *tx, *id).await?;
         actor.require_manage_user(target.as_ref())?;
+        let before = db::assignments::find(&mut *tx, &c.slug, None, Some(*id)).await?;
+        if let Some(changed) = notice(before.as_ref(), due, is_on(&mandatory)) {
+            let people = reached(&mut tx, None, Some(&[*id])).await?;
+            crate::server::mail::notify_assignment(&mut tx, &state, &c.slug, &people, due, changed)
+                .await?;
+        }
         db::assignments::upsert(
             &mut *tx,
             &db::assignments::NewAssignment {
@@ -270,6 +315,12 @@ pub async fn update_assignment(
         .filter(|a| may_change(&actor, a))
         .ok_or(AppError::NotFound)?;
     let due = due_day(due.as_deref(), tracking::today(state.clock.now()), t)?;
+    if let Some(changed) = notice(Some(&a), due, is_on(&mandatory)) {
+        let users = a.user_id.map(|u| vec![u]);
+        let people = reached(&mut tx, a.unit_id, users.as_deref()).await?;
+        crate::server::mail::notify_assignment(&mut tx, &state, &a.course, &people, due, changed)
+            .await?;
+    }
     db::assignments::update(&mut *tx, id, due, is_on(&mandatory)).await?;
     let details = crate::server::audit::assignment_details(&a.course, due, is_on(&mandatory));
     let target = a.target_name();

@@ -52,6 +52,7 @@ pub async fn list_users(
     q: Option<String>,
     unit: Option<i64>,
     role: Option<String>,
+    zugang: Option<String>,
     page: Option<i64>,
 ) -> Result<Paged<UserSummary>, AppError> {
     use ssr::*;
@@ -75,6 +76,7 @@ pub async fn list_users(
         search: q.as_deref().unwrap_or(""),
         units: units.as_deref(),
         role,
+        not_signed_in: zugang.as_deref() == Some("ausstehend"),
         page: page.unwrap_or(1),
         per_page: 25,
     };
@@ -228,7 +230,8 @@ pub async fn update_user(
     Ok(())
 }
 
-/// Admins issue a new one-time link (password reset); earlier links stop working.
+/// Issues a new one-time link (an invitation for someone who never signed in, otherwise a
+/// password reset) to a person in the caller's scope; earlier links stop working.
 #[server(endpoint = "reset_password_link")]
 pub async fn reset_password_link(id: i64) -> Result<(), AppError> {
     use ssr::*;
@@ -237,6 +240,22 @@ pub async fn reset_password_link(id: i64) -> Result<(), AppError> {
     let link = accounts::reset_link(&state, &actor, id).await?;
     flash_links(&state, std::slice::from_ref(&link)).await?;
     leptos_axum::redirect(&format!("/verwaltung/benutzer/{id}"));
+    Ok(())
+}
+
+/// Issues new invitation links to everyone in the caller's scope (or the chosen unit) who never
+/// signed in; with mail on they go out by mail, otherwise the next page lists them.
+#[server(endpoint = "invite_not_signed_in")]
+pub async fn invite_not_signed_in(unit: Option<i64>) -> Result<(), AppError> {
+    use ssr::*;
+    let state = app_state()?;
+    let actor = manager(&state).await?;
+    let links = accounts::invite_not_signed_in(&state, &actor, unit).await?;
+    flash_links(&state, &links).await?;
+    leptos_axum::redirect(&format!(
+        "/verwaltung/benutzer?zugang=ausstehend&eingeladen={}",
+        links.len()
+    ));
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use crate::api::org::{CreateOrgUnit, DeleteOrgUnit, UpdateOrgUnit};
 use crate::api::tracking::AssignPeople;
 use crate::api::users::{
     get_import_preview, get_user, list_org_units, list_users, CommitImport, CreateUser, DeleteUser,
-    ResetPasswordLink, UpdateUser,
+    InviteNotSignedIn, ResetPasswordLink, UpdateUser,
 };
 use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
@@ -88,11 +88,14 @@ pub fn UsersPage() -> impl IntoView {
                 q.get("q"),
                 q.get("einheit").and_then(|v| v.parse::<i64>().ok()),
                 q.get("rolle").filter(|r| !r.is_empty()),
+                q.get("zugang").filter(|r| !r.is_empty()),
                 q.get("seite").and_then(|v| v.parse::<i64>().ok()),
             )
         },
-        |(search, unit, role, page)| list_users(search, unit, role, page),
+        |(search, unit, role, access, page)| list_users(search, unit, role, access, page),
     );
+    let invite = ServerAction::<InviteNotSignedIn>::new();
+    let invited = query("eingeladen");
     let units = Resource::new_blocking(|| (), |_| list_org_units());
     let assign = ServerAction::<AssignPeople>::new();
     let assign_error = action_error(assign);
@@ -107,24 +110,36 @@ pub fn UsersPage() -> impl IntoView {
         </p>
         {move || assigned.get().map(|n| view! { <p class="notice" role="status">{n.parse::<i64>().map(|n| t.assign_people_done.of(n)).unwrap_or_default()}</p> })}
         {move || q.read().get("geloescht").map(|_| view! { <Notice text=t.user_deleted /> })}
+        {move || invited.get().and_then(|n| n.parse::<i64>().ok()).map(|n| view! {
+            <p class="notice" role="status">{t.users_invited.of(n)}</p>
+        })}
+        {move || { invite.version().get(); view! { <PasswordLinks /> } }}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let units = match units.await { Ok(u) => u, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
                 let data = match users.await { Ok(d) => d, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
                 let courses = courses.await.unwrap_or_default();
-                let (search, unit, role) = {
+                let (search, unit, role, access) = {
                     let q = q.read();
-                    (q.get("q").unwrap_or_default(), q.get("einheit").and_then(|v| v.parse().ok()), q.get("rolle").unwrap_or_default())
+                    (q.get("q").unwrap_or_default(), q.get("einheit").and_then(|v| v.parse().ok()), q.get("rolle").unwrap_or_default(), q.get("zugang").unwrap_or_default())
                 };
+                let pending_only = access == "ausstehend";
                 let page_count = data.page_count();
                 let page = data.page;
                 let page_href = {
-                    let (search, role) = (search.clone(), role.clone());
+                    let (search, role, access) = (search.clone(), role.clone(), access.clone());
                     move |p: i64| format!(
-                        "/verwaltung/benutzer?q={}&einheit={}&rolle={}&seite={p}",
-                        percent_encode(&search), unit.map(|u: i64| u.to_string()).unwrap_or_default(), percent_encode(&role)
+                        "/verwaltung/benutzer?q={}&einheit={}&rolle={}&zugang={}&seite={p}",
+                        percent_encode(&search), unit.map(|u: i64| u.to_string()).unwrap_or_default(), percent_encode(&role), percent_encode(&access)
                     )
                 };
+                let invite_all = (pending_only && data.total > 0).then(|| view! {
+                    <ActionForm action=invite attr:class="form form--inline">
+                        <input type="hidden" name="unit" value=unit.map(|u: i64| u.to_string()).unwrap_or_default() />
+                        <p class="field__hint">{t.users_invite_hint}</p>
+                        <button type="submit" class="button button--secondary">{t.users_invite_all.of(data.total)}</button>
+                    </ActionForm>
+                });
                 view! {
                     <form method="get" action="/verwaltung/benutzer" class="filters" role="search" aria-label=t.users_filter>
                         <div class="field">
@@ -147,9 +162,17 @@ pub fn UsersPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </div>
+                        <div class="field">
+                            <label for="zugang">{t.users_access}</label>
+                            <select id="zugang" name="zugang">
+                                <option value="">{t.users_access_all}</option>
+                                <option value="ausstehend" selected=pending_only>{t.users_access_pending}</option>
+                            </select>
+                        </div>
                         <button type="submit" class="button">{t.filter_apply}</button>
                     </form>
                     <p role="status">{t.users_count.of(data.total)}</p>
+                    {invite_all}
                     <ErrorSummary error=assign_error />
                     <ActionForm action=assign attr:class="form form--bulk">
                     <TableWrap label=t.users_title>
@@ -349,7 +372,7 @@ pub fn UserPage() -> impl IntoView {
                         <button type="submit" class="button">{t.save}</button>
                     </ActionForm>
                     <crate::pages::tracking::PersonCourses id />
-                    {is_admin.then(|| view! {
+                    {(u.active).then(|| view! {
                         <section class="card" aria-labelledby="reset-heading">
                             <h2 id="reset-heading">{t.reset_heading}</h2>
                             <p>{if u.has_password { t.reset_intro } else { t.reset_intro_invited }}</p>

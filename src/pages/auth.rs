@@ -5,8 +5,8 @@ use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
 use crate::api::auth::{
-    get_current_user, mail_enabled, password_link_valid, ChangePassword, Login,
-    RequestPasswordLink, SetPassword, UpdateProfile,
+    get_current_user, mail_enabled, mail_settings, password_link_valid, ChangePassword, Login,
+    RequestPasswordLink, SetPassword, UpdateMailSettings, UpdateProfile,
 };
 use crate::app::use_query_param as query;
 use crate::app::use_texts;
@@ -125,6 +125,9 @@ pub fn AccountPage() -> impl IntoView {
     let password_error = action_error(password);
     let q = use_query_map();
     let user = Resource::new_blocking(move || q.read().get("gespeichert"), |_| get_current_user());
+    let mail = Resource::new_blocking(move || q.read().get("gespeichert"), |_| mail_settings());
+    let mail_action = ServerAction::<UpdateMailSettings>::new();
+    let mail_error = action_error(mail_action);
     let notice = move || {
         let q = q.read();
         if q.get("passwort").as_deref() == Some("neu") {
@@ -143,6 +146,7 @@ pub fn AccountPage() -> impl IntoView {
         {move || notice().map(|text| view! { <Notice text /> })}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
+                let mail_settings = mail.await.ok().flatten();
                 match user.await {
                     Ok(Some(u)) => view! {
                         <section class="card" aria-labelledby="profile-heading">
@@ -172,6 +176,33 @@ pub fn AccountPage() -> impl IntoView {
                                 <button type="submit" class="button">{t.change_password_submit}</button>
                             </ActionForm>
                         </section>
+                        {mail_settings.map(|m| view! {
+                            <section class="card" aria-labelledby="mail-heading">
+                                <h2 id="mail-heading">{t.mail_settings_heading}</h2>
+                                <p>{t.mail_settings_intro}</p>
+                                <ErrorSummary error=mail_error />
+                                <ActionForm action=mail_action attr:class="form">
+                                    <div class="field">
+                                        <label for="sprache">{t.mail_settings_language}</label>
+                                        <select id="sprache" name="sprache">
+                                            <option value="de" selected=m.locale == "de">"Deutsch"</option>
+                                            <option value="en" lang="en" selected=m.locale == "en">"English"</option>
+                                        </select>
+                                    </div>
+                                    <div class="checkbox">
+                                        <input type="checkbox" id="erinnerungen" name="erinnerungen" value="on" checked=m.reminders />
+                                        <label for="erinnerungen">{t.mail_settings_reminders}</label>
+                                    </div>
+                                    {m.coordinator.then(|| view! {
+                                        <div class="checkbox">
+                                            <input type="checkbox" id="wochenuebersicht" name="wochenuebersicht" value="on" checked=m.digest />
+                                            <label for="wochenuebersicht">{t.mail_settings_digest}</label>
+                                        </div>
+                                    })}
+                                    <button type="submit" class="button">{t.mail_settings_save}</button>
+                                </ActionForm>
+                            </section>
+                        })}
                         <section class="card" aria-labelledby="data-heading">
                             <h2 id="data-heading">{t.account_data_heading}</h2>
                             <p>{t.account_data_text}</p>

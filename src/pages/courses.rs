@@ -108,6 +108,7 @@ pub fn CoursePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let c = match course.await { Ok(c) => c, Err(e) => return view! { <Title text=t.error_not_found /><ErrorBox error=e /> }.into_any() };
                 let finished = q.read().get("abgeschlossen").is_some();
+                let welcome = q.read().get("passwort").is_some();
                 let resume = c.card.resume_module.clone().map(|m| {
                     let label = if c.card.modules_done > 0 { t.course_resume } else { t.course_start };
                     (format!("/kurse/{}/{m}", c.card.slug), label)
@@ -117,6 +118,7 @@ pub fn CoursePage() -> impl IntoView {
                     <p class="badge">{c.card.level.label(t)}</p>
                     <h1 lang=content_lang()>{c.card.title.clone()}</h1>
                     <p class="lead" lang=content_lang()>{c.card.subtitle.clone()}</p>
+                    {welcome.then(|| view! { <Notice text=t.password_set_welcome /> })}
                     {finished.then(|| view! { <Notice text=t.course_all_read /> })}
                     <p class="meta">
                         {t.course_stand.replace("{date}", &locale.format_date(c.stand)).replace("{version}", &c.version)}

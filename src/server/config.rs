@@ -51,6 +51,18 @@ pub enum Command {
     /// Check the database's derived data against its sources (course status from progress,
     /// completions and certificates); exits 1 and lists the differences if any.
     Check,
+    /// E-mail: the reminder run and the outbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Queue today's reminders and the weekly digests (the server does this every hour by
+    /// itself; for cron). Repeating it sends nothing twice.
+    Reminders,
+    /// Deliver every mail that is due now and print how many and how fast.
+    Deliver,
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,6 +213,10 @@ pub struct Settings {
     /// Folder for MAIL_MODE=file.
     #[arg(long, env = "MAIL_DIR", global = true, default_value = "data/mail")]
     pub mail_dir: String,
+    /// Whether the server runs the reminders itself every hour (true), or leaves them to
+    /// `seepferdchen mail reminders` from cron (false).
+    #[arg(long, env = "MAIL_REMINDERS", global = true, default_value = "true")]
+    pub mail_reminders: String,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -256,6 +272,8 @@ pub struct MailConfig {
     /// RFC 5322 mailbox ("Name <address>").
     pub from: String,
     pub reply_to: Option<String>,
+    /// The in-server reminder timer (MAIL_REMINDERS).
+    pub reminders: bool,
 }
 
 impl MailConfig {
@@ -310,6 +328,7 @@ fn parse_mail(s: &Settings, org_name: &str) -> Result<MailConfig, SettingError> 
         reply_to: trimmed(&s.mail_reply_to)
             .map(|r| mailbox("MAIL_REPLY_TO", &r))
             .transpose()?,
+        reminders: parse_bool("MAIL_REMINDERS", &s.mail_reminders)?,
     })
 }
 

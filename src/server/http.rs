@@ -273,7 +273,12 @@ struct LanguageQuery {
 
 /// `GET /sprache?lang=en&zurueck=/pfad`: stores the UI language in a cookie and goes back.
 /// Works without JavaScript; only local paths are accepted as the target.
-async fn set_language(State(state): State<AppState>, Query(q): Query<LanguageQuery>) -> Response {
+/// Signed in, the choice also becomes the language of the person's mails.
+async fn set_language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LanguageQuery>,
+) -> Response {
     let Some(locale) = Locale::from_code(&q.lang) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -281,6 +286,14 @@ async fn set_language(State(state): State<AppState>, Query(q): Query<LanguageQue
         )
             .into_response();
     };
+    if let Ok(Some(actor)) = crate::server::auth::authz::actor_from_headers(&state, &headers).await
+    {
+        if let Err(e) =
+            crate::server::db::reminders::set_locale(&state.db, actor.id(), locale.code()).await
+        {
+            tracing::warn!(error = %e, "mail language not stored");
+        }
+    }
     let target = q
         .zurueck
         .filter(|p| is_local_path(p))

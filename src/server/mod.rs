@@ -28,6 +28,7 @@ use self::auth::password::Hasher;
 use self::clock::Clock;
 use self::config::{
     AdminCommand, Cli, Command, Config, ContentCommand, DemoCommand, KeysCommand, LogFormat,
+    MailCommand,
 };
 use self::db::Db;
 use self::state::AppState;
@@ -73,6 +74,8 @@ pub async fn run_cli() -> ExitCode {
         }) => seed_bench(config, people, units, courses).await,
         Command::Content(ContentCommand::Check) => check_content(&config),
         Command::Check => check_database(config).await,
+        Command::Mail(MailCommand::Reminders) => mail_reminders(config).await,
+        Command::Mail(MailCommand::Deliver) => mail_deliver(config).await,
         Command::Backup { to } => ops::backup(&config.database_url, &to).await,
         Command::Restore { from, force } => ops::restore(&config.database_url, &from, force).await,
         Command::Keys(KeysCommand::Export { to }) => {
@@ -114,6 +117,50 @@ async fn check_database(config: Config) -> Result<(), String> {
     ))
 }
 
+/// `seepferdchen mail reminders`.
+async fn mail_reminders(config: Config) -> Result<(), String> {
+    if !config.mail.enabled() {
+        return Err("E-Mail ist aus (SMTP_URL oder MAIL_MODE=file setzen)".into());
+    }
+    let state = offline_state(config).await?;
+    let report = mail::reminders::run(&state).await;
+    state.db.close().await;
+    match report.map_err(|e| e.to_string())? {
+        Some(r) => {
+            println!(
+                "Erinnerungen: {} E-Mails, Wochenübersichten: {}, auf morgen verschoben: {}",
+                r.reminder_mails, r.digests, r.deferred
+            );
+            Ok(())
+        }
+        None => Err("Eine andere Instanz erledigt den Lauf gerade; nichts getan".into()),
+    }
+}
+
+/// `seepferdchen mail deliver`.
+async fn mail_deliver(config: Config) -> Result<(), String> {
+    let transport = mail::Transport::from_config(&config.mail)?
+        .ok_or("E-Mail ist aus (SMTP_URL oder MAIL_MODE=file setzen)")?;
+    let state = offline_state(config).await?;
+    let started = std::time::Instant::now();
+    let mut handled = 0;
+    let result = loop {
+        match mail::deliver_batch(&state, &transport).await {
+            Ok(0) => break Ok(()),
+            Ok(n) => handled += n,
+            Err(e) => break Err(e.to_string()),
+        }
+    };
+    state.db.close().await;
+    result?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "delivered {handled} mails in {seconds:.2} s ({:.0} mails/s)",
+        handled as f64 / seconds.max(1e-9)
+    );
+    Ok(())
+}
+
 /// Database and state for a command that does not serve.
 async fn offline_state(config: Config) -> Result<AppState, String> {
     let db = Db::connect(&config.database_url)
@@ -122,14 +169,11 @@ async fn offline_state(config: Config) -> Result<AppState, String> {
     let hasher = Hasher::new(1)?;
     let key = certificate::load_or_create_key(&db, Clock::System.now()).await?;
     let catalog = content::load(&config.content_dir).unwrap_or_default();
-    Ok(AppState::new(
-        config,
-        db,
-        Clock::System,
-        hasher,
-        catalog,
-        key,
-    ))
+    let clock = match &config.test_clock_file {
+        Some(path) => Clock::OffsetFile(std::sync::Arc::new(path.clone())),
+        None => Clock::System,
+    };
+    Ok(AppState::new(config, db, clock, hasher, catalog, key))
 }
 
 async fn create_first_admin(config: Config, email: &str, name: &str) -> Result<(), String> {
@@ -285,7 +329,18 @@ pub async fn serve(config: Config) -> Result<(), String> {
     match transport {
         Some(transport) => {
             tracing::info!(mode = ?state.config.mail.mode, "mail on: the outbox is delivered");
+            if state.db.backend == db::Backend::Sqlite {
+                let released = db::outbox::release_all(&state.db)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if released > 0 {
+                    tracing::info!(released, "mails claimed before a restart are queued again");
+                }
+            }
             tokio::spawn(mail::worker(state.clone(), transport));
+            if state.config.mail.reminders {
+                tokio::spawn(mail::reminders::timer(state.clone()));
+            }
         }
         None => tracing::info!("mail off (no SMTP_URL): password links are shown on screen"),
     }

@@ -234,6 +234,11 @@ pub fn due_soon(due: Option<i64>, today: i64) -> bool {
     due.is_some_and(|d| d >= today && d - today <= DUE_SOON_DAYS)
 }
 
+/// Still to do: not begun, begun, or overdue.
+pub fn is_open_or_overdue(s: CourseState) -> bool {
+    is_open(s) || s == CourseState::Overdue
+}
+
 /// Not begun or begun, and not yet overdue.
 pub fn is_open(s: CourseState) -> bool {
     matches!(s, CourseState::InProgress | CourseState::NotStarted)

@@ -60,6 +60,39 @@ impl SmtpServer {
         }
     }
 
+    /// A server that waits `delay_seconds` before accepting each recipient.
+    pub fn start_slow(delay_seconds: f64) -> SmtpServer {
+        let port = free_port();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let maildir = dir.path().join("Maildir");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/slow_smtp.py");
+        let child = Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&maildir)
+            .arg(delay_seconds.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("slow_smtp.py (needs python3-aiosmtpd)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "slow SMTP server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        SmtpServer {
+            child,
+            port,
+            maildir,
+            _dir: dir,
+        }
+    }
+
+    /// How many mails have arrived (a directory listing; cheap enough to poll).
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(self.maildir.join("new")).map_or(0, |d| d.count())
+    }
+
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }

@@ -13,7 +13,7 @@ use super::auth::{random_token, token_hash};
 use super::db::{self, audit, org_units::UnitRow};
 use super::state::AppState;
 use crate::error::{AppError, FieldError};
-use crate::i18n::{Date, Texts};
+use crate::i18n::{Date, Locale, Texts};
 use crate::model::{OrgUnit, PasswordLink, Role};
 
 /// How long a one-time link to set a password stays valid.
@@ -308,8 +308,10 @@ pub async fn new_password_link(
     );
     let mailed = link.mail && state.config.mail.enabled();
     if mailed {
+        let locale = db::reminders::locale_of(&mut **tx, link.user_id).await?;
         let mail = super::mail::password_link(
             link.kind,
+            Locale::from_code(&locale).unwrap_or(Locale::De),
             &state.config.org_name,
             link.name,
             &url,
@@ -363,7 +365,9 @@ pub async fn request_link(state: &AppState, email: &str) -> Result<(), AppError>
     Ok(())
 }
 
-/// Issues a fresh link for an existing user (password reset by an admin).
+/// Issues a fresh link for an existing user, by an admin or by a coordinator for the
+/// employees of their units: an invitation for someone who never signed in, otherwise a
+/// password reset.
 pub async fn reset_link(
     state: &AppState,
     actor: &Actor,
@@ -371,18 +375,34 @@ pub async fn reset_link(
 ) -> Result<PasswordLink, AppError> {
     let target = db::users::get(&state.db.pool, user_id).await?;
     actor.require_manage_user(target.as_ref())?;
-    actor.require_role(&[Role::Admin])?;
     let target = target.ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
+    let link = link_for_user(&mut tx, state, actor, &target, now).await?;
+    tx.commit().await?;
+    Ok(link)
+}
+
+async fn link_for_user(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    state: &AppState,
+    actor: &Actor,
+    target: &db::users::UserRecord,
+    now: i64,
+) -> Result<PasswordLink, AppError> {
+    let kind = if target.has_password {
+        super::mail::LinkMail::Reset
+    } else {
+        super::mail::LinkMail::Invitation
+    };
     let link = new_password_link(
-        &mut tx,
+        tx,
         state,
         &LinkFor {
             user_id: target.id,
             email: &target.email,
             name: &target.display_name,
-            kind: super::mail::LinkMail::Reset,
+            kind,
             valid_seconds: LINK_VALID_SECONDS,
             mail: true,
         },
@@ -390,10 +410,41 @@ pub async fn reset_link(
     )
     .await?;
     actor
-        .audit(&mut *tx, now, "user.password_link", &target.email, "")
+        .audit(&mut **tx, now, "user.password_link", &target.email, "")
         .await?;
-    tx.commit().await?;
     Ok(link)
+}
+
+/// At most this many invitations in one go (a larger scope: unit by unit).
+pub const INVITE_AT_ONCE: usize = 2_000;
+
+/// New invitation links for every active person in the actor's scope (or the chosen unit with
+/// its sub-units) who never signed in, in one transaction.
+pub async fn invite_not_signed_in(
+    state: &AppState,
+    actor: &Actor,
+    unit: Option<i64>,
+) -> Result<Vec<PasswordLink>, AppError> {
+    let units = db::org_units::all(&state.db.pool).await?;
+    let scope = crate::server::reports::scope_units(actor, &units, unit);
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let people = db::reminders::recipients_in(&mut *tx, scope.as_deref(), None).await?;
+    let mut links = Vec::new();
+    for p in people.iter().filter(|p| !p.has_password) {
+        let target = db::users::get(&mut *tx, p.id).await?;
+        // Coordinators invite the employees of their units only.
+        if actor.require_manage_user(target.as_ref()).is_err() {
+            continue;
+        }
+        let Some(target) = target else { continue };
+        if links.len() == INVITE_AT_ONCE {
+            break;
+        }
+        links.push(link_for_user(&mut tx, state, actor, &target, now).await?);
+    }
+    tx.commit().await?;
+    Ok(links)
 }
 
 /// Sets the password from a one-time link: checks the policy, consumes the token exactly once,

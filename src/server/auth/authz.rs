@@ -164,6 +164,12 @@ pub async fn actor_from_headers(
     let Some(user) = session::user_from_headers(state, headers).await? else {
         return Ok(None);
     };
+    actor_for(state, user).await.map(Some)
+}
+
+/// A person as an actor with their scope (also for work done on their behalf, such as the
+/// coordinator's weekly digest).
+pub async fn actor_for(state: &AppState, user: UserRecord) -> Result<Actor, AppError> {
     let scope = match user.role {
         Role::Admin => Scope::All,
         Role::Employee => Scope::SelfOnly,
@@ -173,7 +179,7 @@ pub async fn actor_from_headers(
             Scope::Units(subtree(&units, &roots))
         }
     };
-    Ok(Some(Actor { user, scope }))
+    Ok(Actor { user, scope })
 }
 
 /// The actor of one request, looked up once: rendering a page runs several server functions

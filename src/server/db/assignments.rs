@@ -69,6 +69,26 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
     r.as_ref().map(row).transpose()
 }
 
+/// The assignment of a course to this unit or this person, if there is one.
+pub async fn find<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    course: &str,
+    unit_id: Option<i64>,
+    user_id: Option<i64>,
+) -> Result<Option<AssignmentRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE a.course_slug = $1 \
+         AND (a.org_unit_id = $2 OR a.user_id = $3)"
+    );
+    let r = sqlx::query(&sql)
+        .bind(course)
+        .bind(unit_id.unwrap_or(-1))
+        .bind(user_id.unwrap_or(-1))
+        .fetch_optional(e)
+        .await?;
+    r.as_ref().map(row).transpose()
+}
+
 /// The assignments that reach one person: to them or to their unit or one above it.
 pub async fn for_person(
     db: &Db,

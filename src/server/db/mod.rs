@@ -25,6 +25,7 @@ pub mod org_units;
 pub mod outbox;
 pub mod personal;
 pub mod progress;
+pub mod reminders;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

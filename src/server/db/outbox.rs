@@ -133,6 +133,30 @@ pub async fn mark_sent(db: &Db, id: i64, now: i64, answer: &str) -> Result<(), s
     .map(|_| ())
 }
 
+/// A claimed mail not attempted after all: back to the queue, the attempt not counted.
+pub async fn release(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE mail_outbox SET state = 'queued', claimed_until = NULL, \
+         attempts = attempts - 1 WHERE id = $1 AND state = 'sending'",
+    )
+    .bind(id)
+    .execute(&db.pool)
+    .await
+    .map(|_| ())
+}
+
+/// Every claim back to the queue: for a starting SQLite installation, whose one worker is this
+/// process, so the mails a killed process had claimed go out at once instead of after the
+/// claim runs out. (Never on PostgreSQL, where other instances may be sending.)
+pub async fn release_all(db: &Db) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE mail_outbox SET state = 'queued', claimed_until = NULL WHERE state = 'sending'",
+    )
+    .execute(&db.pool)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// Not delivered: tried again at `retry_at`, or given up (`retry_at` None).
 pub async fn mark_failed(
     db: &Db,

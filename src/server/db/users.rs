@@ -248,6 +248,8 @@ pub struct UserFilter<'a> {
     pub search: &'a str,
     pub units: Option<&'a [i64]>,
     pub role: Option<Role>,
+    /// Only active people who never signed in (no password yet).
+    pub not_signed_in: bool,
     pub page: i64,
     pub per_page: i64,
 }
@@ -281,6 +283,9 @@ pub async fn list(db: &Db, f: &UserFilter<'_>) -> Result<Paged<UserSummary>, sql
     if f.role.is_some() {
         let p = next();
         where_sql.push_str(&format!(" AND u.role = {p}"));
+    }
+    if f.not_signed_in {
+        where_sql.push_str(" AND u.password_hash IS NULL AND u.active = 1");
     }
     let count_sql = format!("SELECT COUNT(*) AS n FROM users u{where_sql}");
     let total: i64 = bind_filter(&count_sql, f, &search)

@@ -12,8 +12,9 @@ use super::db::outbox;
 use super::state::AppState;
 use crate::error::AppError;
 
+pub mod reminders;
 mod texts;
-pub use texts::{password_link, test_mail, Composed, LinkMail};
+pub use texts::{course_notice, password_link, test_mail, Composed, LinkMail, Recipient};
 
 /// Mails claimed per round, and how long a claim lasts before another worker may take over.
 const BATCH: i64 = 50;
@@ -50,6 +51,48 @@ pub async fn queue(
     )
     .await?;
     Ok(())
+}
+
+/// Tells the people an assignment reaches about a new mandatory course, or a changed due date
+/// (`changed`), in the assignment's transaction. People who hold a valid certificate for the
+/// course are left out. Returns the number of mails queued.
+pub async fn notify_assignment(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    course: &str,
+    people: &[super::db::reminders::Recipient],
+    due_day: Option<i64>,
+    changed: bool,
+) -> Result<usize, AppError> {
+    if !state.config.mail.enabled() {
+        return Ok(0);
+    }
+    let today = super::tracking::today(state.clock.now());
+    let holders: std::collections::HashSet<i64> =
+        super::db::reminders::certified(&mut **tx, course, today)
+            .await?
+            .into_iter()
+            .collect();
+    let title = super::reports::course_title(state, course);
+    let mut queued = 0;
+    for p in people.iter().filter(|p| !holders.contains(&p.id)) {
+        let recipient = Recipient {
+            locale: crate::i18n::Locale::from_code(&p.locale).unwrap_or_default(),
+            name: &p.name,
+            has_password: p.has_password,
+        };
+        let mail = course_notice(
+            &recipient,
+            &state.config.org_name,
+            &state.config.public_base_url,
+            (course, &title),
+            due_day,
+            changed,
+        );
+        queue(tx, state, "notice", &p.email, Some(p.id), &mail).await?;
+        queued += 1;
+    }
+    Ok(queued)
 }
 
 /// Where mail goes.
@@ -125,34 +168,68 @@ pub async fn worker(state: AppState, transport: Transport) {
     }
 }
 
-/// One round of the worker (also used by tests): the number of mails it handled.
+/// Mails in flight at once (the SMTP transport keeps a pool of connections).
+const PARALLEL: usize = 8;
+
+/// One round of the worker (also used by tests and `mail deliver`): the number of mails it
+/// handled. A mail is only sent while its claim holds: when half the claim time has passed,
+/// the mails not yet started go back to the queue for the next round (or another instance),
+/// so a slow server never makes two instances send the same mail.
 pub async fn deliver_batch(state: &AppState, transport: &Transport) -> Result<usize, AppError> {
+    use futures::StreamExt;
     let now = state.clock.now();
     let claimed = outbox::claim(&state.db, now, now + CLAIM_SECONDS, BATCH).await?;
     let count = claimed.len();
-    for mail in claimed {
-        let outcome = match message(&state.config.mail, &mail) {
-            Ok(m) => transport.send(m).await,
-            Err(text) => Err(SendError {
-                permanent: true,
-                text,
-            }),
-        };
-        let now = state.clock.now();
-        match outcome {
-            Ok(answer) => {
-                outbox::mark_sent(&state.db, mail.id, now, &answer).await?;
-                tracing::info!(id = mail.id, answer = %answer, "mail sent");
+    let started = std::time::Instant::now();
+    let give_back_after = Duration::from_secs((CLAIM_SECONDS / 2) as u64);
+    let outcomes = futures::stream::iter(claimed)
+        .map(|mail| async move {
+            if started.elapsed() > give_back_after {
+                outbox::release(&state.db, mail.id).await?;
+                return Ok::<bool, AppError>(false);
             }
-            Err(e) => {
-                let retry = (!e.permanent && mail.attempts < MAX_ATTEMPTS)
-                    .then(|| now + backoff_seconds(mail.attempts));
-                outbox::mark_failed(&state.db, mail.id, &e.text, retry).await?;
-                tracing::warn!(id = mail.id, error = %e.text, retry = ?retry, "mail not sent");
-            }
+            deliver_one(state, transport, mail).await?;
+            Ok(true)
+        })
+        .buffer_unordered(PARALLEL)
+        .collect::<Vec<_>>()
+        .await;
+    let mut handled = 0;
+    for outcome in outcomes {
+        if outcome? {
+            handled += 1;
         }
     }
-    Ok(count)
+    debug_assert!(handled <= count);
+    Ok(handled)
+}
+
+async fn deliver_one(
+    state: &AppState,
+    transport: &Transport,
+    mail: outbox::Claimed,
+) -> Result<(), AppError> {
+    let outcome = match message(&state.config.mail, &mail) {
+        Ok(m) => transport.send(m).await,
+        Err(text) => Err(SendError {
+            permanent: true,
+            text,
+        }),
+    };
+    let now = state.clock.now();
+    match outcome {
+        Ok(answer) => {
+            outbox::mark_sent(&state.db, mail.id, now, &answer).await?;
+            tracing::info!(id = mail.id, answer = %answer, "mail sent");
+        }
+        Err(e) => {
+            let retry = (!e.permanent && mail.attempts < MAX_ATTEMPTS)
+                .then(|| now + backoff_seconds(mail.attempts));
+            outbox::mark_failed(&state.db, mail.id, &e.text, retry).await?;
+            tracing::warn!(id = mail.id, error = %e.text, retry = ?retry, "mail not sent");
+        }
+    }
+    Ok(())
 }
 
 /// Seconds before attempt `attempts + 1`: 5 s, 10 s, 20 s … up to an hour.
@@ -221,6 +298,7 @@ mod tests {
             mode: MailMode::Off,
             from: "KI-Seepferdchen <noreply@example.org>".into(),
             reply_to: Some("schulung@example.org".into()),
+            reminders: true,
         };
         let claimed = outbox::Claimed {
             id: 1,
