@@ -11,6 +11,11 @@ const baseURL = `http://127.0.0.1:${port}`;
 const clockPort = Number(process.env.E2E_CLOCK_PORT ?? port + 1);
 export const clockFile = join(dir, "clock-offset");
 const serverBin = process.env.SERVER_BIN ?? "../target/debug/seepferdchen";
+// A third server that sends mail to a real SMTP server (aiosmtpd, storing into a Maildir the
+// rollout test reads); the other servers send none, so their tests see links on screen.
+const mailPort = Number(process.env.E2E_MAIL_PORT ?? port + 2);
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? port + 3);
+export const maildir = join(dir, "Maildir");
 
 /** Demo data (accounts, org units) first, then the server, on its own SQLite database. */
 function server(p: number, database: string, extra: Record<string, string> = {}) {
@@ -62,10 +67,31 @@ export default defineConfig({
   projects: [
     // Long names and addresses for the sweeps, once, before both JavaScript modes.
     { name: "setup", testMatch: /long-content\.setup\.ts/ },
-    { name: "hydrated", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec/, dependencies: ["setup"] },
-    { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /coordination\.spec/, dependencies: ["setup"] },
+    { name: "hydrated", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec|rollout\.spec/, dependencies: ["setup"] },
+    { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /coordination\.spec|rollout\.spec/, dependencies: ["setup"] },
+    // The rollout by mail, in both modes, on the mail server.
+    { name: "mail", use: { javaScriptEnabled: true, baseURL: `http://127.0.0.1:${mailPort}` }, testMatch: /rollout\.spec/ },
+    { name: "mail-no-js", use: { javaScriptEnabled: false, baseURL: `http://127.0.0.1:${mailPort}` }, testMatch: /rollout\.spec/ },
     // Runs both JavaScript modes itself, one after the other, on the clock server.
     { name: "clock", use: { baseURL: `http://127.0.0.1:${clockPort}` }, testMatch: /coordination\.spec/ },
   ],
-  webServer: [server(port, "e2e.db"), server(clockPort, "clock.db", { TEST_CLOCK_FILE: clockFile })],
+  webServer: [
+    server(port, "e2e.db"),
+    server(clockPort, "clock.db", { TEST_CLOCK_FILE: clockFile }),
+    {
+      command: `/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore" as const,
+      stderr: "pipe" as const,
+    },
+    server(mailPort, "mail.db", {
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: "KI-Seepferdchen Musterhausen <ki@musterhausen.example>",
+      // Reminders are tested elsewhere (tests/db.rs, tests/mail_http.rs): here they would only
+      // add mails to the demo people.
+      MAIL_REMINDERS: "false",
+    }),
+  ],
 });

@@ -733,13 +733,15 @@ async fn outbox_claims_each_mail_once_and_takes_over_expired_claims(db: &Db) {
     assert!(outbox::claim(db, 150, 250, 50).await.unwrap().is_empty());
     // Half are sent, one fails for now, one for good; the rest belong to a crashed worker.
     for id in &ids[..20] {
-        outbox::mark_sent(db, *id, 160, "250 OK").await.unwrap();
+        outbox::mark_sent(&db.pool, *id, 160, "250 OK")
+            .await
+            .unwrap();
     }
     let (retry, dead) = (ids[20], ids[21]);
-    outbox::mark_failed(db, retry, "421 busy", Some(400))
+    outbox::mark_failed(&db.pool, retry, "421 busy", Some(400))
         .await
         .unwrap();
-    outbox::mark_failed(db, dead, "550 no such user", None)
+    outbox::mark_failed(&db.pool, dead, "550 no such user", None)
         .await
         .unwrap();
     let taken_over = outbox::claim(db, 201, 1000, 50).await.unwrap();

@@ -745,3 +745,127 @@ async fn kill_nine_with_a_thousand_queued_mails_delivers_each_exactly_once() {
     assert_eq!(ids, QUEUED, "lost");
     assert_eq!(received.len(), QUEUED, "duplicated");
 }
+
+/// A refused recipient and a mail larger than the server accepts: given up at once (permanent
+/// answers are not retried), shown with the server's answer; nothing else waits for them, and
+/// a retry after the cause is fixed goes through the same path.
+#[tokio::test]
+async fn refused_mails_are_given_up_with_the_servers_answer() {
+    let smtp = SmtpServer::start_slow(0.0);
+    let url = smtp.url();
+    let s = TestServer::start_seeded_with_env(&[
+        ("SMTP_URL", &url),
+        ("MAIL_FROM", FROM),
+        ("MAIL_REMINDERS", "false"),
+    ]);
+    let admin = s.login(&demo_email("admin"), DEMO_PASSWORD).await;
+    let unit = unit_id(&s, &admin, "Bauamt").await;
+    for (name, email) in [
+        ("Abgelehnte Adresse", "abgelehnt@musterstadt.example"),
+        ("Angekommen", "angekommen@musterstadt.example"),
+    ] {
+        let res = s
+            .call(
+                &admin,
+                "create_user",
+                &[
+                    ("display_name", name),
+                    ("email", email),
+                    ("org_unit_id", &unit),
+                    ("role", "employee"),
+                ],
+            )
+            .await;
+        assert!(done(&res), "{}", res.status());
+    }
+    // No mail the platform writes comes near the server's limit: a 40 kB one goes into the
+    // outbox directly.
+    let db = format!("sqlite://{}/test.db", s.dir.path().display());
+    {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&db).await.unwrap();
+        sqlx::query(
+            "INSERT INTO mail_outbox (message_id, kind, recipient, subject, body_text, body_html, created_at, next_attempt_at) \
+             VALUES ('<gross@test>', 'test', 'gross@musterstadt.example', 'Zu groß', $1, '<p>x</p>', $2, 0)",
+        )
+        .bind("x".repeat(40_000))
+        .bind(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64,
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let overview = loop {
+        let o = json(s.call(&admin, "mail_overview", &[]).await).await;
+        if o["failed"] == 2 && o["waiting"] == 0 {
+            break o;
+        }
+        assert!(Instant::now() < deadline, "{o}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let problems = overview["problems"].as_array().unwrap();
+    let answer_for = |to: &str| {
+        problems
+            .iter()
+            .find(|p| p["recipient"] == to)
+            .map(|p| {
+                (
+                    p["failed"].clone(),
+                    p["attempts"].clone(),
+                    p["error"].as_str().unwrap().to_string(),
+                )
+            })
+            .unwrap()
+    };
+    let (failed, attempts, error) = answer_for("abgelehnt@musterstadt.example");
+    assert_eq!((failed, attempts), (Value::Bool(true), Value::from(1)));
+    assert!(error.contains("550"), "{error}");
+    let (failed, _, error) = answer_for("gross@musterstadt.example");
+    assert_eq!(failed, Value::Bool(true));
+    assert!(error.contains("552"), "{error}");
+    // Everything else arrived; the admin page shows both with the answer.
+    let received = smtp.wait_for(1, Duration::from_secs(10));
+    assert!(received
+        .iter()
+        .any(|m| m.to == "angekommen@musterstadt.example"));
+    let page = admin
+        .get(s.url("/verwaltung/e-mails"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Mailbox unavailable"), "answer shown");
+    assert!(page.contains("Message too big for system"), "answer shown");
+    // A retry goes through the same path: refused again, given up again, not lost.
+    let id = problems
+        .iter()
+        .find(|p| p["recipient"] == "abgelehnt@musterstadt.example")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let coord = s
+        .login(&demo_email("koordination.fb2"), DEMO_PASSWORD)
+        .await;
+    assert_eq!(
+        s.call(&coord, "retry_mail", &[("id", id.as_str())])
+            .await
+            .status(),
+        403
+    );
+    assert!(done(
+        &s.call(&admin, "retry_mail", &[("id", id.as_str())]).await
+    ));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let o = json(s.call(&admin, "mail_overview", &[]).await).await;
+    assert_eq!(o["failed"], 2, "{o}");
+    assert_eq!(o["waiting"], 0, "{o}");
+}

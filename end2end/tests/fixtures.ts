@@ -29,7 +29,7 @@ export const test = base.extend({
 export { expect };
 
 export function jsEnabled(testInfo: { project: { name: string } }): boolean {
-  return testInfo.project.name !== "no-js";
+  return !testInfo.project.name.endsWith("no-js");
 }
 
 /** Waits until the wasm has hydrated the page (the app marks <body data-hydrated>). */

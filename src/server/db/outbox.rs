@@ -120,7 +120,12 @@ pub async fn claim(
 }
 
 /// Delivered: never picked up again.
-pub async fn mark_sent(db: &Db, id: i64, now: i64, answer: &str) -> Result<(), sqlx::Error> {
+pub async fn mark_sent<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+    now: i64,
+    answer: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE mail_outbox SET state = 'sent', sent_at = $1, claimed_until = NULL, \
          last_error = $2 WHERE id = $3",
@@ -128,19 +133,22 @@ pub async fn mark_sent(db: &Db, id: i64, now: i64, answer: &str) -> Result<(), s
     .bind(now)
     .bind(answer)
     .bind(id)
-    .execute(&db.pool)
+    .execute(e)
     .await
     .map(|_| ())
 }
 
 /// A claimed mail not attempted after all: back to the queue, the attempt not counted.
-pub async fn release(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+pub async fn release<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE mail_outbox SET state = 'queued', claimed_until = NULL, \
          attempts = attempts - 1 WHERE id = $1 AND state = 'sending'",
     )
     .bind(id)
-    .execute(&db.pool)
+    .execute(e)
     .await
     .map(|_| ())
 }
@@ -158,8 +166,8 @@ pub async fn release_all(db: &Db) -> Result<u64, sqlx::Error> {
 }
 
 /// Not delivered: tried again at `retry_at`, or given up (`retry_at` None).
-pub async fn mark_failed(
-    db: &Db,
+pub async fn mark_failed<'e, E: Executor<'e, Database = Any>>(
+    e: E,
     id: i64,
     error: &str,
     retry_at: Option<i64>,
@@ -177,7 +185,7 @@ pub async fn mark_failed(
     .bind(retry_at)
     .bind(error)
     .bind(id)
-    .execute(&db.pool)
+    .execute(e)
     .await
     .map(|_| ())
 }
