@@ -67,7 +67,8 @@ export default defineConfig({
   projects: [
     // Long names and addresses for the sweeps, once, before both JavaScript modes.
     { name: "setup", testMatch: /long-content\.setup\.ts/ },
-    { name: "hydrated", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec|rollout\.spec/, dependencies: ["setup"] },
+    // JavaScript on: the islands (the few interactive components) are live.
+    { name: "islands", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec|rollout\.spec/, dependencies: ["setup"] },
     { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /coordination\.spec|rollout\.spec/, dependencies: ["setup"] },
     // The rollout by mail, in both modes, on the mail server.
     { name: "mail", use: { javaScriptEnabled: true, baseURL: `http://127.0.0.1:${mailPort}` }, testMatch: /rollout\.spec/ },

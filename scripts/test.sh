@@ -59,7 +59,7 @@ printf '\nDatabase tests: %s passed on SQLite, %s on PostgreSQL\n' "$n_sqlite" "
 step "Building the site for the end-to-end tests"
 bash scripts/build.sh
 
-step "End-to-end tests (Playwright, Chromium: hydrated and without JavaScript)"
+step "End-to-end tests (Playwright, Chromium: islands live and without JavaScript)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 E2E_PORT="$(free_port)"
 # A second server whose clock the coordination test moves (TEST_CLOCK_FILE).

@@ -32,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" href="/pkg/seepferdchen.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -50,16 +50,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(current_locale());
     let t = use_texts();
-    // Effects run only in the browser: mark the page as hydrated (tests and CSS can rely on it).
-    Effect::new(|_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title formatter=move |page: String| {
             if page.is_empty() { t.app_name.to_string() } else { format!("{page} – {}", t.app_name) }

@@ -1,5 +1,7 @@
 //! KI-Seepferdchen: one crate, two halves. With `ssr` it is the server (axum + Leptos SSR);
-//! with `hydrate` it is the wasm that hydrates the same components in the browser.
+//! with `hydrate` it is the wasm for the few interactive components (`#[island]`): every page
+//! is rendered on the server only and works without JavaScript, so the browser downloads code
+//! just for what a script improves.
 #![recursion_limit = "256"]
 
 pub mod api;
@@ -16,5 +18,12 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    // Tests and CSS can rely on this mark: the islands of this page are live.
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

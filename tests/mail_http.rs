@@ -58,12 +58,7 @@ fn unique_ids(mails: &[common::smtp::Received]) -> usize {
 async fn invitations_and_forgotten_passwords_arrive_by_smtp() {
     let smtp = SmtpServer::start();
     let url = smtp.url();
-    // Reminders are left to cron here (MAIL_REMINDERS=false): this test counts every mail.
-    let s = TestServer::start_seeded_with_env(&[
-        ("SMTP_URL", &url),
-        ("MAIL_FROM", FROM),
-        ("MAIL_REMINDERS", "false"),
-    ]);
+    let s = mail_server(&url);
     let coord = s
         .login(&demo_email("koordination.fb2"), DEMO_PASSWORD)
         .await;
@@ -190,11 +185,7 @@ async fn invitations_and_forgotten_passwords_arrive_by_smtp() {
 async fn smtp_down_for_a_while_then_every_mail_arrives_once() {
     let port = free_port();
     let url = format!("smtp://127.0.0.1:{port}");
-    let s = TestServer::start_seeded_with_env(&[
-        ("SMTP_URL", &url),
-        ("MAIL_FROM", FROM),
-        ("MAIL_REMINDERS", "false"),
-    ]);
+    let s = mail_server(&url);
     let admin = s.login(&demo_email("admin"), DEMO_PASSWORD).await;
     let coord = s
         .login(&demo_email("koordination.fb2"), DEMO_PASSWORD)
@@ -298,6 +289,16 @@ async fn without_mail_links_are_shown_and_nothing_is_queued() {
     assert!(page.contains("Diese Installation verschickt keine E-Mails."));
 }
 
+/// A demo server that sends to `url`; reminders are left to cron (MAIL_REMINDERS=false), so
+/// the tests count only the mails they cause.
+fn mail_server(url: &str) -> TestServer {
+    TestServer::start_seeded_with_env(&[
+        ("SMTP_URL", url),
+        ("MAIL_FROM", FROM),
+        ("MAIL_REMINDERS", "false"),
+    ])
+}
+
 fn date_in_days(days: i64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -321,11 +322,7 @@ fn to_with_subject(mails: &[common::smtp::Received], prefix: &str) -> Vec<String
 async fn assignment_notices_links_from_coordinators_and_mail_settings() {
     let smtp = SmtpServer::start();
     let url = smtp.url();
-    let s = TestServer::start_seeded_with_env(&[
-        ("SMTP_URL", &url),
-        ("MAIL_FROM", FROM),
-        ("MAIL_REMINDERS", "false"),
-    ]);
+    let s = mail_server(&url);
     let coord = s
         .login(&demo_email("koordination.fb2"), DEMO_PASSWORD)
         .await;
@@ -753,11 +750,7 @@ async fn kill_nine_with_a_thousand_queued_mails_delivers_each_exactly_once() {
 async fn refused_mails_are_given_up_with_the_servers_answer() {
     let smtp = SmtpServer::start_slow(0.0);
     let url = smtp.url();
-    let s = TestServer::start_seeded_with_env(&[
-        ("SMTP_URL", &url),
-        ("MAIL_FROM", FROM),
-        ("MAIL_REMINDERS", "false"),
-    ]);
+    let s = mail_server(&url);
     let admin = s.login(&demo_email("admin"), DEMO_PASSWORD).await;
     let unit = unit_id(&s, &admin, "Bauamt").await;
     for (name, email) in [

@@ -58,7 +58,7 @@ test("assignments with due dates reach the unit, newcomers, and turn overdue on 
   test.setTimeout(180_000);
   writeFileSync(clockFile, "0");
   for (const mode of modes) {
-    const label = mode.js ? "hydrated" : "no-js";
+    const label = mode.js ? "islands" : "no-js";
     const errors: string[] = [];
     const due = serverDay(3);
     const [coordCtx, coord] = await open(browser, mode.js, errors);

@@ -18,7 +18,7 @@ export const test = base.extend({
       if (isDocument && /status of 4\d\d/.test(msg.text())) return;
       // A server function refusing bad input answers 422 with the messages the form shows.
       if (/\/api\//.test(msg.location().url) && /status of 422/.test(msg.text())) return;
-      errors.push(`console: ${msg.text()}`);
+      errors.push(`console: ${msg.text()} (${msg.location().url})`);
     });
     page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
     await use(page);

@@ -11,11 +11,6 @@ pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
     let stats = Resource::new_blocking(|| (), |_| get_home_stats());
     let reminders = Resource::new_blocking(|| (), |_| my_reminders());
-    // The explanation is open in the server-rendered page; the toggle appears only once the
-    // page is hydrated (it needs JavaScript), so without JavaScript nothing is hidden.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let about_open = RwSignal::new(true);
     view! {
         <Title text=t.home_title />
         <h1>{t.home_title}</h1>
@@ -46,23 +41,9 @@ pub fn HomePage() -> impl IntoView {
                 })
             })}
         </Suspense>
-        <section class="card" aria-labelledby="about-heading">
-            <div class="card__head">
-                <h2 id="about-heading">{t.home_about_heading}</h2>
-                <button
-                    type="button"
-                    class="button button--secondary"
-                    id="about-toggle"
-                    aria-controls="about-text"
-                    aria-expanded=move || about_open.get().to_string()
-                    hidden=move || !hydrated.get()
-                    on:click=move |_| about_open.update(|open| *open = !*open)
-                >
-                    {t.home_about_toggle}
-                </button>
-            </div>
-            <p id="about-text" hidden=move || !about_open.get()>{t.home_about_text}</p>
-        </section>
+        <AboutCard heading=t.home_about_heading.to_string() toggle=t.home_about_toggle.to_string()>
+            <p>{t.home_about_text}</p>
+        </AboutCard>
         <section class="card" aria-labelledby="status-heading">
             <h2 id="status-heading">{t.home_status_heading}</h2>
             <Suspense fallback=move || view! { <p>{t.home_status_loading}</p> }>
@@ -78,6 +59,36 @@ pub fn HomePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// "Worum geht es?": open in the server-rendered page; the button to fold it appears only once
+/// this island is live (it needs JavaScript), so without JavaScript nothing is hidden and no
+/// dead control is offered. An island sees no server context, so the labels come as props;
+/// the text is server-rendered children, sent once.
+#[island]
+fn AboutCard(heading: String, toggle: String, children: Children) -> impl IntoView {
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let open = RwSignal::new(true);
+    view! {
+        <section class="card" aria-labelledby="about-heading">
+            <div class="card__head">
+                <h2 id="about-heading">{heading}</h2>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    id="about-toggle"
+                    aria-controls="about-text"
+                    aria-expanded=move || open.get().to_string()
+                    hidden=move || !live.get()
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
+                    {toggle}
+                </button>
+            </div>
+            <div id="about-text" hidden=move || !open.get()>{children()}</div>
         </section>
     }
 }

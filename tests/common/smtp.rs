@@ -36,48 +36,41 @@ impl SmtpServer {
     }
 
     pub fn start_on(port: u16) -> SmtpServer {
+        Self::spawn(port, |port, maildir| {
+            let mut cmd = Command::new("/usr/bin/python3");
+            cmd.args(["-m", "aiosmtpd", "-n", "-l"])
+                .arg(format!("127.0.0.1:{port}"))
+                .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                .arg(maildir);
+            cmd
+        })
+    }
+
+    /// A picky server (tests/common/slow_smtp.py): waits `delay_seconds` before accepting each
+    /// recipient, refuses addresses starting with "abgelehnt" and mails over 20 kB.
+    pub fn start_slow(delay_seconds: f64) -> SmtpServer {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/slow_smtp.py");
+        Self::spawn(free_port(), |port, maildir| {
+            let mut cmd = Command::new("/usr/bin/python3");
+            cmd.arg(script)
+                .arg(port.to_string())
+                .arg(maildir)
+                .arg(delay_seconds.to_string());
+            cmd
+        })
+    }
+
+    fn spawn(port: u16, command: impl FnOnce(u16, &std::path::Path) -> Command) -> SmtpServer {
         let dir = tempfile::tempdir().expect("tempdir");
         let maildir = dir.path().join("Maildir");
-        let child = Command::new("/usr/bin/python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
+        let child = command(port, &maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("aiosmtpd (apt install python3-aiosmtpd; make test installs it)");
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        SmtpServer {
-            child,
-            port,
-            maildir,
-            _dir: dir,
-        }
-    }
-
-    /// A server that waits `delay_seconds` before accepting each recipient.
-    pub fn start_slow(delay_seconds: f64) -> SmtpServer {
-        let port = free_port();
-        let dir = tempfile::tempdir().expect("tempdir");
-        let maildir = dir.path().join("Maildir");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/slow_smtp.py");
-        let child = Command::new("/usr/bin/python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(&maildir)
-            .arg(delay_seconds.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("slow_smtp.py (needs python3-aiosmtpd)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "slow SMTP server did not start");
+            assert!(Instant::now() < deadline, "the SMTP server did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
         SmtpServer {
