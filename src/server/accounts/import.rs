@@ -182,7 +182,9 @@ pub async fn commit(
                 now,
             },
         )
-        .await?;
+        .await
+        // Created by someone else since the check: nothing of the file is imported.
+        .map_err(|e| super::unique_as_field(e, "email", t.user_email_taken))?;
         let link = super::LinkFor {
             user_id: id,
             email: &r.email,

@@ -244,7 +244,8 @@ pub async fn create_user(
             now,
         },
     )
-    .await?;
+    .await
+    .map_err(|e| unique_as_field(e, "email", t.user_email_taken))?;
     let link = new_password_link(
         &mut tx,
         state,
@@ -276,6 +277,19 @@ pub async fn create_user(
     .await?;
     tx.commit().await?;
     Ok(link)
+}
+
+/// A unique-constraint violation as the field error a person can act on (two people created
+/// with one address at the same moment: the check before found none, the database refused the
+/// second); any other database error as it is.
+pub fn unique_as_field(e: sqlx::Error, field: &str, message: &str) -> AppError {
+    if e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+    {
+        AppError::field(field, message)
+    } else {
+        e.into()
+    }
 }
 
 /// Stores a new one-time link (revoking older ones) and returns it, and queues its mail when
