@@ -95,8 +95,13 @@ fn login_rows(n: usize) -> Vec<Row> {
 
 fn size_rows(site: &std::path::Path) -> Vec<Row> {
     let mut rows = Vec::new();
-    for (label, file) in [("wasm", "seepferdchen_bg.wasm"), ("JS", "seepferdchen.js")] {
-        let base = site.join("pkg").join(file);
+    // The files carry a content hash in their names (pkg/assets.txt).
+    let name = seepferdchen::server::state::asset_name(site);
+    for (label, file) in [
+        ("wasm", format!("{name}_bg.wasm")),
+        ("JS", format!("{name}.js")),
+    ] {
+        let base = site.join("pkg").join(&file);
         let size = |ext: &str| {
             let p = if ext.is_empty() {
                 base.clone()

@@ -27,10 +27,18 @@ end2end/node_modules/.bin/wasm-opt -Oz \
   -o "$tmp/seepferdchen_bg.opt.wasm" "$tmp/seepferdchen_bg.wasm"
 mv "$tmp/seepferdchen_bg.opt.wasm" "$tmp/seepferdchen_bg.wasm"
 
+# Content-hashed names: browsers keep these files for a year without asking again
+# (Cache-Control: immutable), and a new build has new names, so a page never meets an old wasm.
+# One hash over all three; the server reads the name from pkg/assets.txt.
+cp style/main.css "$tmp/seepferdchen.css"
+hash="$(cat "$tmp/seepferdchen.js" "$tmp/seepferdchen_bg.wasm" "$tmp/seepferdchen.css" | sha256sum | cut -c1-16)"
+name="seepferdchen.$hash"
 rm -rf "$SITE_ROOT"
 mkdir -p "$pkg"
-cp "$tmp/seepferdchen.js" "$tmp/seepferdchen_bg.wasm" "$pkg/"
-cp style/main.css "$pkg/seepferdchen.css"
+cp "$tmp/seepferdchen.js" "$pkg/$name.js"
+cp "$tmp/seepferdchen_bg.wasm" "$pkg/${name}_bg.wasm"
+cp "$tmp/seepferdchen.css" "$pkg/$name.css"
+echo "$name" > "$pkg/assets.txt"
 cp -r public/. "$SITE_ROOT/"
 node scripts/precompress.mjs "$pkg"
 step "Site ready in $SITE_ROOT"

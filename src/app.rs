@@ -24,13 +24,14 @@ use crate::pages::tracking::{AssignmentsPage, AuditPage, DashboardPage, RemoveAs
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_request_nonce();
     let locale = current_locale();
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <link rel="stylesheet" href="/pkg/seepferdchen.css" />
+                <link rel="stylesheet" href=stylesheet />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options islands=true />
                 <MetaTags />

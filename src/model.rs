@@ -299,6 +299,9 @@ pub struct AttemptView {
     pub pass_mark_percent: u32,
     /// "HH:MM" German time until which answers are accepted (time-limited tests).
     pub deadline: Option<String>,
+    /// Seconds until that deadline when the page was made (the countdown starts from here, so
+    /// the browser's clock does not matter).
+    pub seconds_left: Option<i64>,
     pub questions: Vec<QuizQuestion>,
     pub result: Option<AttemptResult>,
 }

@@ -124,6 +124,49 @@ async fn healthz_and_static_cache_headers() {
     assert_eq!(css.headers()["x-content-type-options"], "nosniff");
 }
 
+/// Built files named by their content are cached for a year without revalidation, and pages
+/// link exactly those names (from pkg/assets.txt); pages themselves are never stored, and a
+/// hashed name that does not exist is not cached either.
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_linked_by_pages() {
+    const NAME: &str = "seepferdchen.0123456789abcdef";
+    let server = TestServer::start_with(|dir| {
+        let pkg = TestServer::site_root(dir).join("pkg");
+        std::fs::write(pkg.join("assets.txt"), format!("{NAME}\n")).expect("assets.txt");
+        std::fs::write(pkg.join(format!("{NAME}.css")), "body{}").expect("css");
+        std::fs::write(pkg.join(format!("{NAME}_bg.wasm")), b"\0asm").expect("wasm");
+    });
+    for file in [format!("{NAME}.css"), format!("{NAME}_bg.wasm")] {
+        let res = reqwest::get(server.url(&format!("/pkg/{file}")))
+            .await
+            .expect("asset");
+        assert_eq!(res.status(), 200, "{file}");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{file}"
+        );
+    }
+    let missing = reqwest::get(server.url("/pkg/seepferdchen.fedcba9876543210.css"))
+        .await
+        .expect("missing");
+    assert_eq!(missing.status(), 404);
+    assert_ne!(
+        missing.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let page = reqwest::get(server.url("/")).await.expect("page");
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains(&format!("href=\"/pkg/{NAME}.css\"")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("/pkg/{NAME}.js")), "{html}");
+    assert!(html.contains(&format!("/pkg/{NAME}_bg.wasm")), "{html}");
+    assert!(!html.contains("/pkg/seepferdchen.css"), "{html}");
+}
+
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
     let server = TestServer::start();

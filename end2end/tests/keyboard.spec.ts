@@ -109,6 +109,8 @@ async function answerByKeyboard(page: Page) {
       return fs ? fs.querySelectorAll("input, select").length : 0;
     });
     if (inQuestion === 0) continue;
+    // "Nach oben"/"Nach unten" of ordering steps (with JavaScript): the numbers are the answer.
+    if (f.tag === "button") continue;
     if (f.type === "radio") {
       // Arrow keys move through the group and select; stop at the right option.
       for (let k = 0; k < 5; k++) {

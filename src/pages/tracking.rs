@@ -11,6 +11,7 @@ use crate::api::tracking::{
 };
 use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
+use crate::components::confirm::{ConfirmInPlace, ConfirmTexts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
 use crate::components::layout::{percent_encode, Counted, TableWrap};
 use crate::components::pagination::pagination;
@@ -428,6 +429,16 @@ pub fn AssignmentsPage() -> impl IntoView {
                                             let m_id = format!("mandatory-{}", a.id);
                                             let label = format!(": {} – {}", a.course.title, a.target);
                                             let (l1, l2, l3, l4) = (label.clone(), label.clone(), label.clone(), label);
+                                            let remove_href = format!("/verwaltung/zuweisungen/{}/entfernen", a.id);
+                                            let remove_action = <DeleteAssignment as leptos::server_fn::ServerFn>::PATH.to_string();
+                                            let remove_texts = ConfirmTexts {
+                                                label: t.assign_remove.into(),
+                                                label_detail: l4,
+                                                question: t.assign_remove_question.replace("{course}", &a.course.title).replace("{target}", &a.target),
+                                                consequence: t.assign_remove_keeps.into(),
+                                                confirm: t.assign_remove_confirm.into(),
+                                                cancel: t.cancel.into(),
+                                            };
                                             view! {
                                                 <tr>
                                                     <th scope="row">{a.course.title.clone()}{a.mandatory.then(|| view! { <span class="meta">{format!(" · {}", t.assign_mandatory)}</span> })}</th>
@@ -446,7 +457,7 @@ pub fn AssignmentsPage() -> impl IntoView {
                                                             </div>
                                                             <button type="submit" class="button button--secondary">{t.save}<span class="visually-hidden">{l3}</span></button>
                                                         </ActionForm>
-                                                        <a class="button button--danger" href=format!("/verwaltung/zuweisungen/{}/entfernen", a.id)>{t.assign_remove}<span class="visually-hidden">{l4}</span></a>
+                                                        <ConfirmInPlace href=remove_href action=remove_action id=a.id texts=remove_texts />
                                                     </td>
                                                 </tr>
                                             }

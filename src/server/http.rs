@@ -800,9 +800,10 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
 async fn security_headers(mut req: Request, next: Next) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
-    let is_static =
-        req.uri().path().starts_with("/pkg/") || req.uri().path().starts_with("/inhalte/");
+    let path = req.uri().path().to_string();
+    let is_static = path.starts_with("/pkg/") || path.starts_with("/inhalte/");
     let mut res = next.run(req).await;
+    let found = res.status().is_success();
     let h = res.headers_mut();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
@@ -826,12 +827,31 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
     );
     if !h.contains_key(header::CACHE_CONTROL) {
-        // Static files are revalidated (cheap 304s) so that an upgrade never pairs new HTML with
-        // an old wasm; pages, downloads and answers may carry personal data and are not stored.
-        let value = if is_static { "no-cache" } else { "no-store" };
+        // Built files carry a content hash in their names: kept for a year, never revalidated (a
+        // new build has new names). Other static files are revalidated (cheap 304s); pages,
+        // downloads and answers may carry personal data and are not stored at all.
+        let value = if is_static && found && is_hashed_asset(&path) {
+            "public, max-age=31536000, immutable"
+        } else if is_static {
+            "no-cache"
+        } else {
+            "no-store"
+        };
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     res
+}
+
+/// `/pkg/<name>.<16 hex digits>[_bg].<ext>`: a file `scripts/build.sh` named by its content.
+fn is_hashed_asset(path: &str) -> bool {
+    let Some(file) = path.strip_prefix("/pkg/") else {
+        return false;
+    };
+    !file.contains('/')
+        && file.split('.').any(|part| {
+            let part = part.strip_suffix("_bg").unwrap_or(part);
+            part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit())
+        })
 }
 
 /// Refuses state-changing requests from other sites (in addition to SameSite cookies): the

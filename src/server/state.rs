@@ -62,7 +62,7 @@ impl AppState {
         cert_key: CertificateKey,
     ) -> AppState {
         let leptos_options = LeptosOptions::builder()
-            .output_name("seepferdchen")
+            .output_name(asset_name(&config.site_root))
             .site_root(config.site_root.to_string_lossy().to_string())
             .site_pkg_dir("pkg")
             .site_addr(config.bind_addr)
@@ -85,4 +85,19 @@ impl AppState {
 pub fn app_state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>()
         .ok_or_else(|| AppError::internal("AppState missing from the server-function context"))
+}
+
+/// The name of the built JS, wasm and CSS files: `seepferdchen.<content hash>` as
+/// `scripts/build.sh` writes it into `pkg/assets.txt`, or plain `seepferdchen` for a site built
+/// another way (cargo-leptos), whose files are then not cached as immutable.
+pub fn asset_name(site_root: &std::path::Path) -> String {
+    std::fs::read_to_string(site_root.join("pkg").join("assets.txt"))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+        })
+        .unwrap_or_else(|| "seepferdchen".into())
 }

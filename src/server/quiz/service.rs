@@ -358,6 +358,10 @@ pub async fn view(
         module_id: a.module_id.clone(),
         pass_mark_percent: c.final_test.pass_mark_percent,
         deadline: a.deadline_at.filter(|_| !submitted).map(time_in_germany),
+        seconds_left: a
+            .deadline_at
+            .filter(|_| !submitted)
+            .map(|d| (d - state.clock.now()).max(0)),
         questions,
         result: submitted.then(|| AttemptResult {
             points: a.points.unwrap_or(0),
