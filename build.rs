@@ -20,6 +20,25 @@ fn load(path: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The `{name}` placeholders of a text, each once, in order of appearance.
+fn placeholders(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        rest = &rest[start + 1..];
+        let Some(end) = rest.find('}') else { break };
+        let name = &rest[..end];
+        if !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && !out.iter().any(|o| o == name)
+        {
+            out.push(name.to_string());
+        }
+        rest = &rest[end + 1..];
+    }
+    out
+}
+
 fn main() {
     let maps: Vec<(&str, BTreeMap<String, String>)> = LOCALES
         .iter()
@@ -81,6 +100,50 @@ fn main() {
         }
         out.push_str("};\n");
     }
+    // A method per text with placeholders, named like its key: `t.quiz_moved(step, position,
+    // total)` fills `{step}`, `{position}` and `{total}` (in the order they first appear in the
+    // German text), and a count comes first as `n`. Every locale must use the same
+    // placeholders, so a translation that drops or misspells one is a build error.
+    out.push_str("impl Texts {\n");
+    for k in &fields {
+        let names = placeholders(&de[*k]);
+        for (name, map) in &maps[1..] {
+            let mut a = names.clone();
+            let mut b = placeholders(&map[*k]);
+            a.sort();
+            b.sort();
+            assert_eq!(
+                a, b,
+                "locale {name}: key {k} has placeholders {b:?}, DE has {a:?}"
+            );
+        }
+        let args: Vec<&String> = names.iter().filter(|p| p.as_str() != "n").collect();
+        if args.is_empty() {
+            continue;
+        }
+        let params: String = args
+            .iter()
+            .map(|a| format!(", {a}: impl std::fmt::Display"))
+            .collect();
+        let fills: String = args
+            .iter()
+            .map(|a| format!(".replace(\"{{{a}}}\", &{a}.to_string())"))
+            .collect();
+        if is_plural(k) {
+            writeln!(
+                out,
+                "    pub fn {k}(&self, n: impl TryInto<i64>{params}) -> String {{ self.{k}.of(n){fills} }}"
+            )
+            .unwrap();
+        } else {
+            writeln!(
+                out,
+                "    pub fn {k}(&self{params}) -> String {{ self.{k}{fills} }}"
+            )
+            .unwrap();
+        }
+    }
+    out.push_str("}\n");
     // Every count of one locale, for the test that renders each with 0, 1 and 2.
     for (name, _) in &maps {
         writeln!(out, "pub static {name}_PLURALS: &[(&str, Plural)] = &[").unwrap();

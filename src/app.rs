@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::layout::Layout;
@@ -58,35 +58,38 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/kurse") view=MyCoursesPage ssr=SsrMode::Async />
-                    <Route path=path!("/kurse/:kurs") view=CoursePage ssr=SsrMode::Async />
-                    <Route path=path!("/kurse/:kurs/:modul") view=ModulePage ssr=SsrMode::Async />
-                    <Route path=path!("/versuche/:id") view=AttemptPage ssr=SsrMode::Async />
-                    <Route path=path!("/zertifikate") view=MyCertificatesPage ssr=SsrMode::Async />
-                    <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/zertifikate") view=AdminCertificatesPage ssr=SsrMode::Async />
-                    <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/passwort-festlegen") view=SetPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/passwort-vergessen") view=ForgotPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/konto") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/benutzer") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/benutzer/neu") view=NewUserPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/benutzer/:id") view=UserPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/import") view=ImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/organisation") view=OrgUnitsPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/uebersicht") view=DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/zuweisungen") view=AssignmentsPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/zuweisungen/:id/entfernen") view=RemoveAssignmentPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/protokoll") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage ssr=SsrMode::Async />
-                    <Route path=path!("/verwaltung/e-mails") view=crate::pages::mail::MailPage ssr=SsrMode::Async />
-                    <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async />
-                    <Route path=path!("/barriere-melden") view=ReportBarrierPage ssr=SsrMode::Async />
-                    <Route path=path!("/leichte-sprache") view=EasyLanguagePage ssr=SsrMode::Async />
-                    <Route path=path!("/impressum") view=ImprintPage ssr=SsrMode::Async />
-                    <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
+                    // One parent for every page: all render SsrMode::Async (see above).
+                    <ParentRoute path=path!("") view=Outlet ssr=SsrMode::Async>
+                        <Route path=path!("") view=HomePage />
+                        <Route path=path!("/kurse") view=MyCoursesPage />
+                        <Route path=path!("/kurse/:kurs") view=CoursePage />
+                        <Route path=path!("/kurse/:kurs/:modul") view=ModulePage />
+                        <Route path=path!("/versuche/:id") view=AttemptPage />
+                        <Route path=path!("/zertifikate") view=MyCertificatesPage />
+                        <Route path=path!("/verify/:code") view=VerifyPage />
+                        <Route path=path!("/verwaltung/zertifikate") view=AdminCertificatesPage />
+                        <Route path=path!("/anmelden") view=LoginPage />
+                        <Route path=path!("/passwort-festlegen") view=SetPasswordPage />
+                        <Route path=path!("/passwort-vergessen") view=ForgotPasswordPage />
+                        <Route path=path!("/konto") view=AccountPage />
+                        <Route path=path!("/verwaltung/benutzer") view=UsersPage />
+                        <Route path=path!("/verwaltung/benutzer/neu") view=NewUserPage />
+                        <Route path=path!("/verwaltung/benutzer/:id") view=UserPage />
+                        <Route path=path!("/verwaltung/import") view=ImportPage />
+                        <Route path=path!("/verwaltung/import/:id") view=ImportPreviewPage />
+                        <Route path=path!("/verwaltung/organisation") view=OrgUnitsPage />
+                        <Route path=path!("/verwaltung/uebersicht") view=DashboardPage />
+                        <Route path=path!("/verwaltung/zuweisungen") view=AssignmentsPage />
+                        <Route path=path!("/verwaltung/zuweisungen/:id/entfernen") view=RemoveAssignmentPage />
+                        <Route path=path!("/verwaltung/protokoll") view=AuditPage />
+                        <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage />
+                        <Route path=path!("/verwaltung/e-mails") view=crate::pages::mail::MailPage />
+                        <Route path=path!("/barrierefreiheit") view=AccessibilityPage />
+                        <Route path=path!("/barriere-melden") view=ReportBarrierPage />
+                        <Route path=path!("/leichte-sprache") view=EasyLanguagePage />
+                        <Route path=path!("/impressum") view=ImprintPage />
+                        <Route path=path!("/datenschutz") view=PrivacyPage />
+                    </ParentRoute>
                 </Routes>
             </Layout>
         </Router>

@@ -124,6 +124,31 @@ async fn healthz_and_static_cache_headers() {
     assert_eq!(css.headers()["x-content-type-options"], "nosniff");
 }
 
+/// The icon is revalidated like other static files, and a "not modified" stays a 304: it must
+/// not become the 404 page (browsers ask again on every page).
+#[tokio::test]
+async fn the_icon_is_revalidated_not_lost() {
+    let server = TestServer::start_with(|dir| {
+        std::fs::write(TestServer::site_root(dir).join("favicon.svg"), "<svg/>").expect("icon");
+    });
+    let client = reqwest::Client::new();
+    let first = client
+        .get(server.url("/favicon.svg"))
+        .send()
+        .await
+        .expect("icon");
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let modified = first.headers()["last-modified"].clone();
+    let again = client
+        .get(server.url("/favicon.svg"))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .expect("icon again");
+    assert_eq!(again.status(), 304);
+}
+
 /// Built files named by their content are cached for a year without revalidation, and pages
 /// link exactly those names (from pkg/assets.txt); pages themselves are never stored, and a
 /// hashed name that does not exist is not cached either.

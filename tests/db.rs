@@ -2141,3 +2141,202 @@ async fn reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day(db: &D
     at(&st, t0 + 100 * day + 10);
     assert_eq!(run(&st).await.unwrap(), None);
 }
+
+/// Both backends' migrations must build the same schema: the same tables, columns (declared type,
+/// NOT NULL, primary key) and indexes (columns in order, UNIQUE, partial or not). A column added
+/// to one migration folder only, or an index forgotten on PostgreSQL, fails here instead of in a
+/// production that grew past one machine. Runs with the PostgreSQL tests (`postgres::`).
+mod schema {
+    use std::collections::BTreeMap;
+
+    use seepferdchen::server::db::Db;
+    use sqlx::Row;
+
+    /// table → (columns "name type [NOT NULL] [PK]", indexes "UNIQUE? (cols) [WHERE]")
+    type Schema = BTreeMap<String, (Vec<String>, Vec<String>)>;
+
+    /// SQLite stores every integer column as 64 bits, whatever its declared name; PostgreSQL's
+    /// INTEGER has 32. So a PostgreSQL INTEGER where SQLite has an integer is a difference (an
+    /// overflow waiting on one backend only), and SQLite's INTEGER matches PostgreSQL's BIGINT.
+    fn kind(ty: &str, sqlite: bool) -> String {
+        let ty = ty.to_ascii_uppercase();
+        match ty.as_str() {
+            t if sqlite && t.contains("INT") => "INT64".into(),
+            "BIGINT" => "INT64".into(),
+            "INTEGER" => "INT32".into(),
+            "SMALLINT" => "INT16".into(),
+            _ => ty,
+        }
+    }
+
+    fn column(name: &str, ty: &str, not_null: bool, pk: bool) -> String {
+        format!(
+            "{name} {}{}{}",
+            ty,
+            if not_null || pk { " NOT NULL" } else { "" },
+            if pk { " PK" } else { "" }
+        )
+    }
+
+    fn index(unique: bool, cols: &str, partial: bool) -> String {
+        format!(
+            "{}({cols}){}",
+            if unique { "UNIQUE " } else { "" },
+            if partial { " WHERE" } else { "" }
+        )
+    }
+
+    async fn sqlite_schema(db: &Db) -> Schema {
+        let mut schema = Schema::new();
+        let tables = sqlx::query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .expect("tables");
+        for t in tables {
+            let table: String = t.get(0);
+            let cols = sqlx::query(
+                "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?) ORDER BY cid",
+            )
+            .bind(&table)
+            .fetch_all(&db.pool)
+            .await
+            .expect("columns");
+            let mut columns: Vec<String> = cols
+                .iter()
+                .map(|c| {
+                    let name: String = c.get(0);
+                    let ty: String = c.get(1);
+                    column(
+                        &name,
+                        &kind(&ty, true),
+                        c.get::<i64, _>(2) != 0,
+                        c.get::<i64, _>(3) != 0,
+                    )
+                })
+                .collect();
+            columns.sort();
+            let list = sqlx::query(
+                "SELECT name, \"unique\", partial FROM pragma_index_list(?) WHERE origin <> 'pk'",
+            )
+            .bind(&table)
+            .fetch_all(&db.pool)
+            .await
+            .expect("indexes");
+            let mut indexes = Vec::new();
+            for i in list {
+                let name: String = i.get(0);
+                let cols: Vec<String> =
+                    sqlx::query("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
+                        .bind(&name)
+                        .fetch_all(&db.pool)
+                        .await
+                        .expect("index columns")
+                        .iter()
+                        .map(|r| r.get::<String, _>(0))
+                        .collect();
+                indexes.push(index(
+                    i.get::<i64, _>(1) != 0,
+                    &cols.join(", "),
+                    i.get::<i64, _>(2) != 0,
+                ));
+            }
+            indexes.sort();
+            schema.insert(table, (columns, indexes));
+        }
+        schema
+    }
+
+    async fn postgres_schema(db: &Db) -> Schema {
+        let mut schema = Schema::new();
+        let cols = sqlx::query(
+            "SELECT c.table_name::text, c.column_name::text, upper(c.data_type::text), \
+                    (c.is_nullable = 'NO')::int::bigint, \
+                    EXISTS (SELECT 1 FROM information_schema.table_constraints tc \
+                            JOIN information_schema.key_column_usage k \
+                              ON k.constraint_name = tc.constraint_name AND k.table_name = tc.table_name \
+                            WHERE tc.table_schema = 'public' AND tc.constraint_type = 'PRIMARY KEY' \
+                              AND tc.table_name = c.table_name AND k.column_name = c.column_name)::int::bigint \
+             FROM information_schema.columns c JOIN information_schema.tables t \
+               ON t.table_name = c.table_name AND t.table_schema = c.table_schema \
+             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' \
+               AND c.table_name <> '_sqlx_migrations'",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .expect("columns");
+        for c in cols {
+            let table: String = c.get(0);
+            let name: String = c.get(1);
+            let ty: String = c.get(2);
+            schema.entry(table).or_default().0.push(column(
+                &name,
+                &kind(&ty, false),
+                c.get::<i64, _>(3) != 0,
+                c.get::<i64, _>(4) != 0,
+            ));
+        }
+        let indexes = sqlx::query(
+            "SELECT t.relname::text, ix.indisunique::int::bigint, (ix.indpred IS NOT NULL)::int::bigint, \
+                    array_to_string(ARRAY(SELECT a.attname::text \
+                        FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord) \
+                        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+                        ORDER BY k.ord), ', ') \
+             FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE n.nspname = 'public' AND NOT ix.indisprimary AND t.relname <> '_sqlx_migrations'",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .expect("indexes");
+        for i in indexes {
+            let table: String = i.get(0);
+            let cols: String = i.get(3);
+            schema.entry(table).or_default().1.push(index(
+                i.get::<i64, _>(1) != 0,
+                &cols,
+                i.get::<i64, _>(2) != 0,
+            ));
+        }
+        for (columns, indexes) in schema.values_mut() {
+            columns.sort();
+            indexes.sort();
+        }
+        schema
+    }
+
+    mod postgres {
+        #[tokio::test]
+        async fn both_backends_migrate_to_the_same_schema() {
+            let lite = super::super::TestDb::sqlite().await;
+            let pg = super::super::TestDb::postgres().await;
+            let a = super::sqlite_schema(&lite.db).await;
+            let b = super::postgres_schema(&pg.db).await;
+            assert!(a.len() >= 20, "tables found: {:?}", a.keys());
+            let tables_a: Vec<&String> = a.keys().collect();
+            let tables_b: Vec<&String> = b.keys().collect();
+            assert_eq!(tables_a, tables_b, "tables (SQLite left, PostgreSQL right)");
+            for (table, (cols, idx)) in &a {
+                let (pg_cols, pg_idx) = &b[table];
+                assert_eq!(
+                    cols, pg_cols,
+                    "columns of {table} (SQLite left, PostgreSQL right)"
+                );
+                assert_eq!(
+                    idx, pg_idx,
+                    "indexes of {table} (SQLite left, PostgreSQL right)"
+                );
+            }
+            let columns: usize = a.values().map(|(c, _)| c.len()).sum();
+            let indexes: usize = a.values().map(|(_, i)| i.len()).sum();
+            println!(
+                "schema parity: {} tables, {columns} columns, {indexes} indexes alike on both backends",
+                a.len()
+            );
+            lite.close().await;
+            pg.close().await;
+        }
+    }
+}

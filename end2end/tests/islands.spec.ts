@@ -147,28 +147,36 @@ test("the final test counts down and says so at five minutes, one minute and the
 
 test("removing an assignment asks first, in place with JavaScript and on a page without", async ({ page }, testInfo) => {
   const js = jsEnabled(testInfo);
-  // Each mode its own course, so that both can run at once on the same unit.
-  const course = js ? "KI-Freischwimmer" : "Testkurs für End-to-End-Tests";
+  const course = "KI-Freischwimmer";
+  // A unit of its own for each mode and run: no other test sees this assignment.
+  const unitName = `Inseltest ${js ? "mit" : "ohne"} JavaScript ${Date.now()}`;
   await login(page, "admin");
+  await page.goto("/verwaltung/organisation");
+  const create = page.locator("section", { has: page.getByRole("heading", { name: "Neue Organisationseinheit" }) });
+  await create.getByLabel("Name").fill(unitName);
+  const parent = create.getByLabel("Übergeordnete Einheit");
+  await parent.selectOption((await parent.locator("option", { hasText: LONG_SUB_UNIT }).first().getAttribute("value"))!);
+  await create.getByRole("button", { name: "Anlegen" }).click();
+  await expect(page).toHaveURL(/gespeichert=1/);
   await page.goto("/verwaltung/zuweisungen");
   const form = page.locator("section", { has: page.getByRole("heading", { name: "Kurs zuweisen", exact: true }) });
   await form.getByLabel("Kurs", { exact: true }).selectOption({ label: course });
   const unit = form.getByLabel("Organisationseinheit");
-  await unit.selectOption((await unit.locator("option", { hasText: LONG_SUB_UNIT }).first().getAttribute("value"))!);
+  await unit.selectOption((await unit.locator("option", { hasText: unitName }).first().getAttribute("value"))!);
   await form.getByRole("button", { name: "Zuweisen" }).click();
   await expect(page).toHaveURL(/gespeichert=1/);
   if (js) await waitForHydration(page);
-  const row = page.locator("tbody tr").filter({ hasText: course }).filter({ hasText: LONG_SUB_UNIT });
+  const row = page.locator("tbody tr").filter({ hasText: course }).filter({ hasText: unitName });
   await expect(row).toHaveCount(1);
   // Its name tells the buttons of the list apart: "Entfernen: <course> – <unit path>".
   const remove = row.getByRole("link", { name: /^Entfernen/ });
-  await expect(remove).toHaveAccessibleName(new RegExp(`^Entfernen ?: ${course} – .*${LONG_SUB_UNIT}$`));
+  await expect(remove).toHaveAccessibleName(new RegExp(`^Entfernen ?: ${course} – .*${unitName}$`));
   await remove.click();
   if (js) {
     const question = row.locator(".confirm-in-place__question");
     await expect(page).toHaveURL(/gespeichert=1/);
     await expect(question).toBeFocused();
-    await expect(question).toHaveText(new RegExp(`^Soll die Zuweisung des Kurses „${course}“ an .*${LONG_SUB_UNIT} entfernt werden\\?$`));
+    await expect(question).toHaveText(new RegExp(`^Soll die Zuweisung des Kurses „${course}“ an .*${unitName} entfernt werden\\?$`));
     await expect(row).toContainText("Fortschritt, Testergebnisse und Zertifikate bleiben erhalten.");
     await expect(remove).toBeHidden();
     await expectNoAxeViolations(page, "/verwaltung/zuweisungen (Entfernen?)");
@@ -181,7 +189,7 @@ test("removing an assignment asks first, in place with JavaScript and on a page 
     await remove.click();
   } else {
     await expect(page).toHaveURL(/\/verwaltung\/zuweisungen\/\d+\/entfernen$/);
-    await expect(page.getByText(new RegExp(`^Soll die Zuweisung des Kurses „${course}“ an .*${LONG_SUB_UNIT} entfernt werden\\?$`))).toBeVisible();
+    await expect(page.getByText(new RegExp(`^Soll die Zuweisung des Kurses „${course}“ an .*${unitName} entfernt werden\\?$`))).toBeVisible();
   }
   await page.getByRole("button", { name: "Ja, Zuweisung entfernen" }).click();
   await expect(page).toHaveURL(/entfernt=1/);

@@ -8,11 +8,12 @@ use crate::model::{CurrentUser, MailSettingsView, PasswordLink};
 mod ssr {
     pub use crate::app::current_locale;
     pub use crate::server::accounts;
-    pub use crate::server::auth::authz::{optional_actor, request_headers, require_actor};
+    pub use crate::server::auth::authz::Ctx;
+    pub use crate::server::auth::authz::{optional_actor, request_headers};
     pub use crate::server::auth::{session, token_hash};
     pub use crate::server::db;
     pub use crate::server::http::is_local_path;
-    pub use crate::server::state::app_state;
+
     pub use axum::http::{header, HeaderValue};
 
     pub fn set_header(name: header::HeaderName, value: &str) {
@@ -29,7 +30,7 @@ mod ssr {
 /// Whether this installation sends mail (the "Passwort vergessen?" page needs it). Public.
 #[server(endpoint = "mail_enabled")]
 pub async fn mail_enabled() -> Result<bool, AppError> {
-    Ok(ssr::app_state()?.config.mail.enabled())
+    Ok(ssr::Ctx::public()?.state.config.mail.enabled())
 }
 
 /// "Passwort vergessen?": the same answer whether or not the address has an account; a mail
@@ -37,7 +38,7 @@ pub async fn mail_enabled() -> Result<bool, AppError> {
 #[server(endpoint = "request_password_link")]
 pub async fn request_password_link(email: String) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
+    let Ctx { state, .. } = Ctx::public()?;
     accounts::request_link(&state, &email).await?;
     leptos_axum::redirect("/passwort-vergessen?gesendet=1");
     Ok(())
@@ -46,7 +47,7 @@ pub async fn request_password_link(email: String) -> Result<(), AppError> {
 #[server(endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use ssr::*;
-    let state = app_state()?;
+    let Ctx { state, .. } = Ctx::public()?;
     Ok(optional_actor(&state).await?.map(|a| a.current_user()))
 }
 
@@ -55,7 +56,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
+    let Ctx { state, .. } = Ctx::public()?;
     let user_id = accounts::authenticate(
         &state,
         &email,
@@ -76,7 +77,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
+    let Ctx { state, .. } = Ctx::public()?;
     session::end(&state, &request_headers()?).await?;
     set_header(header::SET_COOKIE, &session::clear_cookie(&state));
     leptos_axum::redirect("/anmelden?abgemeldet=1");
@@ -87,7 +88,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "password_link_valid")]
 pub async fn password_link_valid(token: String) -> Result<bool, AppError> {
     use ssr::*;
-    let state = app_state()?;
+    let Ctx { state, .. } = Ctx::public()?;
     let user =
         db::tokens::valid_user(&state.db, &token_hash(token.trim()), state.clock.now()).await?;
     Ok(user.is_some())
@@ -102,7 +103,7 @@ pub async fn set_password(
     password_repeat: String,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
+    let Ctx { state, .. } = Ctx::public()?;
     let t = current_locale().texts();
     if password != password_repeat {
         return Err(AppError::field("password_repeat", t.password_mismatch));
@@ -133,8 +134,7 @@ pub async fn change_password(
     new_password_repeat: String,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let t = current_locale().texts();
     if new_password != new_password_repeat {
         return Err(AppError::field("new_password_repeat", t.password_mismatch));
@@ -157,8 +157,7 @@ pub async fn change_password(
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(display_name: String) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let t = current_locale().texts();
     let name = accounts::valid_name(&display_name)
         .ok_or_else(|| AppError::field("display_name", t.user_name_invalid))?;
@@ -171,9 +170,7 @@ pub async fn update_profile(display_name: String) -> Result<(), AppError> {
 #[server(endpoint = "take_password_links")]
 pub async fn take_password_links() -> Result<Vec<PasswordLink>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
-    actor.require_role(&[crate::model::Role::Admin, crate::model::Role::Coordinator])?;
+    let Ctx { state, actor: _ } = Ctx::manager().await?;
     let Some(token) = session::token_from_headers(&request_headers()?) else {
         return Ok(vec![]);
     };
@@ -189,8 +186,7 @@ pub async fn take_password_links() -> Result<Vec<PasswordLink>, AppError> {
 #[server(endpoint = "mail_settings")]
 pub async fn mail_settings() -> Result<Option<MailSettingsView>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     if !state.config.mail.enabled() {
         return Ok(None);
     }
@@ -212,8 +208,7 @@ pub async fn update_mail_settings(
     wochenuebersicht: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let t = current_locale().texts();
     let locale = crate::i18n::Locale::from_code(&sprache)
         .ok_or_else(|| AppError::field("sprache", t.mail_settings_language_invalid))?;

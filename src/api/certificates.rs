@@ -7,11 +7,11 @@ use crate::model::{CertificateSummary, VerifyView};
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::i18n::Date;
-    pub use crate::model::Role;
-    pub use crate::server::auth::authz::require_actor;
+    pub use crate::server::auth::authz::Ctx;
+
     pub use crate::server::certificate;
     pub use crate::server::db;
-    pub use crate::server::state::{app_state, AppState};
+    pub use crate::server::state::AppState;
 
     pub fn today(state: &AppState) -> i64 {
         Date::in_germany(state.clock.now()).to_days()
@@ -21,8 +21,7 @@ mod ssr {
 #[server(endpoint = "my_certificates")]
 pub async fn my_certificates() -> Result<Vec<CertificateSummary>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let rows = db::certificates::for_user(&state.db, actor.id()).await?;
     Ok(rows
         .iter()
@@ -35,7 +34,7 @@ pub async fn my_certificates() -> Result<Vec<CertificateSummary>, AppError> {
 #[server(endpoint = "verify_certificate")]
 pub async fn verify_certificate(code: String) -> Result<VerifyView, AppError> {
     use ssr::*;
-    let state = app_state()?;
+    let Ctx { state, .. } = Ctx::public()?;
     crate::server::http::verify_lookup(&state, &code).await
 }
 
@@ -43,9 +42,7 @@ pub async fn verify_certificate(code: String) -> Result<VerifyView, AppError> {
 #[server(endpoint = "all_certificates")]
 pub async fn all_certificates() -> Result<Vec<CertificateSummary>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
-    actor.require_role(&[Role::Admin])?;
+    let Ctx { state, actor: _ } = Ctx::admin().await?;
     let rows = db::certificates::recent(&state.db, 200).await?;
     Ok(rows
         .iter()
@@ -57,9 +54,7 @@ pub async fn all_certificates() -> Result<Vec<CertificateSummary>, AppError> {
 #[server(endpoint = "revoke_certificate")]
 pub async fn revoke_certificate(code: String, reason: String) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
-    actor.require_role(&[Role::Admin])?;
+    let Ctx { state, actor } = Ctx::admin().await?;
     let t = crate::app::current_locale().texts();
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {

@@ -7,13 +7,14 @@ use crate::model::{AttemptView, CourseCard, CourseView, ModuleView};
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    pub use crate::server::auth::authz::Ctx;
     use std::collections::HashSet;
 
     use crate::model::{CourseCard, ModuleEntry};
-    pub use crate::server::auth::authz::require_actor;
+
     pub use crate::server::content::Course;
     pub use crate::server::db;
-    pub use crate::server::state::{app_state, AppState};
+    pub use crate::server::state::AppState;
 
     /// The published course with this slug, or NotFound.
     pub fn published<'a>(
@@ -69,8 +70,7 @@ mod ssr {
 #[server(endpoint = "my_courses")]
 pub async fn list_my_courses() -> Result<Vec<CourseCard>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let done = done_set(&state, actor.id()).await?;
     let mine = crate::server::reports::person_courses(&state, true, &actor.user).await?;
     let mut cards: Vec<CourseCard> = state
@@ -100,17 +100,14 @@ pub async fn list_my_courses() -> Result<Vec<CourseCard>, AppError> {
 #[server(endpoint = "course_options")]
 pub async fn list_course_options() -> Result<Vec<crate::model::CourseOption>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
-    actor.require_role(&[crate::model::Role::Admin, crate::model::Role::Coordinator])?;
+    let Ctx { state, actor: _ } = Ctx::manager().await?;
     Ok(crate::server::reports::published_courses(&state))
 }
 
 #[server(endpoint = "course")]
 pub async fn get_course(slug: String) -> Result<CourseView, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let c = published(&state, &slug)?;
     let done = done_set(&state, actor.id()).await?;
     Ok(CourseView {
@@ -127,8 +124,7 @@ pub async fn get_course(slug: String) -> Result<CourseView, AppError> {
 #[server(endpoint = "module")]
 pub async fn get_module(slug: String, module: String) -> Result<ModuleView, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let c = published(&state, &slug)?;
     let (i, m) = c.module(&module).ok_or(AppError::NotFound)?;
     let done = done_set(&state, actor.id()).await?;
@@ -154,8 +150,7 @@ pub async fn get_module(slug: String, module: String) -> Result<ModuleView, AppE
 #[server(endpoint = "mark_read")]
 pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let c = published(&state, &course)?;
     let (i, m) = c.module(&module).ok_or(AppError::NotFound)?;
     // Modules with a module check are completed by passing it, not by a click.
@@ -186,8 +181,7 @@ pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
 #[server(endpoint = "attempt")]
 pub async fn get_attempt(id: i64) -> Result<AttemptView, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
     let t = crate::app::current_locale().texts();
     crate::server::quiz::service::view(&state, &actor, id, t).await
 }

@@ -7,21 +7,14 @@ use crate::model::MailFigures;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::model::Role;
-    pub use crate::server::auth::authz::Actor;
-    pub use crate::server::state::{app_state, AppState};
-
-    pub async fn admin(state: &AppState) -> Result<Actor, crate::error::AppError> {
-        crate::server::auth::authz::require_role_of(state, &[Role::Admin]).await
-    }
+    pub use crate::server::auth::authz::Ctx;
 }
 
 /// Queue length, sent and failed in the last 7 days, the problems; None when mail is off.
 #[server(endpoint = "mail_overview")]
 pub async fn mail_overview() -> Result<Option<MailFigures>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    admin(&state).await?;
+    let Ctx { state, .. } = Ctx::admin().await?;
     if !state.config.mail.enabled() {
         return Ok(None);
     }
@@ -32,8 +25,7 @@ pub async fn mail_overview() -> Result<Option<MailFigures>, AppError> {
 #[server(endpoint = "retry_mail")]
 pub async fn retry_mail(id: i64) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    admin(&state).await?;
+    let Ctx { state, .. } = Ctx::admin().await?;
     if !crate::server::db::outbox::retry(&state.db, id, state.clock.now()).await? {
         return Err(AppError::NotFound);
     }
@@ -45,8 +37,7 @@ pub async fn retry_mail(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "send_test_mail")]
 pub async fn send_test_mail() -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = admin(&state).await?;
+    let Ctx { state, actor } = Ctx::admin().await?;
     if !state.config.mail.enabled() {
         return Err(AppError::NotFound);
     }

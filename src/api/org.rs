@@ -7,15 +7,12 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::app::current_locale;
-    pub use crate::model::Role;
+    pub use crate::server::auth::authz::Ctx;
+
     pub use crate::server::accounts;
     pub use crate::server::auth::authz::Actor;
     pub use crate::server::db;
-    pub use crate::server::state::{app_state, AppState};
-
-    pub async fn admin(state: &AppState) -> Result<Actor, crate::error::AppError> {
-        crate::server::auth::authz::require_role_of(state, &[Role::Admin]).await
-    }
+    pub use crate::server::state::AppState;
 
     /// Writes the audit entry in the transaction of the change and commits both.
     pub async fn log_and_commit(
@@ -36,8 +33,7 @@ mod ssr {
 #[server(endpoint = "create_org_unit")]
 pub async fn create_org_unit(name: String, parent_id: Option<String>) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = admin(&state).await?;
+    let Ctx { state, actor } = Ctx::admin().await?;
     let t = current_locale().texts();
     let name =
         accounts::valid_name(&name).ok_or_else(|| AppError::field("name", t.org_name_invalid))?;
@@ -60,8 +56,7 @@ pub async fn update_org_unit(
     parent_id: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = admin(&state).await?;
+    let Ctx { state, actor } = Ctx::admin().await?;
     let t = current_locale().texts();
     let name =
         accounts::valid_name(&name).ok_or_else(|| AppError::field("name", t.org_name_invalid))?;
@@ -90,8 +85,7 @@ pub async fn update_org_unit(
 #[server(endpoint = "delete_org_unit")]
 pub async fn delete_org_unit(id: i64) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = admin(&state).await?;
+    let Ctx { state, actor } = Ctx::admin().await?;
     let t = current_locale().texts();
     let units = db::org_units::all(&state.db.pool).await?;
     let Some(unit) = units.iter().find(|u| u.id == id) else {

@@ -6,7 +6,7 @@ use crate::model::{HomeStats, SiteInfo};
 /// The installation's name for the page header. Public: it is printed on every page anyway.
 #[server(endpoint = "site_info")]
 pub async fn get_site_info() -> Result<SiteInfo, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::server::auth::authz::Ctx::public()?.state;
     Ok(SiteInfo {
         org_name: state.config.org_name.clone(),
     })
@@ -15,7 +15,7 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
 /// Start-page facts read from the database. Public: no personal data.
 #[server(endpoint = "home_stats")]
 pub async fn get_home_stats() -> Result<HomeStats, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::server::auth::authz::Ctx::public()?.state;
     let since = crate::server::db::installation::created_at(&state.db).await?;
     Ok(HomeStats {
         installed_since: crate::i18n::Date::in_germany(since),
@@ -35,7 +35,7 @@ pub const SITE_PAGES: [&str; 4] = [
 /// otherwise the German text is shown and marked as German.
 #[server(endpoint = "site_page")]
 pub async fn get_site_page(name: String) -> Result<crate::model::SitePage, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::server::auth::authz::Ctx::public()?.state;
     if !SITE_PAGES.contains(&name.as_str()) {
         return Err(AppError::NotFound);
     }
@@ -67,7 +67,7 @@ pub async fn report_barrier(
     contact: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::db;
-    let state = crate::server::state::app_state()?;
+    let state = crate::server::auth::authz::Ctx::public()?.state;
     let t = crate::app::current_locale().texts();
     let actor = crate::server::auth::authz::optional_actor(&state).await?;
     let page = page.unwrap_or_default();
@@ -124,7 +124,7 @@ pub async fn report_barrier(
 pub async fn barrier_reports(
     page: i64,
 ) -> Result<crate::model::Paged<crate::model::BarrierReport>, AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::server::auth::authz::Ctx::public()?.state;
     let actor = crate::server::auth::authz::require_actor(&state).await?;
     actor.require_role(&[crate::model::Role::Admin])?;
     Ok(crate::server::db::barriers::page(&state.db, page, 50).await?)
@@ -133,7 +133,7 @@ pub async fn barrier_reports(
 /// Marks a report as dealt with (`done` present) or as open again (admins; audited).
 #[server(endpoint = "set_barrier_done")]
 pub async fn set_barrier_done(id: i64, done: Option<String>) -> Result<(), AppError> {
-    let state = crate::server::state::app_state()?;
+    let state = crate::server::auth::authz::Ctx::public()?.state;
     let actor = crate::server::auth::authz::require_actor(&state).await?;
     actor.require_role(&[crate::model::Role::Admin])?;
     let now = state.clock.now();

@@ -13,17 +13,14 @@ use crate::model::{
 mod ssr {
     pub use crate::app::current_locale;
     pub use crate::i18n::Date;
-    pub use crate::model::Role;
+    pub use crate::server::auth::authz::Ctx;
+
     pub use crate::server::accounts;
-    pub use crate::server::auth::authz::{require_actor, Actor};
+    pub use crate::server::auth::authz::Actor;
     pub use crate::server::db;
     pub use crate::server::reports;
-    pub use crate::server::state::{app_state, AppState};
+    pub use crate::server::state::AppState;
     pub use crate::server::tracking;
-
-    pub async fn manager(state: &AppState) -> Result<Actor, crate::error::AppError> {
-        crate::server::auth::authz::require_role_of(state, &[Role::Admin, Role::Coordinator]).await
-    }
 
     /// What a changed assignment tells the people it reaches: nothing (optional course, or
     /// nothing changed), a new mandatory course, or a new due date.
@@ -137,8 +134,7 @@ mod ssr {
 pub async fn list_assignments(
 ) -> Result<(Vec<AssignmentView>, Vec<CourseOption>, Vec<OrgUnit>), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let units = db::org_units::all(&state.db.pool).await?;
     let paths: std::collections::HashMap<i64, String> = accounts::tree(&units)
         .into_iter()
@@ -166,8 +162,7 @@ pub async fn list_assignments(
 #[server(endpoint = "assignment")]
 pub async fn get_assignment(id: i64) -> Result<AssignmentView, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let a = db::assignments::get(&state.db.pool, id)
         .await?
         .filter(|a| may_change(&actor, a))
@@ -189,8 +184,7 @@ pub async fn assign_unit(
     mandatory: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let t = current_locale().texts();
     let c = published_course(&state, &course, t)?;
     let unit = accounts::optional_id(org_unit_id.as_deref())
@@ -248,8 +242,7 @@ pub async fn assign_people(
     mandatory: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let t = current_locale().texts();
     let ids = user_ids.unwrap_or_default();
     if ids.is_empty() || ids.len() > 500 {
@@ -306,8 +299,7 @@ pub async fn update_assignment(
     mandatory: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let t = current_locale().texts();
     let mut tx = state.db.begin().await?;
     let a = db::assignments::get(&mut *tx, id)
@@ -342,8 +334,7 @@ pub async fn update_assignment(
 #[server(endpoint = "delete_assignment")]
 pub async fn delete_assignment(id: i64) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let mut tx = state.db.begin().await?;
     let a = db::assignments::get(&mut *tx, id)
         .await?
@@ -369,8 +360,7 @@ pub async fn delete_assignment(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "dashboard")]
 pub async fn get_dashboard(course: Option<String>) -> Result<Dashboard, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let course = course.filter(|c| !c.trim().is_empty());
     reports::dashboard(&state, &actor, course.as_deref()).await
 }
@@ -386,8 +376,7 @@ pub async fn list_people_status(
     page: Option<i64>,
 ) -> Result<Paged<PersonStatus>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let filter = reports::PeopleFilter {
         unit,
         course: course.filter(|c| !c.trim().is_empty()),
@@ -405,8 +394,7 @@ pub async fn list_people_status(
 #[server(endpoint = "person_courses")]
 pub async fn get_person_courses(id: i64) -> Result<Vec<PersonCourse>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let target = db::users::get(&state.db.pool, id).await?;
     actor.require_manage_user(target.as_ref())?;
     let target = target.ok_or(AppError::NotFound)?;
@@ -418,8 +406,8 @@ pub async fn get_person_courses(id: i64) -> Result<Vec<PersonCourse>, AppError> 
 #[server(endpoint = "my_reminders")]
 pub async fn my_reminders() -> Result<Vec<LearnerReminder>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let Some(actor) = crate::server::auth::authz::optional_actor(&state).await? else {
+    let Ctx { state, actor } = Ctx::anyone().await?;
+    let Some(actor) = actor else {
         return Ok(Vec::new());
     };
     let today = tracking::today(state.clock.now());
@@ -456,9 +444,7 @@ pub async fn list_audit(
     page: Option<i64>,
 ) -> Result<Paged<AuditEntry>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
-    actor.require_role(&[Role::Admin])?;
+    let Ctx { state, actor: _ } = Ctx::admin().await?;
     let action: String = action.unwrap_or_default().chars().take(40).collect();
     let q: String = q.unwrap_or_default().chars().take(100).collect();
     let mut log =

@@ -10,16 +10,11 @@ mod ssr {
     pub use crate::app::current_locale;
     pub use crate::model::Role;
     pub use crate::server::accounts;
-    pub use crate::server::auth::authz::{request_headers, require_actor, Actor};
+    pub use crate::server::auth::authz::request_headers;
+    pub use crate::server::auth::authz::Ctx;
     pub use crate::server::auth::{session, token_hash};
     pub use crate::server::db;
-    pub use crate::server::state::{app_state, AppState};
-
-    pub const MANAGERS: [Role; 2] = [Role::Admin, Role::Coordinator];
-
-    pub async fn manager(state: &AppState) -> Result<Actor, crate::error::AppError> {
-        crate::server::auth::authz::require_role_of(state, &MANAGERS).await
-    }
+    pub use crate::server::state::AppState;
 
     /// Keeps new password links for the next page of this session (works without JavaScript).
     pub async fn flash_links(
@@ -41,8 +36,7 @@ mod ssr {
 #[server(endpoint = "org_units")]
 pub async fn list_org_units() -> Result<Vec<OrgUnit>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     accounts::visible_units(&state, &actor).await
 }
 
@@ -56,8 +50,7 @@ pub async fn list_users(
     page: Option<i64>,
 ) -> Result<Paged<UserSummary>, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let rows = db::org_units::all(&state.db.pool).await?;
     // A unit filter means that unit and its sub-units, intersected with the caller's scope.
     let units: Option<Vec<i64>> = match unit {
@@ -92,8 +85,7 @@ pub async fn create_user(
     role: String,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let t = current_locale().texts();
     let role =
         Role::from_code(&role).ok_or_else(|| AppError::field("role", t.user_role_not_allowed))?;
@@ -115,8 +107,7 @@ pub async fn create_user(
 #[server(endpoint = "user")]
 pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let target = db::users::get(&state.db.pool, id).await?;
     actor.require_manage_user(target.as_ref())?;
     db::users::detail(&state.db, id)
@@ -136,8 +127,7 @@ pub async fn update_user(
     scope: Option<Vec<i64>>,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let t = current_locale().texts();
     let target = db::users::get(&state.db.pool, id).await?;
     actor.require_manage_user(target.as_ref())?;
@@ -235,8 +225,7 @@ pub async fn update_user(
 #[server(endpoint = "reset_password_link")]
 pub async fn reset_password_link(id: i64) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let link = accounts::reset_link(&state, &actor, id).await?;
     flash_links(&state, std::slice::from_ref(&link)).await?;
     leptos_axum::redirect(&format!("/verwaltung/benutzer/{id}"));
@@ -248,8 +237,7 @@ pub async fn reset_password_link(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "invite_not_signed_in")]
 pub async fn invite_not_signed_in(unit: Option<i64>) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let links = accounts::invite_not_signed_in(&state, &actor, unit).await?;
     flash_links(&state, &links).await?;
     leptos_axum::redirect(&format!(
@@ -263,8 +251,7 @@ pub async fn invite_not_signed_in(unit: Option<i64>) -> Result<(), AppError> {
 #[server(endpoint = "import_preview")]
 pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let batch = db::imports::get(&state.db, id)
         .await?
         .filter(|b| b.created_by == actor.id());
@@ -290,8 +277,7 @@ pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
 #[server(endpoint = "commit_import")]
 pub async fn commit_import(id: i64, invite: Option<String>) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = manager(&state).await?;
+    let Ctx { state, actor } = Ctx::manager().await?;
     let batch = db::imports::get(&state.db, id)
         .await?
         .filter(|b| b.created_by == actor.id());
@@ -309,9 +295,7 @@ pub async fn commit_import(id: i64, invite: Option<String>) -> Result<(), AppErr
 #[server(endpoint = "delete_user")]
 pub async fn delete_user(id: i64, confirm: Option<String>) -> Result<(), AppError> {
     use ssr::*;
-    let state = app_state()?;
-    let actor = require_actor(&state).await?;
-    actor.require_role(&[Role::Admin])?;
+    let Ctx { state, actor } = Ctx::admin().await?;
     let t = current_locale().texts();
     let target = db::users::get(&state.db.pool, id)
         .await?

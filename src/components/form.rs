@@ -115,3 +115,15 @@ pub fn TextField(
 pub fn Notice(text: &'static str) -> impl IntoView {
     view! { <p class="notice" role="status">{text}</p> }
 }
+
+/// Options of an org-unit select, indented by depth.
+pub fn unit_options(units: &[crate::model::OrgUnit], selected: Option<i64>) -> AnyView {
+    units
+        .iter()
+        .map(|u| {
+            let label = format!("{}{}", "\u{2003}".repeat(u.depth), u.name);
+            view! { <option value=u.id.to_string() selected=selected == Some(u.id)>{label}</option> }
+        })
+        .collect_view()
+        .into_any()
+}

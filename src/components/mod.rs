@@ -1,7 +1,7 @@
-pub mod confirm;
 pub mod form;
 pub mod layout;
 pub mod pagination;
+pub mod status;
 
 /// Gives the page's HTTP answer the status of the error it shows instead of its content (404,
 /// 403, 429, 503 …), so that a page saying "not found" does not answer 200. A page asking to

@@ -12,27 +12,15 @@ use crate::api::users::{
 };
 use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
+use crate::components::form::unit_options;
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
 use crate::components::layout::{percent_encode, TableWrap};
 use crate::components::pagination::pagination;
 use crate::model::{OrgUnit, PasswordLink, Role};
-use crate::pages::auth::LoginRequired;
 
 fn param_id() -> Memo<i64> {
     let p = use_params_map();
     Memo::new(move |_| p.read().get("id").and_then(|v| v.parse().ok()).unwrap_or(0))
-}
-
-/// Options of an org-unit select, indented by depth.
-pub(crate) fn unit_options(units: &[OrgUnit], selected: Option<i64>) -> AnyView {
-    units
-        .iter()
-        .map(|u| {
-            let label = format!("{}{}", "\u{2003}".repeat(u.depth), u.name);
-            view! { <option value=u.id.to_string() selected=selected == Some(u.id)>{label}</option> }
-        })
-        .collect_view()
-        .into_any()
 }
 
 /// Password links to hand over, shown once (after creating, importing or resetting).
@@ -116,8 +104,8 @@ pub fn UsersPage() -> impl IntoView {
         {move || { invite.version().get(); view! { <PasswordLinks /> } }}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let units = match units.await { Ok(u) => u, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
-                let data = match users.await { Ok(d) => d, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let units = crate::loaded!(units.await);
+                let data = crate::loaded!(users.await);
                 let courses = courses.await.unwrap_or_default();
                 let (search, unit, role, access) = {
                     let q = q.read();
@@ -191,7 +179,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <tr>
                                         <td class="checkbox-cell">
                                             <input type="checkbox" id=format!("sel-{}", u.id) name=format!("user_ids[{i}]") value=u.id.to_string() />
-                                            <label for=format!("sel-{}", u.id) class="visually-hidden">{t.assign_select_person.replace("{name}", &u.display_name)}</label>
+                                            <label for=format!("sel-{}", u.id) class="visually-hidden">{t.assign_select_person(&u.display_name)}</label>
                                         </td>
                                         <td><a href=format!("/verwaltung/benutzer/{}", u.id)>{u.display_name}</a></td>
                                         <td>{u.email}</td>
@@ -230,18 +218,6 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// An error in place of page content (not signed in: a link to sign in).
-#[component]
-pub fn ErrorBox(error: crate::error::AppError) -> impl IntoView {
-    let t = use_texts();
-    crate::components::set_error_status(&error);
-    match error {
-        crate::error::AppError::Unauthorized => view! { <LoginRequired /> }.into_any(),
-        other => view! { <p class="notice notice--warning" role="alert">{other.message(t)}</p> }
-            .into_any(),
-    }
-}
-
 #[component]
 pub fn NewUserPage() -> impl IntoView {
     let t = use_texts();
@@ -255,7 +231,7 @@ pub fn NewUserPage() -> impl IntoView {
         <p>{t.user_new_intro}</p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let units = match units.await { Ok(u) => u, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let units = crate::loaded!(units.await);
                 let is_admin = matches!(me.await, Ok(Some(ref u)) if u.role == Role::Admin);
                 let roles: Vec<Role> = if is_admin { Role::ALL.to_vec() } else { vec![Role::Employee] };
                 view! {
@@ -325,7 +301,7 @@ pub fn UserPage() -> impl IntoView {
         {move || { reset.version().get(); view! { <PasswordLinks /> } }}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let u = match user.await { Ok(u) => u, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let u = crate::loaded!(user.await);
                 let units = units.await.unwrap_or_default();
                 let me = me.await.ok().flatten();
                 let is_admin = me.as_ref().is_some_and(|m| m.role == Role::Admin);
@@ -448,7 +424,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
         {move || { commit.version().get(); view! { <PasswordLinks /> } }}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let p = match preview.await { Ok(p) => p, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let p = crate::loaded!(preview.await);
                 if p.committed {
                     return view! {
                         <p class="notice" role="status">{t.import_done}</p>
@@ -466,7 +442,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                 }
                 let count = p.rows.len();
                 view! {
-                    <p>{t.import_preview_intro.of(count).replace("{file}", &p.file_name)}</p>
+                    <p>{t.import_preview_intro(count, &p.file_name)}</p>
                     <ErrorSummary error />
                     <ActionForm action=commit attr:class="form">
                         <input type="hidden" name="id" value=p.id.to_string() />
@@ -529,7 +505,7 @@ pub fn OrgUnitsPage() -> impl IntoView {
         <h1>{t.org_title}</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let units = match units.await { Ok(u) => u, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let units = crate::loaded!(units.await);
                 let is_admin = matches!(me.await, Ok(Some(ref m)) if m.role == Role::Admin);
                 let create_options = unit_options(&units, None);
                 let items = units.clone().into_iter().map(|u| {

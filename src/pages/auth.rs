@@ -211,27 +211,9 @@ pub fn AccountPage() -> impl IntoView {
                             </a></p>
                         </section>
                     }.into_any(),
-                    _ => view! { <crate::pages::auth::LoginRequired /> }.into_any(),
+                    _ => view! { <crate::components::status::LoginRequired /> }.into_any(),
                 }
             })}
         </Suspense>
-    }
-}
-
-/// Shown instead of a page that needs a sign-in.
-#[component]
-pub fn LoginRequired() -> impl IntoView {
-    let t = use_texts();
-    let location = leptos_router::hooks::use_location();
-    let href = move || {
-        format!(
-            "/anmelden?weiter={}",
-            crate::components::layout::percent_encode(&location.pathname.get())
-        )
-    };
-    view! {
-        <p class="notice notice--warning" role="alert">
-            {t.error_unauthorized} " " <a href=href>{t.login_title}</a>
-        </p>
     }
 }

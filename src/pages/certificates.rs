@@ -11,7 +11,6 @@ use crate::components::form::{action_error, ErrorSummary, Notice};
 use crate::components::layout::TableWrap;
 use crate::i18n::Texts;
 use crate::model::{CertStatus, CertificateSummary};
-use crate::pages::admin::ErrorBox;
 
 fn status_label(t: &Texts, s: CertStatus) -> &'static str {
     match s {
@@ -32,7 +31,7 @@ pub fn MyCertificatesPage() -> impl IntoView {
         <h1>{t.my_certs_title}</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let list = match certs.await { Ok(l) => l, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let list = crate::loaded!(certs.await);
                 if list.is_empty() {
                     return view! { <p>{t.my_certs_none}</p> }.into_any();
                 }
@@ -47,7 +46,7 @@ pub fn MyCertificatesPage() -> impl IntoView {
                                 <li class="card">
                                     <h2>{c.course_title.clone()}</h2>
                                     <p><strong>{t.cert_status}</strong>" "{status_label(t, c.status)}</p>
-                                    <p>{t.cert_dates.replace("{done}", &locale.format_date(c.completed_on)).replace("{until}", &locale.format_date(c.valid_until))}</p>
+                                    <p>{t.cert_dates(locale.format_date(c.completed_on), locale.format_date(c.valid_until))}</p>
                                     <p>{t.cert_code}" "<code>{c.code_grouped.clone()}</code></p>
                                     <p class="actions">
                                         // A revoked certificate is no longer handed out as a document.
@@ -87,7 +86,7 @@ pub fn VerifyPage() -> impl IntoView {
                         let headline = match v.status {
                             CertStatus::Valid | CertStatus::Expiring => t.verify_valid.to_string(),
                             CertStatus::Expired => t.verify_expired.to_string(),
-                            CertStatus::Revoked => t.verify_revoked.replace("{date}", &v.revoked_on.map(|d| locale.format_date(d)).unwrap_or_default()),
+                            CertStatus::Revoked => t.verify_revoked(v.revoked_on.map(|d| locale.format_date(d)).unwrap_or_default()),
                         };
                         view! {
                             <section class=class aria-labelledby="verify-status">
@@ -133,7 +132,7 @@ pub fn AdminCertificatesPage() -> impl IntoView {
         <ErrorSummary error />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let list: Vec<CertificateSummary> = match certs.await { Ok(l) => l, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let list: Vec<CertificateSummary> = crate::loaded!(certs.await);
                 view! {
                     <TableWrap label=t.admin_certs_title>
                         <table class="table">

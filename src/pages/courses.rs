@@ -6,17 +6,14 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::courses::{get_course, get_module, list_my_courses, MarkRead};
 use crate::app::{content_lang, use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
+use crate::components::status::Loaded;
 use crate::model::CourseCard;
-use crate::pages::admin::ErrorBox;
 
 /// A progress bar with its text equivalent ("3 von 8 Modulen erledigt").
 #[component]
 pub fn Progress(done: usize, total: usize, id: String) -> impl IntoView {
     let t = use_texts();
-    let text = t
-        .progress_modules
-        .of(total)
-        .replace("{done}", &done.to_string());
+    let text = t.progress_modules(total, done);
     view! {
         <div class="progress">
             <progress id=id.clone() max=total.to_string() value=done.to_string() aria-label=text.clone()></progress>
@@ -42,15 +39,15 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
     let assignment = card.assignment.clone().map(|a| {
         let due = a.due.map(|d| locale.format_date(d));
         let text = match (a.state, due) {
-            (crate::model::CourseState::Overdue, Some(d)) => t.course_overdue_since.replace("{date}", &d),
-            (_, Some(d)) => t.course_due_by.replace("{date}", &d),
+            (crate::model::CourseState::Overdue, Some(d)) => t.course_overdue_since(&d),
+            (_, Some(d)) => t.course_due_by(&d),
             (_, None) => t.course_assigned.to_string(),
         };
         let kind = if a.mandatory { t.assign_mandatory } else { t.assign_optional };
         view! {
             <p class=format!("assignment assignment--{}", a.state.code())>
                 <strong>{kind}</strong>" · "{text}
-                {(a.state != crate::model::CourseState::Overdue).then(|| view! { " · "<crate::pages::tracking::StateTag state=a.state /> })}
+                {(a.state != crate::model::CourseState::Overdue).then(|| view! { " · "<crate::components::status::StateTag state=a.state /> })}
             </p>
         }
     });
@@ -80,18 +77,11 @@ pub fn MyCoursesPage() -> impl IntoView {
         <Title text=t.my_courses_title />
         <h1>{t.my_courses_title}</h1>
         <p class="lead">{t.my_courses_intro}</p>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match courses.await {
-                    Ok(list) => view! {
-                        <div class="course-grid">
-                            {list.into_iter().map(|card| view! { <CourseCardView card /> }).collect_view()}
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=courses let:list>
+            <div class="course-grid">
+                {list.into_iter().map(|card| view! { <CourseCardView card /> }).collect_view()}
+            </div>
+        </Loaded>
     }
 }
 
@@ -106,7 +96,7 @@ pub fn CoursePage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let c = match course.await { Ok(c) => c, Err(e) => return view! { <Title text=t.error_not_found /><ErrorBox error=e /> }.into_any() };
+                let c = crate::loaded!(course.await);
                 let finished = q.read().get("abgeschlossen").is_some();
                 let welcome = q.read().get("passwort").is_some();
                 let resume = c.card.resume_module.clone().map(|m| {
@@ -121,7 +111,7 @@ pub fn CoursePage() -> impl IntoView {
                     {welcome.then(|| view! { <Notice text=t.password_set_welcome /> })}
                     {finished.then(|| view! { <Notice text=t.course_all_read /> })}
                     <p class="meta">
-                        {t.course_stand.replace("{date}", &locale.format_date(c.stand)).replace("{version}", &c.version)}
+                        {t.course_stand(locale.format_date(c.stand), &c.version)}
                         " · "
                         {t.course_minutes.of(c.card.estimated_minutes)}
                     </p>
@@ -129,7 +119,7 @@ pub fn CoursePage() -> impl IntoView {
                     {resume.map(|(href, label)| view! { <p><a class="button" href=href>{label}</a></p> })}
                     <section aria-labelledby="module-heading">
                         <h2 id="module-heading">{t.course_modules}</h2>
-                        <p class="hint">{t.course_completion_rule.replace("{percent}", &c.final_test.pass_mark_percent.to_string())}</p>
+                        <p class="hint">{t.course_completion_rule(c.final_test.pass_mark_percent)}</p>
                         <ol class="module-list">
                             {c.modules.iter().map(|m| {
                                 let href = format!("/kurse/{}/{}", c.card.slug, m.id);
@@ -180,7 +170,7 @@ pub fn ModulePage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let m = match module.await { Ok(m) => m, Err(e) => return view! { <Title text=t.error_not_found /><ErrorBox error=e /> }.into_any() };
+                let m = crate::loaded!(module.await);
                 let course_href = format!("/kurse/{}", m.course_slug);
                 view! {
                     <Title text=format!("{} – {}", m.title, m.course_title) />
@@ -190,7 +180,7 @@ pub fn ModulePage() -> impl IntoView {
                     <article class="module">
                         <h1 lang=content_lang()>{m.title.clone()}</h1>
                         <p class="meta">
-                            {t.module_position.replace("{pos}", &m.position.to_string()).replace("{total}", &m.total.to_string())}
+                            {t.module_position(m.position, m.total)}
                             " · "
                             {t.course_minutes.of(m.minutes)}
                             {m.done.then(|| view! { " · " <span class="status status--done">{t.module_done}</span> })}
@@ -250,13 +240,9 @@ fn FinalTestBox(slug: String, info: crate::model::FinalTestInfo, blocked: bool) 
     let t = use_texts();
     let locale = use_locale();
     let facts = match info.time_limit_minutes {
-        Some(m) => t
-            .final_facts_timed
-            .of(info.question_count)
-            .replace("{minutes}", &m.to_string()),
-        None => t.final_facts.of(info.question_count),
-    }
-    .replace("{percent}", &info.pass_mark_percent.to_string());
+        Some(m) => t.final_facts_timed(info.question_count, m, info.pass_mark_percent),
+        None => t.final_facts(info.question_count, info.pass_mark_percent),
+    };
     view! {
         <section class="card" aria-labelledby="test-heading">
             <h2 id="test-heading">{t.final_heading}</h2>
@@ -264,7 +250,7 @@ fn FinalTestBox(slug: String, info: crate::model::FinalTestInfo, blocked: bool) 
             {info.completed.then(|| view! { <p class="status status--done">{t.final_completed}</p> })}
             {blocked.then(|| view! { <p class="notice notice--warning" role="alert">{t.final_blocked}</p> })}
             {match (&info.wait_until, info.modules_complete) {
-                (Some(until), _) => view! { <p class="notice notice--warning">{t.final_wait.replace("{until}", until)}</p> }.into_any(),
+                (Some(until), _) => view! { <p class="notice notice--warning">{t.final_wait(until)}</p> }.into_any(),
                 (None, false) => view! { <p>{t.quiz_modules_first}</p> }.into_any(),
                 (None, true) => view! {
                     <form method="post" action="/versuche/starten">

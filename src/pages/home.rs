@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::api::site::get_home_stats;
 use crate::api::tracking::my_reminders;
 use crate::app::{use_locale, use_texts};
+use crate::islands::about::AboutCard;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -25,10 +26,10 @@ pub fn HomePage() -> impl IntoView {
                             {list.into_iter().map(|r| {
                                 let date = |d: Option<crate::i18n::Date>| d.map(|d| locale.format_date(d)).unwrap_or_default();
                                 let text = match r.state {
-                                    crate::model::CourseState::Overdue => t.course_overdue_since.replace("{date}", &date(r.due)),
-                                    crate::model::CourseState::Expiring => t.home_reminder_expiring.replace("{date}", &date(r.valid_until)),
-                                    crate::model::CourseState::Expired => t.home_reminder_expired.replace("{date}", &date(r.valid_until)),
-                                    _ => t.course_due_by.replace("{date}", &date(r.due)),
+                                    crate::model::CourseState::Overdue => t.course_overdue_since(date(r.due)),
+                                    crate::model::CourseState::Expiring => t.home_reminder_expiring(date(r.valid_until)),
+                                    crate::model::CourseState::Expired => t.home_reminder_expired(date(r.valid_until)),
+                                    _ => t.course_due_by(date(r.due)),
                                 };
                                 view! {
                                     <li class=format!("reminder reminder--{}", r.state.code())>
@@ -59,36 +60,6 @@ pub fn HomePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </section>
-    }
-}
-
-/// "Worum geht es?": open in the server-rendered page; the button to fold it appears only once
-/// this island is live (it needs JavaScript), so without JavaScript nothing is hidden and no
-/// dead control is offered. An island sees no server context, so the labels come as props;
-/// the text is server-rendered children, sent once.
-#[island]
-fn AboutCard(heading: String, toggle: String, children: Children) -> impl IntoView {
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
-    let open = RwSignal::new(true);
-    view! {
-        <section class="card" aria-labelledby="about-heading">
-            <div class="card__head">
-                <h2 id="about-heading">{heading}</h2>
-                <button
-                    type="button"
-                    class="button button--secondary"
-                    id="about-toggle"
-                    aria-controls="about-text"
-                    aria-expanded=move || open.get().to_string()
-                    hidden=move || !live.get()
-                    on:click=move |_| open.update(|o| *o = !*o)
-                >
-                    {toggle}
-                </button>
-            </div>
-            <div id="about-text" hidden=move || !open.get()>{children()}</div>
         </section>
     }
 }

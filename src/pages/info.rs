@@ -10,7 +10,7 @@ use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
 use crate::components::layout::TableWrap;
 use crate::components::pagination::pagination;
-use crate::pages::admin::ErrorBox;
+use crate::components::status::Loaded;
 
 /// One of the installation's text pages. When the UI is English but the installation has only
 /// a German text, the text is shown marked `lang="de"` with a note.
@@ -25,22 +25,17 @@ pub fn SitePage(
     let locale = use_locale();
     let page = Resource::new_blocking(|| (), move |_| get_site_page(name.to_string()));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => {
-                        let other_lang = p.lang != locale.code();
-                        view! {
-                            <Title text=if other_lang { label.to_string() } else { p.title.clone() } />
-                            <h1 lang=other_lang.then(|| p.lang.clone())>{p.title.clone()}</h1>
-                            {other_lang.then(|| view! { <p class="notice">{t.site_page_german_only}</p> })}
-                            <div class="module__content prose" lang=p.lang.clone() inner_html=p.html />
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+        <Loaded resource=page let:p>
+            {
+                let other_lang = p.lang != locale.code();
+                view! {
+                    <Title text=if other_lang { label.to_string() } else { p.title.clone() } />
+                    <h1 lang=other_lang.then(|| p.lang.clone())>{p.title.clone()}</h1>
+                    {other_lang.then(|| view! { <p class="notice">{t.site_page_german_only}</p> })}
+                    <div class="module__content prose" lang=p.lang.clone() inner_html=p.html />
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 
@@ -114,10 +109,7 @@ pub fn BarrierReportsPage() -> impl IntoView {
         <ErrorSummary error=toggle_error />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let data = match reports.await {
-                    Ok(d) => d,
-                    Err(e) => return view! { <ErrorBox error=e /> }.into_any(),
-                };
+                let data = crate::loaded!(reports.await);
                 if data.items.is_empty() {
                     return view! { <p>{t.barriers_empty}</p> }.into_any();
                 }

@@ -8,7 +8,6 @@ use crate::api::mail::{mail_overview, RetryMail, SendTestMail};
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
 use crate::components::layout::TableWrap;
-use crate::pages::admin::ErrorBox;
 
 #[component]
 pub fn MailPage() -> impl IntoView {
@@ -39,10 +38,8 @@ pub fn MailPage() -> impl IntoView {
         <ErrorSummary error=test_error />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let figures = match data.await {
-                    Ok(Some(f)) => f,
-                    Ok(None) => return view! { <p class="lead">{t.mail_off}</p> }.into_any(),
-                    Err(e) => return view! { <ErrorBox error=e /> }.into_any(),
+                let Some(figures) = crate::loaded!(data.await) else {
+                    return view! { <p class="lead">{t.mail_off}</p> }.into_any();
                 };
                 let failed_class = if figures.failed > 0 { "reminder reminder--overdue" } else { "reminder" };
                 view! {

@@ -11,20 +11,14 @@ use crate::api::tracking::{
 };
 use crate::app::use_query_param as query;
 use crate::app::{use_locale, use_texts};
-use crate::components::confirm::{ConfirmInPlace, ConfirmTexts};
+use crate::components::form::unit_options;
 use crate::components::form::{action_error, ErrorSummary, Notice};
 use crate::components::layout::{percent_encode, Counted, TableWrap};
 use crate::components::pagination::pagination;
+use crate::components::status::{Loaded, StateTag};
 use crate::i18n::Texts;
+use crate::islands::confirm::{ConfirmInPlace, ConfirmTexts};
 use crate::model::{CourseState, PersonCourse, StateCounts, DUE_SOON_CODE};
-use crate::pages::admin::{unit_options, ErrorBox};
-
-/// The state as a short label with its own CSS class (never colour alone: the text is there).
-#[component]
-pub fn StateTag(state: CourseState) -> impl IntoView {
-    let t = use_texts();
-    view! { <span class=format!("state state--{}", state.code())>{state.label(t)}</span> }
-}
 
 /// A stacked bar of the state counts (decorative: the same numbers stand in the table row).
 #[component]
@@ -111,7 +105,7 @@ pub fn DashboardPage() -> impl IntoView {
         <p class="lead">{t.dash_intro}</p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let d = match dash.await { Ok(d) => d, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let d = crate::loaded!(dash.await);
                 let course = get("kurs").unwrap_or_default();
                 let unit = get("einheit").unwrap_or_default();
                 let selected_unit: Option<i64> = unit.parse().ok();
@@ -152,7 +146,7 @@ pub fn DashboardPage() -> impl IntoView {
                         </div>
                         <button type="submit" class="button">{t.filter_apply}</button>
                     </form>
-                    <p class="meta">{t.dash_as_of.replace("{date}", &locale.format_date(d.today))}" "
+                    <p class="meta">{t.dash_as_of(locale.format_date(d.today))}" "
                         {format!("{}, {}.", t.dash_totals.of(d.people), t.dash_pairs.of(d.total.total()))}</p>
                     {legend(t)}
                     <TableWrap label=t.dash_table_caption>
@@ -182,7 +176,7 @@ pub fn DashboardPage() -> impl IntoView {
                     </TableWrap>
                     <section class="card" aria-labelledby="export-heading">
                         <h2 id="export-heading">{t.dash_exports}</h2>
-                        <p>{match &unit_name { Some(n) => t.dash_exports_unit.replace("{unit}", n), None => t.dash_exports_all.to_string() }}</p>
+                        <p>{match &unit_name { Some(n) => t.dash_exports_unit(n), None => t.dash_exports_all.to_string() }}</p>
                         <ul class="actions">
                             <li><a class="button button--secondary" href=status_href download rel="external">{t.dash_export_status}</a></li>
                             <li><a class="button button--secondary" href=evidence("csv") download rel="external">{t.dash_export_evidence_csv}</a></li>
@@ -209,7 +203,7 @@ fn PeopleSection(
     let get = move |k: &str| q.read().get(k).unwrap_or_default();
     view! {
         <section aria-labelledby="people-heading">
-            <h2 id="people-heading">{match &unit_name { Some(n) => t.dash_people_in.replace("{unit}", n), None => t.dash_people_heading.to_string() }}</h2>
+            <h2 id="people-heading">{match &unit_name { Some(n) => t.dash_people_in(n), None => t.dash_people_heading.to_string() }}</h2>
             <form method="get" action="/verwaltung/uebersicht" class="filters" role="search" aria-label=t.dash_people_filter>
                 <input type="hidden" name="einheit" value=get("einheit") />
                 <input type="hidden" name="kurs" value=get("kurs") />
@@ -240,10 +234,8 @@ fn PeopleSection(
             </form>
             <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let data = match people.await {
-                    Ok(Some(d)) => d,
-                    Ok(None) => return view! { <p>{t.dash_people_hint}</p> }.into_any(),
-                    Err(e) => return view! { <ErrorBox error=e /> }.into_any(),
+                let Some(data) = crate::loaded!(people.await) else {
+                    return view! { <p>{t.dash_people_hint}</p> }.into_any();
                 };
                 let page_count = data.page_count();
                 let page = data.page;
@@ -296,15 +288,13 @@ pub fn PersonCourses(id: Memo<i64>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="courses-heading">
             <h2 id="courses-heading">{t.person_courses_heading}</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match courses.await {
-                        Ok(list) if list.is_empty() => view! { <p>{t.person_courses_none}</p> }.into_any(),
-                        Ok(list) => view! { <PersonCourseTable list /> }.into_any(),
-                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=courses let:list>
+                {if list.is_empty() {
+                    view! { <p>{t.person_courses_none}</p> }.into_any()
+                } else {
+                    view! { <PersonCourseTable list /> }.into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -374,7 +364,7 @@ pub fn AssignmentsPage() -> impl IntoView {
         <ErrorSummary error=update_error />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let (list, courses, units) = match data.await { Ok(d) => d, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let (list, courses, units) = crate::loaded!(data.await);
                 let due_msg = move || error.get().and_then(|e| e.field_message("due"));
                 view! {
                     <section class="card" aria-labelledby="new-assignment">
@@ -434,7 +424,7 @@ pub fn AssignmentsPage() -> impl IntoView {
                                             let remove_texts = ConfirmTexts {
                                                 label: t.assign_remove.into(),
                                                 label_detail: l4,
-                                                question: t.assign_remove_question.replace("{course}", &a.course.title).replace("{target}", &a.target),
+                                                question: t.assign_remove_question(&a.course.title, &a.target),
                                                 consequence: t.assign_remove_keeps.into(),
                                                 confirm: t.assign_remove_confirm.into(),
                                                 cancel: t.cancel.into(),
@@ -497,11 +487,9 @@ pub fn RemoveAssignmentPage() -> impl IntoView {
         <h1>{t.assign_remove_title}</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let a = match data.await { Ok(a) => a, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
-                let question = t.assign_remove_question
-                    .replace("{course}", &a.course.title)
-                    .replace("{target}", &a.target);
-                let due = a.due.map(|d| t.assign_remove_due.replace("{date}", &locale.format_date(d)));
+                let a = crate::loaded!(data.await);
+                let question = t.assign_remove_question(&a.course.title, &a.target);
+                let due = a.due.map(|d| t.assign_remove_due(locale.format_date(d)));
                 view! {
                     <ErrorSummary error />
                     <p class="lead">{question}</p>
@@ -557,7 +545,7 @@ pub fn AuditPage() -> impl IntoView {
         </form>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let data = match log.await { Ok(d) => d, Err(e) => return view! { <ErrorBox error=e /> }.into_any() };
+                let data = crate::loaded!(log.await);
                 let page_count = data.page_count();
                 let page = data.page;
                 let page_href = move |p: i64| href_with("/verwaltung/protokoll", &[("bereich", get("bereich")), ("q", get("q")), ("seite", p.to_string())]);

@@ -56,7 +56,7 @@ pub fn sentence(
             });
             if action != "assignment.delete" {
                 match d.get("due").and_then(Value::as_str) {
-                    Some(_) => s.push_str(&t.audit_s_due.replace("{date}", &date("due"))),
+                    Some(_) => s.push_str(&t.audit_s_due(date("due"))),
                     None => s.push_str(t.audit_s_no_due),
                 }
                 if d.get("mandatory") == Some(&Value::Bool(false)) {
@@ -65,26 +65,15 @@ pub fn sentence(
             }
             s
         }
-        "certificate.revoke" => t
-            .audit_s_certificate_revoke
-            .replace("{code}", target)
-            .replace("{reason}", text("reason")),
+        "certificate.revoke" => t.audit_s_certificate_revoke(target, text("reason")),
         "user.create" => fill(t.audit_s_user_create).replace("{role}", &role(t, text("role"))),
         "user.update" | "user.role_change" => {
             let mut s = fill(t.audit_s_user_update);
             change(&d, "role", |from, to| {
-                s.push_str(
-                    &t.audit_s_role
-                        .replace("{from}", &role(t, from))
-                        .replace("{to}", &role(t, to)),
-                )
+                s.push_str(&t.audit_s_role(role(t, from), role(t, to)))
             });
             change(&d, "unit", |from, to| {
-                s.push_str(
-                    &t.audit_s_unit
-                        .replace("{from}", or_dash(from))
-                        .replace("{to}", or_dash(to)),
-                )
+                s.push_str(&t.audit_s_unit(or_dash(from), or_dash(to)))
             });
             match d.get("active").and_then(Value::as_bool) {
                 Some(true) => s.push_str(t.audit_s_activated),

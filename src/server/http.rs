@@ -82,6 +82,12 @@ pub fn router(state: AppState) -> Router {
             post(upload_import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .nest_service("/pkg", pkg)
+        // Its own route: the pages' fallback turns every answer but 200 into the 404 page, so a
+        // browser revalidating its cached icon (304) would be told it is gone.
+        .route_service(
+            "/favicon.svg",
+            tower_http::services::ServeFile::new(state.config.site_root.join("favicon.svg")),
+        )
         .merge(pages)
         .layer(middleware::from_fn_with_state(state.clone(), verify_json))
         .layer(middleware::from_fn(server_fn_error_status))
@@ -801,7 +807,8 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let path = req.uri().path().to_string();
-    let is_static = path.starts_with("/pkg/") || path.starts_with("/inhalte/");
+    let is_static =
+        path.starts_with("/pkg/") || path.starts_with("/inhalte/") || path == "/favicon.svg";
     let mut res = next.run(req).await;
     let found = res.status().is_success();
     let h = res.headers_mut();

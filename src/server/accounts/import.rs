@@ -43,12 +43,10 @@ pub fn messages(t: &Texts, e: &ImportError) -> Vec<String> {
     match e {
         ImportError::File(FileProblem::Empty) => vec![t.import_empty.into()],
         ImportError::File(FileProblem::MissingColumn(c)) => {
-            vec![t
-                .import_missing_column
-                .replace("{column}", column_name(t, *c))]
+            vec![t.import_missing_column(column_name(t, *c))]
         }
         ImportError::File(FileProblem::TooManyRows { max }) => {
-            vec![t.import_too_many_rows.replace("{max}", &max.to_string())]
+            vec![t.import_too_many_rows(max)]
         }
         ImportError::Rows(rows) => rows
             .iter()
@@ -57,20 +55,14 @@ pub fn messages(t: &Texts, e: &ImportError) -> Vec<String> {
                     RowProblem::Missing => t.import_missing.to_string(),
                     RowProblem::TooLong => t.import_too_long.to_string(),
                     RowProblem::InvalidEmail => t.import_bad_email.to_string(),
-                    RowProblem::DuplicateInFile { first_row } => {
-                        t.import_duplicate.replace("{row}", &first_row.to_string())
-                    }
+                    RowProblem::DuplicateInFile { first_row } => t.import_duplicate(first_row),
                     RowProblem::AlreadyExists => t.import_exists.to_string(),
                     RowProblem::UnknownOrgUnit => t.import_unknown_unit.to_string(),
                     RowProblem::OutsideScope => t.import_outside_scope.to_string(),
                     RowProblem::UnknownRole => t.import_unknown_role.to_string(),
                     RowProblem::RoleNotAllowed => t.import_role_not_allowed.to_string(),
                 };
-                t.import_row_error
-                    .replace("{row}", &r.row.to_string())
-                    .replace("{column}", column_name(t, r.column))
-                    .replace("{value}", &r.value)
-                    .replace("{problem}", &problem)
+                t.import_row_error(r.row, column_name(t, r.column), &r.value, &problem)
             })
             .collect(),
     }

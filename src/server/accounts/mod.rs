@@ -132,10 +132,8 @@ pub fn plausible_email(email: &str) -> bool {
 
 pub fn password_problem_message(t: &Texts, p: &PasswordProblem) -> String {
     match p {
-        PasswordProblem::TooShort { min } => {
-            t.password_too_short.replace("{min}", &min.to_string())
-        }
-        PasswordProblem::TooLong { max } => t.password_too_long.replace("{max}", &max.to_string()),
+        PasswordProblem::TooShort { min } => t.password_too_short(min),
+        PasswordProblem::TooLong { max } => t.password_too_long(max),
         PasswordProblem::Common => t.password_common.into(),
         PasswordProblem::ContainsPersonalData => t.password_personal.into(),
         PasswordProblem::Trivial => t.password_trivial.into(),

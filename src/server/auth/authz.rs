@@ -188,6 +188,56 @@ pub async fn actor_for(state: &AppState, user: UserRecord) -> Result<Actor, AppE
 #[derive(Clone, Default)]
 pub struct RequestActor(std::sync::Arc<tokio::sync::OnceCell<Option<Actor>>>);
 
+/// What a server function starts with: the state, and the actor its rule admits. Server
+/// functions are public endpoints; the one line `let Ctx { state, actor } = Ctx::manager().await?;`
+/// at the top of each says who may call it, and no function can reach the state without it.
+pub struct Ctx<A = Actor> {
+    pub state: AppState,
+    pub actor: A,
+}
+
+impl Ctx<()> {
+    /// Anyone may call: signing in, verifying a certificate, the start page.
+    pub fn public() -> Result<Self, AppError> {
+        Ok(Ctx {
+            state: crate::server::state::app_state()?,
+            actor: (),
+        })
+    }
+}
+
+impl Ctx<Option<Actor>> {
+    /// Anyone, and the signed-in person if there is one.
+    pub async fn anyone() -> Result<Self, AppError> {
+        let state = crate::server::state::app_state()?;
+        let actor = optional_actor(&state).await?;
+        Ok(Ctx { state, actor })
+    }
+}
+
+impl Ctx {
+    /// Any signed-in person (401 otherwise).
+    pub async fn signed_in() -> Result<Self, AppError> {
+        Self::with_role(&[Role::Admin, Role::Coordinator, Role::Employee]).await
+    }
+
+    /// Admins and coordinators (their scope is on the actor): 401 signed out, 403 otherwise.
+    pub async fn manager() -> Result<Self, AppError> {
+        Self::with_role(&[Role::Admin, Role::Coordinator]).await
+    }
+
+    /// Admins only: 401 signed out, 403 otherwise.
+    pub async fn admin() -> Result<Self, AppError> {
+        Self::with_role(&[Role::Admin]).await
+    }
+
+    async fn with_role(roles: &[Role]) -> Result<Self, AppError> {
+        let state = crate::server::state::app_state()?;
+        let actor = require_role_of(&state, roles).await?;
+        Ok(Ctx { state, actor })
+    }
+}
+
 /// The actor of the current server-function call, or Unauthorized.
 pub async fn require_actor(state: &AppState) -> Result<Actor, AppError> {
     optional_actor(state).await?.ok_or(AppError::Unauthorized)

@@ -309,10 +309,7 @@ pub fn to_pdf(e: &Evidence, t: &Texts) -> Result<Vec<u8>, String> {
             }
             y += ROW;
         }
-        let footer = t
-            .evidence_page
-            .replace("{page}", &(n + 1).to_string())
-            .replace("{total}", &pages.to_string());
+        let footer = t.evidence_page(n + 1, pages);
         text(&mut s, &regular, 8.0, M, H - M / 2.0, &footer);
         s.finish();
         page.finish();
