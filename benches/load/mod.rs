@@ -589,9 +589,9 @@ async fn run(site: &Path, content: &Path, plan: Plan) -> Result<Vec<Row>, String
             dynamic.rps(), dynamic.p(0.5), dynamic.p(0.99), stat.rps(), stat.p(0.5), stat.p(0.99), ratio,
             dynamic.errors + stat.errors
         ),
-        target: "ratio ≥ 0.40".into(),
-        met: (!plan.smoke).then_some(ratio >= 0.40 && dynamic.errors == 0),
-        note: "each page is rendered by Leptos SSR on one core (session, course and progress reads) and carries the module text twice, as HTML and as the serialised resource for hydration; the static file is a plain read".into(),
+        target: "ratio ≥ 0.50".into(),
+        met: (!plan.smoke).then_some(ratio >= 0.50 && dynamic.errors == 0),
+        note: "each page is rendered by Leptos SSR on one core (session and progress reads through sqlx, the router, the layout); the static file is a plain read. Pages carry no serialised data any more (islands), so the page is its text plus layout".into(),
     });
 
     let fixed = open_loop(&page_url, &cookie, plan.rate, plan.secs).await;
