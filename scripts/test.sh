@@ -26,15 +26,15 @@ if ! pg_up && [ -d /etc/postgresql ]; then
 fi
 
 step "Unit and integration tests (operations tests use PostgreSQL and nginx)"
-cargo test --features ssr --lib --bins --test cli --test accounts_http --test content --test certificates_http --test privacy_http \
-  --test robustness_http --test operations_http --test mail_http
+# One integration-test binary (tests/it); its database tests run below, once per backend.
+cargo test --features ssr --lib --bins --test it -- --skip sqlite:: --skip postgres::
 
 step "Course content check (seepferdchen content check)"
 cargo run --quiet --features ssr --bin seepferdchen -- content check
 
 run_db_tests() { # backend → prints the number of passed tests
   local log; log="$(mktemp)"
-  cargo test --features ssr --test db -- "$1::" --test-threads=4 2>&1 | tee "$log" >&2
+  cargo test --features ssr --test it -- "$1::" --test-threads=4 2>&1 | tee "$log" >&2
   local rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] || { rm -f "$log"; return "$rc"; }
   grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | tail -n1

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::{client, open_loop, Plan, Server};
 use crate::{ms, percentile, Row};
 
-#[path = "../../tests/common/nginx.rs"]
+#[path = "../../tests/it/common/nginx.rs"]
 mod nginx;
 
 /// Module-page p99 at the fixed rate, directly and through nginx (the README's configuration),

@@ -12,7 +12,7 @@ type Mail = { message_id: string; to: string; subject: string; text: string; htm
 
 /** Every mail the SMTP server has received, parsed as a mail client would (read_mail.py). */
 function received(): Mail[] {
-  const script = join(__dirname, "..", "..", "tests", "common", "read_mail.py");
+  const script = join(__dirname, "..", "..", "tests", "it", "common", "read_mail.py");
   try {
     return JSON.parse(execFileSync("/usr/bin/python3", [script, maildir], { encoding: "utf8" }));
   } catch {

@@ -1,10 +1,9 @@
 //! Certificates over HTTP: who may download which PDF, what the public verify page and JSON
 //! reveal, and the PDF itself checked with qpdf, pdftotext, pdftoppm and zbarimg.
-mod common;
 
 use std::process::Command;
 
-use common::{demo_email, TestServer, DEMO_PASSWORD};
+use crate::common::{demo_email, TestServer, DEMO_PASSWORD};
 use serde_json::Value;
 
 async fn codes_of(s: &TestServer, who: &str) -> Vec<(String, String)> {
@@ -200,7 +199,10 @@ async fn verify_page_and_json_show_only_the_listed_fields() {
 async fn an_independent_verifier_accepts_every_genuine_certificate() {
     let s = TestServer::start_seeded();
     let admin = s
-        .login(&common::demo_email("admin"), common::DEMO_PASSWORD)
+        .login(
+            &crate::common::demo_email("admin"),
+            crate::common::DEMO_PASSWORD,
+        )
         .await;
     let list: Value = s
         .call(&admin, "all_certificates", &[])

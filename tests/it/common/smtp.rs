@@ -46,10 +46,10 @@ impl SmtpServer {
         })
     }
 
-    /// A picky server (tests/common/slow_smtp.py): waits `delay_seconds` before accepting each
+    /// A picky server (tests/it/common/slow_smtp.py): waits `delay_seconds` before accepting each
     /// recipient, refuses addresses starting with "abgelehnt" and mails over 20 kB.
     pub fn start_slow(delay_seconds: f64) -> SmtpServer {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/slow_smtp.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/common/slow_smtp.py");
         Self::spawn(free_port(), |port, maildir| {
             let mut cmd = Command::new("/usr/bin/python3");
             cmd.arg(script)
@@ -95,7 +95,7 @@ impl SmtpServer {
         if !self.maildir.join("new").exists() {
             return Vec::new();
         }
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/read_mail.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/common/read_mail.py");
         let out = Command::new("/usr/bin/python3")
             .arg(script)
             .arg(&self.maildir)

@@ -1,10 +1,9 @@
 //! The binary as a user runs it: settings errors, --help, graceful shutdown.
-mod common;
 
 use std::process::Command;
 use std::time::Duration;
 
-use common::{TestServer, BIN};
+use crate::common::{TestServer, BIN};
 
 #[test]
 fn unsupported_database_gives_one_clear_line_and_fails() {

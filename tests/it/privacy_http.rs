@@ -1,8 +1,7 @@
 //! Issue 9 over HTTP: the "Barriere melden" form and its admin list, the own-data download, and
 //! deleting a person (who may, what goes, what stays). Each test runs its own seeded server.
-mod common;
 
-use common::{demo_email, TestServer, DEMO_PASSWORD};
+use crate::common::{demo_email, TestServer, DEMO_PASSWORD};
 use serde_json::Value;
 
 async fn json(res: reqwest::Response) -> Value {

@@ -1,8 +1,7 @@
 //! Accounts over HTTP, as a browser or an attacker would use them: the role matrix, sessions,
 //! CSV upload. Each test runs its own server on a demo-seeded SQLite database.
-mod common;
 
-use common::{demo_email, TestServer, DEMO_PASSWORD};
+use crate::common::{demo_email, TestServer, DEMO_PASSWORD};
 use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,13 +1,12 @@
 //! The real server under parallel writers, malformed and hostile requests, hang-ups and
 //! reverse proxies (issues #19 and #23). Each test runs its own server on a demo-seeded SQLite
 //! database; counts are printed so that the figures can be quoted.
-mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{client_from, demo_email, login_status, TestServer, DEMO_PASSWORD};
+use crate::common::{client_from, demo_email, login_status, TestServer, DEMO_PASSWORD};
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
@@ -252,7 +251,7 @@ async fn eight_parallel_writers_on_every_write_path() {
         .map(|m| m["id"].as_str().unwrap().to_string())
         .collect();
     // (mark_read is not in this list: every shipped module ends with a check, so it answers
-    // 403 by design; the same progress write runs when a check is passed, see tests/db.rs.)
+    // 403 by design; the same progress write runs when a check is passed, see tests/it/db.rs.)
     let learners_ref = &learners;
     let (failed, first) = parallel(8, 3, |w, i| {
         let client = learners_ref[w].clone();
@@ -939,7 +938,7 @@ async fn backup_under_write_load_restores_into_a_working_installation() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let backup = s.dir.path().join("sicherung.db");
     let db_url = format!("sqlite://{}/test.db", s.dir.path().display());
-    let out = std::process::Command::new(common::BIN)
+    let out = std::process::Command::new(crate::common::BIN)
         .args(["backup", "--to", backup.to_str().unwrap()])
         .env("DATABASE_URL", &db_url)
         .output()
@@ -959,7 +958,7 @@ async fn backup_under_write_load_restores_into_a_working_installation() {
         written.load(Ordering::Relaxed)
     );
     let restored = TestServer::start_with(|dir| {
-        let out = std::process::Command::new(common::BIN)
+        let out = std::process::Command::new(crate::common::BIN)
             .args(["restore", "--from", backup.to_str().unwrap()])
             .env(
                 "DATABASE_URL",
@@ -1004,7 +1003,7 @@ async fn backup_under_write_load_restores_into_a_working_installation() {
         );
     }
     // Restoring over an existing database needs --force.
-    let out = std::process::Command::new(common::BIN)
+    let out = std::process::Command::new(crate::common::BIN)
         .args(["restore", "--from", backup.to_str().unwrap()])
         .env("DATABASE_URL", &db_url)
         .output()

@@ -2,15 +2,14 @@
 //! instances on one PostgreSQL database, and kill -9 under write load on both backends. Real
 //! services: nginx from Debian (installed by `make test`) and the machine's PostgreSQL; without
 //! them these tests say so and pass, except in CI (`CI=true`), where they are required.
-mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::nginx::{self, Nginx};
-use common::{demo_email, login_status as login, TestServer, BIN, DEMO_PASSWORD};
+use crate::common::nginx::{self, Nginx};
+use crate::common::{demo_email, login_status as login, TestServer, BIN, DEMO_PASSWORD};
 
 fn required(what: &str, available: bool) -> bool {
     if !available {
@@ -37,7 +36,7 @@ async fn behind_nginx_each_client_keeps_its_own_address() {
     let base = nginx.url("");
     let page = reqwest::get(nginx.url("/anmelden")).await.unwrap();
     assert_eq!(page.status(), 200);
-    let a = common::client_from([127, 0, 0, 11]);
+    let a = crate::common::client_from([127, 0, 0, 11]);
     for i in 0..20 {
         let status = login(
             &a,
@@ -53,13 +52,13 @@ async fn behind_nginx_each_client_keeps_its_own_address() {
         login(&a, &base, &demo_email("anna.becker"), DEMO_PASSWORD, None).await,
         429
     );
-    let b = common::client_from([127, 0, 0, 12]);
+    let b = crate::common::client_from([127, 0, 0, 12]);
     assert_eq!(
         login(&b, &base, &demo_email("anna.becker"), DEMO_PASSWORD, None).await,
         200,
         "B is not locked out by A"
     );
-    let c = common::client_from([127, 0, 0, 13]);
+    let c = crate::common::client_from([127, 0, 0, 13]);
     for i in 0..20 {
         login(
             &c,
@@ -308,7 +307,7 @@ async fn learners(base: &str, n: usize) -> Vec<reqwest::Client> {
     ];
     let mut out = Vec::new();
     for name in names.iter().take(n) {
-        let c = common::client_from([127, 0, 0, 1]);
+        let c = crate::common::client_from([127, 0, 0, 1]);
         assert_eq!(
             login(&c, base, &demo_email(name), DEMO_PASSWORD, None).await,
             200,
@@ -325,7 +324,7 @@ async fn crash_cycles(database_url: &str, query: impl Fn(&str) -> String) {
     let env = [("DATABASE_URL", database_url)];
     let mut server = TestServer::start_with_env(|_| {}, &env);
     let base = Arc::new(Mutex::new(server.base_url.clone()));
-    let admin = common::client_from([127, 0, 0, 1]);
+    let admin = crate::common::client_from([127, 0, 0, 1]);
     assert_eq!(
         login(
             &admin,
@@ -454,7 +453,7 @@ async fn two_instances_share_one_postgres_behind_nginx() {
     ]);
     let base = nginx.url("");
     // A session made through one instance is known to both.
-    let admin = common::client_from([127, 0, 0, 21]);
+    let admin = crate::common::client_from([127, 0, 0, 21]);
     assert_eq!(
         login(&admin, &base, &demo_email("admin"), DEMO_PASSWORD, None).await,
         200
@@ -476,7 +475,7 @@ async fn two_instances_share_one_postgres_behind_nginx() {
         );
     }
     // Throttling counts across instances: five failures spread over both, then locked.
-    let guesser = common::client_from([127, 0, 0, 22]);
+    let guesser = crate::common::client_from([127, 0, 0, 22]);
     for i in 0..5 {
         let target = if i % 2 == 0 { &a } else { &b };
         assert_eq!(

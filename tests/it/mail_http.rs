@@ -1,12 +1,11 @@
 //! E-mail against a real SMTP server (aiosmtpd): invitations, "Passwort vergessen?" with its
 //! hourly cap, and an SMTP server that is down for a while (issue 13).
-mod common;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use common::smtp::{free_port, password_link, SmtpServer};
-use common::{demo_email, TestServer, DEMO_PASSWORD};
+use crate::common::smtp::{free_port, password_link, SmtpServer};
+use crate::common::{demo_email, TestServer, DEMO_PASSWORD};
 use serde_json::Value;
 
 const FROM: &str = "KI-Seepferdchen Test <ki@musterstadt.example>";
@@ -46,7 +45,7 @@ async fn answer(res: reqwest::Response) -> (u16, String, String) {
     (status, target, res.text().await.unwrap_or_default())
 }
 
-fn unique_ids(mails: &[common::smtp::Received]) -> usize {
+fn unique_ids(mails: &[crate::common::smtp::Received]) -> usize {
     mails
         .iter()
         .map(|m| m.message_id.as_str())
@@ -308,7 +307,7 @@ fn date_in_days(days: i64) -> String {
 }
 
 /// Subjects of the mails received so far, per recipient.
-fn to_with_subject(mails: &[common::smtp::Received], prefix: &str) -> Vec<String> {
+fn to_with_subject(mails: &[crate::common::smtp::Received], prefix: &str) -> Vec<String> {
     let mut v: Vec<String> = mails
         .iter()
         .filter(|m| m.subject.starts_with(prefix))
@@ -600,7 +599,7 @@ async fn reminder_command_queues_once_and_the_server_delivers() {
     let db = format!("sqlite://{}/test.db", s.dir.path().display());
     let run = || {
         for _ in 0..20 {
-            let out = std::process::Command::new(common::BIN)
+            let out = std::process::Command::new(crate::common::BIN)
                 .args(["mail", "reminders"])
                 .env("DATABASE_URL", &db)
                 .env("SMTP_URL", &url)
@@ -664,7 +663,7 @@ async fn kill_nine_with_a_thousand_queued_mails_delivers_each_exactly_once() {
     let url = smtp.url();
     let dir = tempfile::tempdir().unwrap();
     let db_url = format!("sqlite://{}/crash.db", dir.path().display());
-    let out = std::process::Command::new(common::BIN)
+    let out = std::process::Command::new(crate::common::BIN)
         .args(["demo", "seed"])
         .env("DATABASE_URL", &db_url)
         .output()
@@ -714,7 +713,7 @@ async fn kill_nine_with_a_thousand_queued_mails_delivers_each_exactly_once() {
     let restarted = Instant::now();
     let _server = TestServer::start_with_env(|_| {}, &env);
     let deadline = Instant::now() + Duration::from_secs(120);
-    let crash_mails = || -> Vec<common::smtp::Received> {
+    let crash_mails = || -> Vec<crate::common::smtp::Received> {
         smtp.received()
             .into_iter()
             .filter(|m| m.subject == "Absturztest")
