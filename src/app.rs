@@ -123,10 +123,7 @@ pub fn current_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
-            .map(|parts| {
-                let cookie = parts.headers.get(axum::http::header::COOKIE);
-                Locale::from_cookie_header(cookie.and_then(|v| v.to_str().ok()))
-            })
+            .map(|parts| crate::server::auth::session::locale(&parts.headers))
             .unwrap_or_default()
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

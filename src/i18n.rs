@@ -74,17 +74,6 @@ impl Locale {
         }
     }
 
-    /// The language chosen by the `lang` cookie; German when there is none or it is unknown.
-    pub fn from_cookie_header(header: Option<&str>) -> Locale {
-        header
-            .into_iter()
-            .flat_map(|h| h.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == LANG_COOKIE)
-            .and_then(|(_, value)| Locale::from_code(value))
-            .unwrap_or_default()
-    }
-
     /// A moment (unix seconds) as its German calendar day and wall-clock time in this language.
     pub fn format_date_time(self, unix_seconds: i64) -> String {
         format!(
@@ -384,9 +373,6 @@ mod tests {
             day: 26,
         };
         assert_eq!(Locale::En.format_date(d), "26 Nov 2026");
-        assert_eq!(Locale::from_cookie_header(Some("a=b; lang=en")), Locale::En);
-        assert_eq!(Locale::from_cookie_header(Some("lang=xx")), Locale::De);
-        assert_eq!(Locale::from_cookie_header(None), Locale::De);
     }
 
     #[test]

@@ -396,11 +396,19 @@ fn routes_and_endpoints() -> (Vec<String>, Vec<String>) {
             endpoints.push(rest.split('"').next().unwrap().to_string());
         }
     }
-    let http = std::fs::read_to_string(format!("{root}/src/server/http.rs")).unwrap();
+    // Plain routes: each feature's router in src/server/http/, and the exports.
+    let mut sources = vec![format!("{root}/src/server/reports/routes.rs")];
+    for entry in std::fs::read_dir(format!("{root}/src/server/http")).unwrap() {
+        sources.push(entry.unwrap().path().display().to_string());
+    }
+    let http: String = sources
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
     let mut plain: Vec<String> = http
-        .split(".route(\n            \"")
+        .split(".route(")
         .skip(1)
-        .chain(http.split(".route(\"").skip(1))
+        .filter_map(|rest| rest.trim_start().strip_prefix('"'))
         .filter_map(|rest| rest.split('"').next())
         .map(|p| {
             p.replace("{course}", "ki-seepferdchen")
@@ -452,6 +460,19 @@ async fn malformed_requests_get_4xx_and_never_panic() {
         routes.len() >= 30 && endpoints.len() >= 40,
         "{routes:?} {endpoints:?}"
     );
+    // The plain routes of every feature router were found.
+    for route in [
+        "/healthz",
+        "/sprache",
+        "/versuche/starten",
+        "/versuche/1",
+        "/zertifikate/ABCD-EFGH-JKLM/pdf",
+        "/konto/meine-daten.json",
+        "/verwaltung/import",
+        "/verwaltung/export/nachweis.pdf",
+    ] {
+        assert!(routes.iter().any(|r| r == route), "{route} in {routes:?}");
+    }
     let admin = s.login(&demo_email("admin"), DEMO_PASSWORD).await;
     let anonymous = s.client();
     let mut rng = rand::rngs::StdRng::seed_from_u64(23);

@@ -13,33 +13,49 @@ pub const COOKIE: &str = "sid";
 const TOUCH_AFTER_SECONDS: i64 = 60;
 
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE)
+}
+
+/// The value of the request's cookie `name` (empty values count as none; malformed pairs are
+/// skipped).
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE && !value.is_empty())
-        .map(|(_, value)| value.to_string())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name && !c.value().is_empty())
+        .map(|c| c.value().to_string())
+}
+
+/// A `Set-Cookie` value as every cookie of this site is set: the whole site, not readable by
+/// scripts, not sent along from other sites' forms, `Secure` behind HTTPS (`COOKIE_SECURE`).
+pub fn cookie_header(state: &AppState, name: &str, value: &str, max_age_seconds: i64) -> String {
+    cookie::Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_seconds))
+        .secure(state.config.cookie_secure)
+        .build()
+        .to_string()
+}
+
+/// The language chosen by the request's `lang` cookie; German when there is none or it is
+/// unknown.
+pub fn locale(headers: &HeaderMap) -> crate::i18n::Locale {
+    cookie_value(headers, crate::i18n::LANG_COOKIE)
+        .and_then(|code| crate::i18n::Locale::from_code(&code))
+        .unwrap_or_default()
 }
 
 pub fn set_cookie(token: &str, state: &AppState) -> String {
-    let secure = if state.config.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    let max_age = state.config.session_max_seconds;
-    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    cookie_header(state, COOKIE, token, state.config.session_max_seconds)
 }
 
 pub fn clear_cookie(state: &AppState) -> String {
-    let secure = if state.config.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    cookie_header(state, COOKIE, "", 0)
 }
 
 /// Starts a new session (always a new id) and returns the cookie token.
@@ -87,6 +103,20 @@ pub async fn end(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> 
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    #[test]
+    fn reads_the_language_cookie() {
+        use crate::i18n::Locale;
+        let with = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::COOKIE, HeaderValue::from_static(v));
+            locale(&h)
+        };
+        assert_eq!(with("a=b; lang=en"), Locale::En);
+        assert_eq!(with("lang=xx"), Locale::De);
+        assert_eq!(with("lang=en; broken"), Locale::En);
+        assert_eq!(locale(&HeaderMap::new()), Locale::De);
+    }
 
     #[test]
     fn reads_the_session_cookie_among_others() {

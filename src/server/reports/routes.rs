@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::{evidence, PeopleFilter, PeopleSort};
 use crate::error::AppError;
-use crate::i18n::Locale;
 use crate::model::CourseState;
 use crate::server::http::route_manager;
 
@@ -24,7 +23,7 @@ fn back(uri: &Uri) -> String {
 }
 
 fn texts(headers: &HeaderMap) -> &'static crate::i18n::Texts {
-    Locale::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok())).texts()
+    crate::server::auth::session::locale(headers).texts()
 }
 
 /// The filter of the Übersicht page from its query parameters.
@@ -143,4 +142,13 @@ pub async fn evidence_pdf(
         Ok(Err(e)) => AppError::internal(e).into_response(),
         Err(e) => AppError::internal(e).into_response(),
     }
+}
+
+/// The exports of the Übersicht.
+pub fn routes() -> axum::Router<crate::server::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/verwaltung/export/status.csv", get(status_csv))
+        .route("/verwaltung/export/nachweis.csv", get(evidence_csv))
+        .route("/verwaltung/export/nachweis.pdf", get(evidence_pdf))
 }

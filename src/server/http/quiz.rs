@@ -1,0 +1,71 @@
+//! Starting and submitting module checks and final tests as plain form posts (no JavaScript).
+use super::*;
+use crate::server::state::AppState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::Router;
+
+/// `POST /versuche/starten` (`kurs`, optional `modul`): starts a module check or the final test
+/// and shows it. Any signed-in person, for themself.
+pub(super) async fn start_attempt(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let fields = form_fields(&body);
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let course = get("kurs").unwrap_or_default();
+    let module = get("modul").filter(|m| !m.is_empty());
+    let back = match &module {
+        Some(m) => format!("/kurse/{course}/{m}"),
+        None => format!("/kurse/{course}"),
+    };
+    let actor = match route_actor(&state, &headers, &back).await {
+        Ok(a) => a,
+        Err(res) => return res,
+    };
+    let t = crate::server::auth::session::locale(&headers).texts();
+    match crate::server::quiz::service::start(&state, &actor, &course, module.as_deref(), t).await {
+        Ok(id) => Redirect::to(&format!("/versuche/{id}")).into_response(),
+        Err(crate::error::AppError::InvalidInput(_)) => {
+            Redirect::to(&format!("{back}?test=gesperrt")).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /versuche/<id>`: submits the answers (form fields `q.<frage>` and `o.<frage>.<option>`)
+/// and shows the result. Only the attempt's owner; graded exactly once.
+pub(super) async fn submit_attempt(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let here = format!("/versuche/{id}");
+    let actor = match route_actor(&state, &headers, &here).await {
+        Ok(a) => a,
+        Err(res) => return res,
+    };
+    let t = crate::server::auth::session::locale(&headers).texts();
+    match crate::server::quiz::service::submit(&state, &actor, id, &form_fields(&body), t).await {
+        Ok(()) => Redirect::to(&here).into_response(),
+        Err(crate::error::AppError::InvalidInput(_)) => {
+            Redirect::to(&format!("{here}?fehler=antworten")).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/versuche/starten", post(start_attempt))
+        .route("/versuche/{id}", post(submit_attempt))
+}

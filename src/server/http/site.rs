@@ -1,0 +1,113 @@
+//! Plain routes of the site itself: health, language choice, course images.
+use super::*;
+use crate::i18n::{Locale, LANG_COOKIE};
+use crate::server::state::AppState;
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+pub(super) async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct LanguageQuery {
+    lang: String,
+    zurueck: Option<String>,
+}
+
+/// `GET /sprache?lang=en&zurueck=/pfad`: stores the UI language in a cookie and goes back.
+/// Works without JavaScript; only local paths are accepted as the target.
+/// Signed in, the choice also becomes the language of the person's mails.
+pub(super) async fn set_language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LanguageQuery>,
+) -> Response {
+    let Some(locale) = Locale::from_code(&q.lang) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Locale::De.texts().error_invalid_input,
+        )
+            .into_response();
+    };
+    if let Ok(Some(actor)) = crate::server::auth::authz::actor_from_headers(&state, &headers).await
+    {
+        if let Err(e) =
+            crate::server::db::reminders::set_locale(&state.db, actor.id(), locale.code()).await
+        {
+            tracing::warn!(error = %e, "mail language not stored");
+        }
+    }
+    let target = q
+        .zurueck
+        .filter(|p| is_local_path(p))
+        .unwrap_or_else(|| "/".to_string());
+    let cookie = crate::server::auth::session::cookie_header(
+        &state,
+        LANG_COOKIE,
+        locale.code(),
+        365 * 24 * 3600,
+    );
+    let mut res = Redirect::to(&target).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `GET /inhalte/<course>/images/<file>`: images of a published course (public, like the
+/// texts they illustrate). Only plain file names with an image extension; nothing else of the
+/// content folder can be reached.
+pub(super) async fn content_image(
+    State(state): State<AppState>,
+    axum::extract::Path((course, file)): axum::extract::Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && !s.starts_with('.')
+    };
+    let image = [".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"]
+        .iter()
+        .any(|ext| file.to_ascii_lowercase().ends_with(ext));
+    let published = state.catalog.course(&course).is_some_and(|c| c.published);
+    if !(plain(&course) && plain(&file) && image && published) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let path = state
+        .config
+        .content_dir
+        .join("courses")
+        .join(&course)
+        .join("images")
+        .join(&file);
+    match tower_http::services::ServeFile::new(path)
+        .try_call(req)
+        .await
+    {
+        Ok(res) => res.map(Body::new).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::server::metrics::export))
+        .route("/sprache", get(set_language))
+        .route("/inhalte/{course}/images/{file}", get(content_image))
+}
