@@ -41,6 +41,11 @@ if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
 fi
 
 if [ "$what" = test ]; then
+  # rustfmt leaves the bodies of view! macros alone; leptosfmt formats them.
+  if [ "$(leptosfmt --version 2>/dev/null | awk '{print $2}')" != "$LEPTOSFMT_VERSION" ]; then
+    step "Installing leptosfmt $LEPTOSFMT_VERSION (about 2 minutes, once)"
+    cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
+  fi
   # python3-aiosmtpd: the real SMTP server the mail tests send to.
   apt_install chromium poppler-utils qpdf zbar-tools nginx-light python3-aiosmtpd
   # The independent certificate verifier in the tests (scripts/verify_certificate.py).

@@ -7,8 +7,9 @@ trap 'rc=$?; [ $rc -ne 0 ] && printf "\n\033[31mmake test FAILED (exit %s) after
 
 bash scripts/setup.sh test
 
-step "Format (cargo fmt --check)"
+step "Format (cargo fmt --check, leptosfmt --check for the view! macros)"
 cargo fmt --all -- --check
+leptosfmt --check --quiet src
 
 step "Lint server (clippy --features ssr, -D warnings)"
 cargo clippy --features ssr --all-targets -- -D warnings

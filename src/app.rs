@@ -53,7 +53,11 @@ pub fn App() -> impl IntoView {
     let t = use_texts();
     view! {
         <Title formatter=move |page: String| {
-            if page.is_empty() { t.app_name.to_string() } else { format!("{page} – {}", t.app_name) }
+            if page.is_empty() {
+                t.app_name.to_string()
+            } else {
+                format!("{page} – {}", t.app_name)
+            }
         } />
         <Router>
             <Layout>
@@ -80,10 +84,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/verwaltung/organisation") view=OrgUnitsPage />
                         <Route path=path!("/verwaltung/uebersicht") view=DashboardPage />
                         <Route path=path!("/verwaltung/zuweisungen") view=AssignmentsPage />
-                        <Route path=path!("/verwaltung/zuweisungen/:id/entfernen") view=RemoveAssignmentPage />
+                        <Route
+                            path=path!("/verwaltung/zuweisungen/:id/entfernen")
+                            view=RemoveAssignmentPage
+                        />
                         <Route path=path!("/verwaltung/protokoll") view=AuditPage />
                         <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage />
-                        <Route path=path!("/verwaltung/e-mails") view=crate::pages::mail::MailPage />
+                        <Route
+                            path=path!("/verwaltung/e-mails")
+                            view=crate::pages::mail::MailPage
+                        />
                         <Route path=path!("/barrierefreiheit") view=AccessibilityPage />
                         <Route path=path!("/barriere-melden") view=ReportBarrierPage />
                         <Route path=path!("/leichte-sprache") view=EasyLanguagePage />

@@ -37,7 +37,19 @@ impl Plural {
 /// Name of the cookie that stores the chosen UI language.
 pub const LANG_COOKIE: &str = "lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Locale {
     #[default]
     De,
@@ -46,18 +58,11 @@ pub enum Locale {
 
 impl Locale {
     pub fn code(self) -> &'static str {
-        match self {
-            Locale::De => "de",
-            Locale::En => "en",
-        }
+        self.into()
     }
 
     pub fn from_code(code: &str) -> Option<Locale> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "de" => Some(Locale::De),
-            "en" => Some(Locale::En),
-            _ => None,
-        }
+        code.trim().parse().ok()
     }
 
     pub fn other(self) -> Locale {
@@ -89,114 +94,125 @@ impl Locale {
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
         match self {
-            Locale::De => format!("{:02}.{:02}.{}", date.day, date.month, date.year),
+            Locale::De => format!("{:02}.{:02}.{}", date.day(), date.month(), date.year()),
             Locale::En => format!(
                 "{} {} {}",
-                date.day,
-                MONTHS_EN[usize::from(date.month.clamp(1, 12)) - 1],
-                date.year
+                date.day(),
+                MONTHS_EN[usize::try_from(date.month().clamp(1, 12) - 1).unwrap_or(0)],
+                date.year()
             ),
         }
     }
 }
 
-/// A calendar date (proleptic Gregorian).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
+/// A calendar date. The database keeps days since 1970-01-01 (`sqlx::Any` has no date type),
+/// people see dates in Germany's time; jiff does the calendar and Europe/Berlin's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Date(jiff::civil::Date);
+
+/// Europe/Berlin, compiled into the program: a server without a time zone database (a slim
+/// container) still shows German time.
+static BERLIN: jiff::tz::TimeZone = jiff::tz::get!("Europe/Berlin");
 
 impl Date {
-    /// The date of a day number counted from 1970-01-01 (H. Hinnant's civil_from_days).
+    pub const EPOCH: Date = Date::ymd(1970, 1, 1);
+
+    /// A date known to exist (for constants and tests; an impossible one does not compile in a
+    /// constant and panics elsewhere).
+    pub const fn ymd(year: i16, month: i8, day: i8) -> Date {
+        Date(jiff::civil::Date::constant(year, month, day))
+    }
+
+    pub fn year(self) -> i16 {
+        self.0.year()
+    }
+
+    pub fn month(self) -> i8 {
+        self.0.month()
+    }
+
+    pub fn day(self) -> i8 {
+        self.0.day()
+    }
+
+    /// The date of a day number counted from 1970-01-01; outside the calendar's range (the
+    /// years -9999 to 9999) the nearest end.
     pub fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        let date = jiff::Span::new()
+            .try_days(days)
+            .ok()
+            .and_then(|span| Date::EPOCH.0.checked_add(span).ok());
+        Date(date.unwrap_or(if days < 0 {
+            jiff::civil::Date::MIN
+        } else {
+            jiff::civil::Date::MAX
+        }))
     }
 
     /// Days since 1970-01-01 of this date (inverse of `from_days`).
     pub fn to_days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let m = i64::from(self.month);
-        let mp = if m > 2 { m - 3 } else { m + 9 };
-        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        self.0.duration_since(Date::EPOCH.0).as_hours() / 24
     }
 
     /// ISO 8601: 2026-11-26.
     pub fn iso(self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        self.0.to_string()
     }
 
-    /// Parses "2026-11-26" (what a date field sends); None for anything else or a day that
-    /// does not exist.
+    /// Parses "2026-11-26" (what a date field sends); None for anything else, a day that does
+    /// not exist, or a year outside 1900–9999.
     pub fn parse_iso(s: &str) -> Option<Date> {
-        let mut parts = s.trim().splitn(3, '-');
-        let year: i32 = parts.next()?.parse().ok()?;
-        let month: u8 = parts.next()?.parse().ok()?;
-        let day: u8 = parts.next()?.parse().ok()?;
-        let date = Date { year, month, day };
-        ((1900..=9999).contains(&year) && Date::from_days(date.to_days()) == date).then_some(date)
+        let s = s.trim();
+        // jiff also reads other ISO 8601 spellings ("20261126", "+002026-11-26"); a form or a
+        // course file sends only this one.
+        let shape = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        let date: jiff::civil::Date = s.parse().ok().filter(|_| shape)?;
+        (1900..=9999).contains(&date.year()).then_some(Date(date))
     }
 
     /// The same day `months` later; the 31st becomes the month's last day where needed.
     pub fn add_months(self, months: u32) -> Date {
-        let total = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(months);
-        let (year, month) = ((total / 12) as i32, (total % 12 + 1) as u8);
-        let mut day = self.day;
-        while day > 28 && Date::from_days(Date { year, month, day }.to_days()).month != month {
-            day -= 1;
-        }
-        Date { year, month, day }
+        jiff::Span::new()
+            .try_months(i64::from(months))
+            .ok()
+            .and_then(|span| self.0.checked_add(span).ok())
+            .map_or(Date(jiff::civil::Date::MAX), Date)
     }
 
     /// The calendar date in Germany (Europe/Berlin, with daylight saving time) at a unix time.
     pub fn in_germany(unix_seconds: i64) -> Date {
-        Date::from_days((unix_seconds + berlin_offset_seconds(unix_seconds)).div_euclid(86_400))
+        Date(berlin(unix_seconds).date())
     }
+}
+
+/// Wall-clock time in Germany at a unix time (out-of-range times are clamped).
+fn berlin(unix_seconds: i64) -> jiff::civil::DateTime {
+    let ts = jiff::Timestamp::from_second(unix_seconds).unwrap_or(if unix_seconds < 0 {
+        jiff::Timestamp::MIN
+    } else {
+        jiff::Timestamp::MAX
+    });
+    BERLIN.to_datetime(ts)
 }
 
 /// "HH:MM" in Germany at a unix time.
 pub fn time_in_germany(unix_seconds: i64) -> String {
-    let local = unix_seconds + berlin_offset_seconds(unix_seconds);
-    let secs = local.rem_euclid(86_400);
-    format!("{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+    let t = berlin(unix_seconds);
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-/// UTC offset of Europe/Berlin: +2 h from the last Sunday of March 01:00 UTC to the last Sunday
-/// of October 01:00 UTC, +1 h otherwise (EU rule since 1996).
+/// UTC offset of Europe/Berlin at a unix time, in seconds (+3600 in winter, +7200 in summer).
 pub fn berlin_offset_seconds(unix_seconds: i64) -> i64 {
-    let year = Date::from_days(unix_seconds.div_euclid(86_400)).year;
-    let last_sunday = |month: u8| {
-        let last = Date {
-            year,
-            month,
-            day: 31,
-        }
-        .to_days();
-        // 1970-01-01 was a Thursday; weekday 0 = Sunday.
-        let weekday = (last + 4).rem_euclid(7);
-        last - weekday
-    };
-    let start = last_sunday(3) * 86_400 + 3_600;
-    let end = last_sunday(10) * 86_400 + 3_600;
-    if (start..end).contains(&unix_seconds) {
-        7_200
-    } else {
-        3_600
-    }
+    let ts = jiff::Timestamp::from_second(unix_seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    i64::from(BERLIN.to_offset(ts).seconds())
 }
 
 #[cfg(test)]
@@ -276,33 +292,11 @@ mod tests {
 
     #[test]
     fn dates_round_trip_and_match_known_days() {
-        assert_eq!(
-            Date::from_days(0),
-            Date {
-                year: 1970,
-                month: 1,
-                day: 1
-            }
-        );
-        let d = Date {
-            year: 2026,
-            month: 11,
-            day: 26,
-        };
+        assert_eq!(Date::from_days(0), Date::ymd(1970, 1, 1));
+        let d = Date::ymd(2026, 11, 26);
         assert_eq!(d.to_days(), 20_783);
         assert_eq!(Date::from_days(20_783), d);
-        assert_eq!(
-            Date::from_days(
-                Date {
-                    year: 2024,
-                    month: 2,
-                    day: 29
-                }
-                .to_days()
-            )
-            .day,
-            29
-        );
+        assert_eq!(Date::from_days(Date::ymd(2024, 2, 29).to_days()).day(), 29);
         for days in (-800_000..800_000).step_by(997) {
             assert_eq!(Date::from_days(days).to_days(), days);
         }
@@ -311,54 +305,24 @@ mod tests {
     #[test]
     fn german_dates_use_berlin_time() {
         // 2026-11-25 23:30 UTC is already 26.11. in Berlin (UTC+1 in winter).
-        let t = Date {
-            year: 2026,
-            month: 11,
-            day: 25,
-        }
-        .to_days()
-            * 86_400
-            + 23 * 3600
-            + 1800;
+        let t = Date::ymd(2026, 11, 25).to_days() * 86_400 + 23 * 3600 + 1800;
         assert_eq!(Locale::De.format_date(Date::in_germany(t)), "26.11.2026");
         // 2026-07-01 22:30 UTC is 02.07. (UTC+2 in summer), 21:30 UTC still 01.07.
-        let s = Date {
-            year: 2026,
-            month: 7,
-            day: 1,
-        }
-        .to_days()
-            * 86_400;
-        assert_eq!(Date::in_germany(s + 22 * 3600 + 1800).day, 2);
-        assert_eq!(Date::in_germany(s + 21 * 3600 + 1800).day, 1);
+        let s = Date::ymd(2026, 7, 1).to_days() * 86_400;
+        assert_eq!(Date::in_germany(s + 22 * 3600 + 1800).day(), 2);
+        assert_eq!(Date::in_germany(s + 21 * 3600 + 1800).day(), 1);
         // DST switch 2026: 29 March and 25 October at 01:00 UTC.
-        let march = Date {
-            year: 2026,
-            month: 3,
-            day: 29,
-        }
-        .to_days()
-            * 86_400;
+        let march = Date::ymd(2026, 3, 29).to_days() * 86_400;
         assert_eq!(berlin_offset_seconds(march + 3_599), 3_600);
         assert_eq!(berlin_offset_seconds(march + 3_600), 7_200);
-        let october = Date {
-            year: 2026,
-            month: 10,
-            day: 25,
-        }
-        .to_days()
-            * 86_400;
+        let october = Date::ymd(2026, 10, 25).to_days() * 86_400;
         assert_eq!(berlin_offset_seconds(october + 3_599), 7_200);
         assert_eq!(berlin_offset_seconds(october + 3_600), 3_600);
     }
 
     #[test]
     fn months_are_added_like_a_calendar() {
-        let d = |y, m, day| Date {
-            year: y,
-            month: m,
-            day,
-        };
+        let d = Date::ymd;
         assert_eq!(d(2026, 11, 26).add_months(24), d(2028, 11, 26));
         assert_eq!(d(2026, 1, 31).add_months(1), d(2026, 2, 28));
         assert_eq!(d(2027, 12, 31).add_months(2), d(2028, 2, 29));
@@ -366,13 +330,35 @@ mod tests {
     }
 
     #[test]
+    fn only_plain_iso_dates_parse() {
+        assert_eq!(
+            Date::parse_iso(" 2026-11-26 "),
+            Some(Date::ymd(2026, 11, 26))
+        );
+        for bad in [
+            "2026-02-30",
+            "20261126",
+            "+002026-11-26",
+            "2026-1-5",
+            "1899-12-31",
+            "x",
+        ] {
+            assert_eq!(Date::parse_iso(bad), None, "{bad}");
+        }
+        // Out-of-range day numbers and times clamp instead of failing.
+        assert_eq!(Date::from_days(i64::MAX).year(), 9999);
+        assert_eq!(Date::in_germany(i64::MIN).year(), -9999);
+        assert_eq!(Date::ymd(9999, 12, 1).add_months(1).year(), 9999);
+    }
+
+    #[test]
     fn english_dates_and_locale_parsing() {
-        let d = Date {
-            year: 2026,
-            month: 11,
-            day: 26,
-        };
+        let d = Date::ymd(2026, 11, 26);
         assert_eq!(Locale::En.format_date(d), "26 Nov 2026");
+        assert_eq!(Locale::from_code(" EN "), Some(Locale::En));
+        assert_eq!(Locale::from_code("de"), Some(Locale::De));
+        assert_eq!(Locale::from_code("fr"), None);
+        assert_eq!(Locale::En.code(), "en");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Data shared by server and browser. Never a password hash, never a correct answer before
 //! submission.
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr};
 
 use crate::i18n::Date;
 
@@ -16,7 +17,10 @@ pub struct HomeStats {
     pub installed_since: Date,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Role {
     Employee,
     Coordinator,
@@ -28,15 +32,11 @@ impl Role {
 
     /// The value stored in the database and used in forms.
     pub fn code(self) -> &'static str {
-        match self {
-            Role::Employee => "employee",
-            Role::Coordinator => "coordinator",
-            Role::Admin => "admin",
-        }
+        self.into()
     }
 
     pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code.trim())
+        code.trim().parse().ok()
     }
 
     pub fn label(self, t: &crate::i18n::Texts) -> &'static str {
@@ -142,7 +142,8 @@ pub struct ImportPreviewRow {
 }
 
 /// Badge level of a course (after the German swimming badges).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, EnumString)]
+#[strum(serialize_all = "lowercase")]
 pub enum Level {
     Seepferdchen,
     Bronze,
@@ -160,16 +161,11 @@ impl Level {
 
     /// The code used in course.toml and in certificates.
     pub fn code(self) -> &'static str {
-        match self {
-            Level::Seepferdchen => "seepferdchen",
-            Level::Bronze => "bronze",
-            Level::Silber => "silber",
-            Level::Gold => "gold",
-        }
+        self.into()
     }
 
     pub fn from_code(code: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.code() == code)
+        code.parse().ok()
     }
 
     pub fn label(self, t: &crate::i18n::Texts) -> &'static str {
@@ -365,13 +361,32 @@ pub struct VerifyView {
 }
 
 /// Where a person stands in an assigned course (exclusive; the dashboard counts each pair once).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumString,
+)]
 pub enum CourseState {
+    #[strum(serialize = "ueberfaellig")]
     Overdue,
+    #[strum(serialize = "abgelaufen")]
     Expired,
+    #[strum(serialize = "offen")]
     NotStarted,
+    #[strum(serialize = "begonnen")]
     InProgress,
+    #[strum(serialize = "laeuft-ab")]
     Expiring,
+    #[strum(serialize = "erledigt")]
     Done,
 }
 
@@ -388,18 +403,11 @@ impl CourseState {
 
     /// The value used in URLs (filters) and CSS classes.
     pub fn code(self) -> &'static str {
-        match self {
-            CourseState::Done => "erledigt",
-            CourseState::Expiring => "laeuft-ab",
-            CourseState::InProgress => "begonnen",
-            CourseState::NotStarted => "offen",
-            CourseState::Overdue => "ueberfaellig",
-            CourseState::Expired => "abgelaufen",
-        }
+        self.into()
     }
 
     pub fn from_code(code: &str) -> Option<CourseState> {
-        CourseState::ALL.into_iter().find(|s| s.code() == code)
+        code.parse().ok()
     }
 
     pub fn label(self, t: &crate::i18n::Texts) -> &'static str {

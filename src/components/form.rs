@@ -22,9 +22,10 @@ pub fn ErrorSummary(error: FormError) -> impl IntoView {
     move || {
         error.get().map(|e| {
             let items: Vec<(Option<String>, String)> = match &e {
-                AppError::Fields(fields) => {
-                    fields.iter().map(|f| (Some(f.field.clone()), f.message.clone())).collect()
-                }
+                AppError::Fields(fields) => fields
+                    .iter()
+                    .map(|f| (Some(f.field.clone()), f.message.clone()))
+                    .collect(),
                 other => vec![(None, other.message(t))],
             };
             view! {
@@ -34,7 +35,14 @@ pub fn ErrorSummary(error: FormError) -> impl IntoView {
                         {items
                             .into_iter()
                             .map(|(field, msg)| match field {
-                                Some(f) => view! { <li><a href=format!("#{f}")>{msg}</a></li> }.into_any(),
+                                Some(f) => {
+                                    view! {
+                                        <li>
+                                            <a href=format!("#{f}")>{msg}</a>
+                                        </li>
+                                    }
+                                        .into_any()
+                                }
                                 None => view! { <li>{msg}</li> }.into_any(),
                             })
                             .collect_view()}
@@ -113,7 +121,11 @@ pub fn TextField(
 /// A short confirmation shown after a successful action (status, not alert).
 #[component]
 pub fn Notice(text: &'static str) -> impl IntoView {
-    view! { <p class="notice" role="status">{text}</p> }
+    view! {
+        <p class="notice" role="status">
+            {text}
+        </p>
+    }
 }
 
 /// Options of an org-unit select, indented by depth.
@@ -122,7 +134,11 @@ pub fn unit_options(units: &[crate::model::OrgUnit], selected: Option<i64>) -> A
         .iter()
         .map(|u| {
             let label = format!("{}{}", "\u{2003}".repeat(u.depth), u.name);
-            view! { <option value=u.id.to_string() selected=selected == Some(u.id)>{label}</option> }
+            view! {
+                <option value=u.id.to_string() selected=selected == Some(u.id)>
+                    {label}
+                </option>
+            }
         })
         .collect_view()
         .into_any()

@@ -28,27 +28,120 @@ pub fn Layout(children: Children) -> impl IntoView {
             let admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
             view! {
                 <ul>
-                    <li><a href="/">{t.nav_home}</a></li>
-                    {user.is_some().then(|| view! { <li><a href="/kurse">{t.nav_courses}</a></li> })}
-                    {user.is_some().then(|| view! { <li><a href="/zertifikate">{t.nav_certificates}</a></li> })}
-                    {admin.then(|| view! { <li><a href="/verwaltung/zertifikate">{t.nav_admin_certificates}</a></li> })}
-                    {manager.then(|| view! { <li><a href="/verwaltung/uebersicht">{t.nav_dashboard}</a></li> })}
-                    {manager.then(|| view! { <li><a href="/verwaltung/zuweisungen">{t.nav_assignments}</a></li> })}
-                    {manager.then(|| view! { <li><a href="/verwaltung/benutzer">{t.nav_users}</a></li> })}
-                    {(manager || admin).then(|| view! { <li><a href="/verwaltung/organisation">{t.nav_org}</a></li> })}
-                    {admin.then(|| view! { <li><a href="/verwaltung/protokoll">{t.nav_audit}</a></li> })}
-                    {admin.then(|| view! { <li><a href="/verwaltung/barrieren">{t.nav_barriers}</a></li> })}
-                    {admin.then(|| view! { <li><a href="/verwaltung/e-mails">{t.nav_mail}</a></li> })}
+                    <li>
+                        <a href="/">{t.nav_home}</a>
+                    </li>
+                    {user
+                        .is_some()
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/kurse">{t.nav_courses}</a>
+                                </li>
+                            }
+                        })}
+                    {user
+                        .is_some()
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/zertifikate">{t.nav_certificates}</a>
+                                </li>
+                            }
+                        })}
+                    {admin
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/verwaltung/zertifikate">{t.nav_admin_certificates}</a>
+                                </li>
+                            }
+                        })}
+                    {manager
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/verwaltung/uebersicht">{t.nav_dashboard}</a>
+                                </li>
+                            }
+                        })}
+                    {manager
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/verwaltung/zuweisungen">{t.nav_assignments}</a>
+                                </li>
+                            }
+                        })}
+                    {manager
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/verwaltung/benutzer">{t.nav_users}</a>
+                                </li>
+                            }
+                        })}
+                    {(manager || admin)
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/verwaltung/organisation">{t.nav_org}</a>
+                                </li>
+                            }
+                        })}
+                    {admin
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/verwaltung/protokoll">{t.nav_audit}</a>
+                                </li>
+                            }
+                        })}
+                    {admin
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/verwaltung/barrieren">{t.nav_barriers}</a>
+                                </li>
+                            }
+                        })}
+                    {admin
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/verwaltung/e-mails">{t.nav_mail}</a>
+                                </li>
+                            }
+                        })}
                     {match user {
-                        Some(u) => view! {
-                            <li><a href="/konto">{t.nav_account}<span class="visually-hidden">{format!(" ({})", u.display_name)}</span></a></li>
-                            <li>
-                                <form method="post" action=Logout::PATH class="inline-form">
-                                    <button type="submit" class="link-button">{t.nav_logout}</button>
-                                </form>
-                            </li>
-                        }.into_any(),
-                        None => view! { <li><a href="/anmelden">{t.nav_login}</a></li> }.into_any(),
+                        Some(u) => {
+                            view! {
+                                <li>
+                                    <a href="/konto">
+                                        {t.nav_account}
+                                        <span class="visually-hidden">
+                                            {format!(" ({})", u.display_name)}
+                                        </span>
+                                    </a>
+                                </li>
+                                <li>
+                                    <form method="post" action=Logout::PATH class="inline-form">
+                                        <button type="submit" class="link-button">
+                                            {t.nav_logout}
+                                        </button>
+                                    </form>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        None => {
+                            view! {
+                                <li>
+                                    <a href="/anmelden">{t.nav_login}</a>
+                                </li>
+                            }
+                                .into_any()
+                        }
                     }}
                 </ul>
             }
@@ -84,7 +177,9 @@ pub fn Layout(children: Children) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <a class="skip-link" href="#inhalt">{t.skip_link}</a>
+        <a class="skip-link" href="#inhalt">
+            {t.skip_link}
+        </a>
         <header class="site-header">
             <div class="site-header__inner">
                 <a class="brand" href="/">
@@ -114,11 +209,21 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <nav aria-label=t.footer_nav_label class="footer-nav">
                 <ul>
-                    <li><a href="/barrierefreiheit">{t.footer_accessibility}</a></li>
-                    <li><a href=report_href>{t.footer_report_barrier}</a></li>
-                    <li><a href="/leichte-sprache">{t.footer_easy_language}</a></li>
-                    <li><a href="/impressum">{t.footer_imprint}</a></li>
-                    <li><a href="/datenschutz">{t.footer_privacy}</a></li>
+                    <li>
+                        <a href="/barrierefreiheit">{t.footer_accessibility}</a>
+                    </li>
+                    <li>
+                        <a href=report_href>{t.footer_report_barrier}</a>
+                    </li>
+                    <li>
+                        <a href="/leichte-sprache">{t.footer_easy_language}</a>
+                    </li>
+                    <li>
+                        <a href="/impressum">{t.footer_imprint}</a>
+                    </li>
+                    <li>
+                        <a href="/datenschutz">{t.footer_privacy}</a>
+                    </li>
                 </ul>
             </nav>
             <p>{t.footer_text}</p>
@@ -156,7 +261,11 @@ mod tests {
 #[component]
 pub fn Counted(text: crate::i18n::Plural, n: i64) -> impl IntoView {
     let (before, after) = text.around(n);
-    view! { {before}<strong>{n}</strong>{after} }
+    view! {
+        {before}
+        <strong>{n}</strong>
+        {after}
+    }
 }
 
 /// The box a wide table scrolls in: a named region that keyboard users can focus and scroll with

@@ -17,9 +17,18 @@ pub fn pagination(page: i64, count: i64, href: impl Fn(i64) -> String) -> impl I
     view! {
         <nav class="pagination" aria-label=t.pagination>
             <ul>
-                {page_numbers(page, count).into_iter().map(|p| view! {
-                    <li><a href=href(p) aria-current=(p == page).then_some("page")>{p}</a></li>
-                }).collect_view()}
+                {page_numbers(page, count)
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <li>
+                                <a href=href(p) aria-current=(p == page).then_some("page")>
+                                    {p}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </nav>
     }

@@ -18,11 +18,17 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
         AppError::Unauthorized => view! { <LoginRequired /> }.into_any(),
         AppError::NotFound => view! {
             <Title text=t.error_not_found />
-            <p class="notice notice--warning" role="alert">{AppError::NotFound.message(t)}</p>
+            <p class="notice notice--warning" role="alert">
+                {AppError::NotFound.message(t)}
+            </p>
         }
         .into_any(),
-        other => view! { <p class="notice notice--warning" role="alert">{other.message(t)}</p> }
-            .into_any(),
+        other => view! {
+            <p class="notice notice--warning" role="alert">
+                {other.message(t)}
+            </p>
+        }
+        .into_any(),
     }
 }
 
@@ -56,7 +62,9 @@ pub fn LoginRequired() -> impl IntoView {
     };
     view! {
         <p class="notice notice--warning" role="alert">
-            {t.error_unauthorized} " " <a href=href>{t.login_title}</a>
+            {t.error_unauthorized}
+            " "
+            <a href=href>{t.login_title}</a>
         </p>
     }
 }

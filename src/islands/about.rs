@@ -26,7 +26,9 @@ pub fn AboutCard(heading: String, toggle: String, children: Children) -> impl In
                     {toggle}
                 </button>
             </div>
-            <div id="about-text" hidden=move || !open.get()>{children()}</div>
+            <div id="about-text" hidden=move || !open.get()>
+                {children()}
+            </div>
         </section>
     }
 }

@@ -49,16 +49,29 @@ pub fn ConfirmInPlace(href: String, action: String, id: i64, texts: ConfirmTexts
         });
     };
     view! {
-        <a class="button button--danger" href=href node_ref=link hidden=move || open.get() on:click=on_open>
-            {texts.label}<span class="visually-hidden">{texts.label_detail}</span>
+        <a
+            class="button button--danger"
+            href=href
+            node_ref=link
+            hidden=move || open.get()
+            on:click=on_open
+        >
+            {texts.label}
+            <span class="visually-hidden">{texts.label_detail}</span>
         </a>
         <div class="confirm-in-place" hidden=move || !open.get()>
-            <p class="confirm-in-place__question" tabindex="-1" node_ref=question><strong>{texts.question}</strong></p>
+            <p class="confirm-in-place__question" tabindex="-1" node_ref=question>
+                <strong>{texts.question}</strong>
+            </p>
             <p>{texts.consequence}</p>
             <form method="post" action=action class="form form--inline">
                 <input type="hidden" name="id" value=id.to_string() />
-                <button type="submit" class="button button--danger">{texts.confirm}</button>
-                <button type="button" class="button button--secondary" on:click=on_cancel>{texts.cancel}</button>
+                <button type="submit" class="button button--danger">
+                    {texts.confirm}
+                </button>
+                <button type="button" class="button button--secondary" on:click=on_cancel>
+                    {texts.cancel}
+                </button>
             </form>
         </div>
     }

@@ -115,29 +115,59 @@ pub fn QuizForm(
     let (one, other) = (aids.unanswered_one.clone(), aids.unanswered_other.clone());
     view! {
         <form method="post" action=action class="quiz" on:submit=on_submit>
-            {seconds_left.map(|_| view! {
-                <p class="countdown" role="timer" hidden=move || !live.get()
+            {seconds_left
+                .map(|_| {
+                    view! {
+                        <p class="countdown" role="timer" hidden=move || !live.get()
                     class:countdown--ending=move || left.get().unwrap_or(0) <= 60>{clock}</p>
-            })}
-            <p class="visually-hidden" aria-live="polite">{move || announcement.get()}</p>
+                    }
+                })}
+            <p class="visually-hidden" aria-live="polite">
+                {move || announcement.get()}
+            </p>
             {children()}
-            <div class="error-summary" id="offene-fragen" tabindex="-1" node_ref=summary
-                hidden=move || open_questions.with(Vec::is_empty)>
-                <p class="error-summary__title">{move || {
-                    let n = open_questions.with(Vec::len);
-                    if n == 1 { one.clone() } else { other.replace("{n}", &n.to_string()) }
-                }}</p>
+            <div
+                class="error-summary"
+                id="offene-fragen"
+                tabindex="-1"
+                node_ref=summary
+                hidden=move || open_questions.with(Vec::is_empty)
+            >
+                <p class="error-summary__title">
+                    {move || {
+                        let n = open_questions.with(Vec::len);
+                        if n == 1 { one.clone() } else { other.replace("{n}", &n.to_string()) }
+                    }}
+                </p>
                 <ul>
-                    {move || open_questions.get().into_iter().map(|n| view! {
-                        <li><a href=format!("#frage-{n}")>{format!("{} {n}", question)}</a></li>
-                    }).collect_view()}
+                    {move || {
+                        open_questions
+                            .get()
+                            .into_iter()
+                            .map(|n| {
+                                view! {
+                                    <li>
+                                        <a href=format!(
+                                            "#frage-{n}",
+                                        )>{format!("{} {n}", question)}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
                 <p>{aids.unanswered_hint.clone()}</p>
-                <button type="submit" class="button button--secondary" on:click=move |_| send_anyway.set(true)>
+                <button
+                    type="submit"
+                    class="button button--secondary"
+                    on:click=move |_| send_anyway.set(true)
+                >
                     {aids.submit_anyway.clone()}
                 </button>
             </div>
-            <button type="submit" class="button">{aids.submit.clone()}</button>
+            <button type="submit" class="button">
+                {aids.submit.clone()}
+            </button>
         </form>
     }
 }
@@ -222,23 +252,43 @@ pub fn OrderSteps(
             aids.with_value(|a| (a.up.clone(), a.down.clone(), a.choose.clone()));
         view! {
             <div class="order-row">
-                <select id=input_id.clone() name=format!("o.{q}.{id}")
+                <select
+                    id=input_id.clone()
+                    name=format!("o.{q}.{id}")
                     prop:value=move || values.with(|v| v[i].clone())
-                    on:change=move |ev| { let v = event_target_value(&ev); values.update(|all| all[i] = v) }>
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        values.update(|all| all[i] = v)
+                    }
+                >
                     <option value="">{choose}</option>
-                    {(1..=n).map(|p| view! { <option value=p.to_string()>{p}</option> }).collect_view()}
+                    {(1..=n)
+                        .map(|p| view! { <option value=p.to_string()>{p}</option> })
+                        .collect_view()}
                 </select>
                 <label for=input_id>{text.clone()}</label>
                 <span class="order-row__move" hidden=move || !live.get()>
-                    <button type="button" class="button button--secondary button--small" id=format!("hoch-{q}-{i}")
-                        aria-disabled=move || order.with(|o| o.first() == Some(&i)).then_some("true")
-                        on:click=move |_| move_step(i, true)>
-                        {up_label}<span class="visually-hidden">{format!(": {text}")}</span>
+                    <button
+                        type="button"
+                        class="button button--secondary button--small"
+                        id=format!("hoch-{q}-{i}")
+                        aria-disabled=move || {
+                            order.with(|o| o.first() == Some(&i)).then_some("true")
+                        }
+                        on:click=move |_| move_step(i, true)
+                    >
+                        {up_label}
+                        <span class="visually-hidden">{format!(": {text}")}</span>
                     </button>
-                    <button type="button" class="button button--secondary button--small" id=format!("runter-{q}-{i}")
+                    <button
+                        type="button"
+                        class="button button--secondary button--small"
+                        id=format!("runter-{q}-{i}")
                         aria-disabled=move || order.with(|o| o.last() == Some(&i)).then_some("true")
-                        on:click=move |_| move_step(i, false)>
-                        {down_label}<span class="visually-hidden">{format!(": {text}")}</span>
+                        on:click=move |_| move_step(i, false)
+                    >
+                        {down_label}
+                        <span class="visually-hidden">{format!(": {text}")}</span>
                     </button>
                 </span>
             </div>
@@ -246,7 +296,9 @@ pub fn OrderSteps(
     };
     view! {
         {move || order.get().into_iter().map(row).collect_view()}
-        <p class="visually-hidden" aria-live="polite">{move || status.get()}</p>
+        <p class="visually-hidden" aria-live="polite">
+            {move || status.get()}
+        </p>
     }
 }
 

@@ -27,7 +27,13 @@ pub fn LoginPage() -> impl IntoView {
         // A plain form: signing in changes the session, so the next page is a full page load.
         <form method="post" action=Login::PATH class="form">
             <input type="hidden" name="next" value=move || next.get().unwrap_or_default() />
-            <TextField label=t.field_email name="email" kind="email" autocomplete="username" error />
+            <TextField
+                label=t.field_email
+                name="email"
+                kind="email"
+                autocomplete="username"
+                error
+            />
             <TextField
                 label=t.field_password
                 name="password"
@@ -35,9 +41,13 @@ pub fn LoginPage() -> impl IntoView {
                 autocomplete="current-password"
                 error
             />
-            <button type="submit" class="button">{t.login_submit}</button>
+            <button type="submit" class="button">
+                {t.login_submit}
+            </button>
         </form>
-        <p><a href="/passwort-vergessen">{t.forgot_link}</a></p>
+        <p>
+            <a href="/passwort-vergessen">{t.forgot_link}</a>
+        </p>
         <p class="hint">{t.login_help}</p>
     }
 }
@@ -57,18 +67,31 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (enabled.await, sent.get()) {
                     (Ok(true), Some(_)) => view! { <Notice text=t.forgot_sent /> }.into_any(),
-                    (Ok(true), None) => view! {
-                        <p>{t.forgot_intro}</p>
-                        <form method="post" action=RequestPasswordLink::PATH class="form">
-                            <TextField label=t.field_email name="email" kind="email" autocomplete="username" error />
-                            <button type="submit" class="button">{t.forgot_submit}</button>
-                        </form>
-                    }.into_any(),
+                    (Ok(true), None) => {
+                        view! {
+                            <p>{t.forgot_intro}</p>
+                            <form method="post" action=RequestPasswordLink::PATH class="form">
+                                <TextField
+                                    label=t.field_email
+                                    name="email"
+                                    kind="email"
+                                    autocomplete="username"
+                                    error
+                                />
+                                <button type="submit" class="button">
+                                    {t.forgot_submit}
+                                </button>
+                            </form>
+                        }
+                            .into_any()
+                    }
                     _ => view! { <p>{t.forgot_no_mail}</p> }.into_any(),
                 }
             })}
         </Suspense>
-        <p><a href="/anmelden">{t.forgot_back}</a></p>
+        <p>
+            <a href="/anmelden">{t.forgot_back}</a>
+        </p>
     }
 }
 
@@ -94,22 +117,49 @@ pub fn SetPasswordPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match valid.await {
-                    Ok(true) => view! {
-                        <p>{t.set_password_intro}</p>
-                        <ErrorSummary error />
-                        <form method="post" action=SetPassword::PATH class="form">
-                            <input type="hidden" name="token" value=move || token.get().unwrap_or_default() />
-                            <TextField label=t.field_new_password name="password" kind="password"
-                                autocomplete="new-password" hint=t.password_rules error />
-                            <TextField label=t.field_password_repeat name="password_repeat" kind="password"
-                                autocomplete="new-password" error />
-                            <button type="submit" class="button">{t.set_password_submit}</button>
-                        </form>
-                    }.into_any(),
-                    _ => view! {
-                        <p class="notice notice--warning" role="alert">{t.password_link_invalid}</p>
-                        <p><a href="/passwort-vergessen">{t.forgot_new_link}</a></p>
-                    }.into_any(),
+                    Ok(true) => {
+                        view! {
+                            <p>{t.set_password_intro}</p>
+                            <ErrorSummary error />
+                            <form method="post" action=SetPassword::PATH class="form">
+                                <input
+                                    type="hidden"
+                                    name="token"
+                                    value=move || token.get().unwrap_or_default()
+                                />
+                                <TextField
+                                    label=t.field_new_password
+                                    name="password"
+                                    kind="password"
+                                    autocomplete="new-password"
+                                    hint=t.password_rules
+                                    error
+                                />
+                                <TextField
+                                    label=t.field_password_repeat
+                                    name="password_repeat"
+                                    kind="password"
+                                    autocomplete="new-password"
+                                    error
+                                />
+                                <button type="submit" class="button">
+                                    {t.set_password_submit}
+                                </button>
+                            </form>
+                        }
+                            .into_any()
+                    }
+                    _ => {
+                        view! {
+                            <p class="notice notice--warning" role="alert">
+                                {t.password_link_invalid}
+                            </p>
+                            <p>
+                                <a href="/passwort-vergessen">{t.forgot_new_link}</a>
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -148,69 +198,135 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let mail_settings = mail.await.ok().flatten();
                 match user.await {
-                    Ok(Some(u)) => view! {
-                        <section class="card" aria-labelledby="profile-heading">
-                            <h2 id="profile-heading">{t.account_profile}</h2>
-                            <dl class="facts">
-                                <dt>{t.field_email}</dt><dd>{u.email.clone()}</dd>
-                                <dt>{t.field_role}</dt><dd>{u.role.label(t)}</dd>
-                            </dl>
-                            <ErrorSummary error=profile_error />
-                            <ActionForm action=profile attr:class="form">
-                                <TextField label=t.field_name name="display_name" autocomplete="name"
-                                    value=u.display_name.clone() error=profile_error />
-                                <button type="submit" class="button">{t.save}</button>
-                            </ActionForm>
-                        </section>
-                        <section class="card" aria-labelledby="password-heading">
-                            <h2 id="password-heading">{t.account_password}</h2>
-                            <p>{t.account_password_intro}</p>
-                            <ErrorSummary error=password_error />
-                            <ActionForm action=password attr:class="form">
-                                <TextField label=t.field_current_password name="current_password" kind="password"
-                                    autocomplete="current-password" error=password_error />
-                                <TextField label=t.field_new_password name="new_password" kind="password"
-                                    autocomplete="new-password" hint=t.password_rules error=password_error />
-                                <TextField label=t.field_password_repeat name="new_password_repeat" kind="password"
-                                    autocomplete="new-password" error=password_error />
-                                <button type="submit" class="button">{t.change_password_submit}</button>
-                            </ActionForm>
-                        </section>
-                        {mail_settings.map(|m| view! {
-                            <section class="card" aria-labelledby="mail-heading">
-                                <h2 id="mail-heading">{t.mail_settings_heading}</h2>
-                                <p>{t.mail_settings_intro}</p>
-                                <ErrorSummary error=mail_error />
-                                <ActionForm action=mail_action attr:class="form">
-                                    <div class="field">
-                                        <label for="sprache">{t.mail_settings_language}</label>
-                                        <select id="sprache" name="sprache">
-                                            <option value="de" selected=m.locale == "de">"Deutsch"</option>
-                                            <option value="en" lang="en" selected=m.locale == "en">"English"</option>
-                                        </select>
-                                    </div>
-                                    <div class="checkbox">
-                                        <input type="checkbox" id="erinnerungen" name="erinnerungen" value="on" checked=m.reminders />
-                                        <label for="erinnerungen">{t.mail_settings_reminders}</label>
-                                    </div>
-                                    {m.coordinator.then(|| view! {
-                                        <div class="checkbox">
-                                            <input type="checkbox" id="wochenuebersicht" name="wochenuebersicht" value="on" checked=m.digest />
-                                            <label for="wochenuebersicht">{t.mail_settings_digest}</label>
-                                        </div>
-                                    })}
-                                    <button type="submit" class="button">{t.mail_settings_save}</button>
+                    Ok(Some(u)) => {
+                        view! {
+                            <section class="card" aria-labelledby="profile-heading">
+                                <h2 id="profile-heading">{t.account_profile}</h2>
+                                <dl class="facts">
+                                    <dt>{t.field_email}</dt>
+                                    <dd>{u.email.clone()}</dd>
+                                    <dt>{t.field_role}</dt>
+                                    <dd>{u.role.label(t)}</dd>
+                                </dl>
+                                <ErrorSummary error=profile_error />
+                                <ActionForm action=profile attr:class="form">
+                                    <TextField
+                                        label=t.field_name
+                                        name="display_name"
+                                        autocomplete="name"
+                                        value=u.display_name.clone()
+                                        error=profile_error
+                                    />
+                                    <button type="submit" class="button">
+                                        {t.save}
+                                    </button>
                                 </ActionForm>
                             </section>
-                        })}
-                        <section class="card" aria-labelledby="data-heading">
-                            <h2 id="data-heading">{t.account_data_heading}</h2>
-                            <p>{t.account_data_text}</p>
-                            <p><a class="button button--secondary" href="/konto/meine-daten.json" download="meine-daten.json" rel="external">
-                                {t.account_data_download}
-                            </a></p>
-                        </section>
-                    }.into_any(),
+                            <section class="card" aria-labelledby="password-heading">
+                                <h2 id="password-heading">{t.account_password}</h2>
+                                <p>{t.account_password_intro}</p>
+                                <ErrorSummary error=password_error />
+                                <ActionForm action=password attr:class="form">
+                                    <TextField
+                                        label=t.field_current_password
+                                        name="current_password"
+                                        kind="password"
+                                        autocomplete="current-password"
+                                        error=password_error
+                                    />
+                                    <TextField
+                                        label=t.field_new_password
+                                        name="new_password"
+                                        kind="password"
+                                        autocomplete="new-password"
+                                        hint=t.password_rules
+                                        error=password_error
+                                    />
+                                    <TextField
+                                        label=t.field_password_repeat
+                                        name="new_password_repeat"
+                                        kind="password"
+                                        autocomplete="new-password"
+                                        error=password_error
+                                    />
+                                    <button type="submit" class="button">
+                                        {t.change_password_submit}
+                                    </button>
+                                </ActionForm>
+                            </section>
+                            {mail_settings
+                                .map(|m| {
+                                    view! {
+                                        <section class="card" aria-labelledby="mail-heading">
+                                            <h2 id="mail-heading">{t.mail_settings_heading}</h2>
+                                            <p>{t.mail_settings_intro}</p>
+                                            <ErrorSummary error=mail_error />
+                                            <ActionForm action=mail_action attr:class="form">
+                                                <div class="field">
+                                                    <label for="sprache">{t.mail_settings_language}</label>
+                                                    <select id="sprache" name="sprache">
+                                                        <option value="de" selected=m.locale == "de">
+                                                            "Deutsch"
+                                                        </option>
+                                                        <option value="en" lang="en" selected=m.locale == "en">
+                                                            "English"
+                                                        </option>
+                                                    </select>
+                                                </div>
+                                                <div class="checkbox">
+                                                    <input
+                                                        type="checkbox"
+                                                        id="erinnerungen"
+                                                        name="erinnerungen"
+                                                        value="on"
+                                                        checked=m.reminders
+                                                    />
+                                                    <label for="erinnerungen">
+                                                        {t.mail_settings_reminders}
+                                                    </label>
+                                                </div>
+                                                {m
+                                                    .coordinator
+                                                    .then(|| {
+                                                        view! {
+                                                            <div class="checkbox">
+                                                                <input
+                                                                    type="checkbox"
+                                                                    id="wochenuebersicht"
+                                                                    name="wochenuebersicht"
+                                                                    value="on"
+                                                                    checked=m.digest
+                                                                />
+                                                                <label for="wochenuebersicht">
+                                                                    {t.mail_settings_digest}
+                                                                </label>
+                                                            </div>
+                                                        }
+                                                    })}
+                                                <button type="submit" class="button">
+                                                    {t.mail_settings_save}
+                                                </button>
+                                            </ActionForm>
+                                        </section>
+                                    }
+                                })}
+                            <section class="card" aria-labelledby="data-heading">
+                                <h2 id="data-heading">{t.account_data_heading}</h2>
+                                <p>{t.account_data_text}</p>
+                                <p>
+                                    <a
+                                        class="button button--secondary"
+                                        href="/konto/meine-daten.json"
+                                        download="meine-daten.json"
+                                        rel="external"
+                                    >
+                                        {t.account_data_download}
+                                    </a>
+                                </p>
+                            </section>
+                        }
+                            .into_any()
+                    }
                     _ => view! { <crate::components::status::LoginRequired /> }.into_any(),
                 }
             })}

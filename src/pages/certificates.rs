@@ -37,29 +37,67 @@ pub fn MyCertificatesPage() -> impl IntoView {
                 }
                 let expiring = list.iter().any(|c| c.status == CertStatus::Expiring);
                 view! {
-                    {expiring.then(|| view! { <p class="notice notice--warning" role="status">{t.my_certs_expiring_notice}</p> })}
-                    <ul class="cert-list">
-                        {list.into_iter().map(|c| {
-                            let pdf = format!("/zertifikate/{}/pdf", c.code);
-                            let verify = format!("/verify/{}", c.code);
+                    {expiring
+                        .then(|| {
                             view! {
-                                <li class="card">
-                                    <h2>{c.course_title.clone()}</h2>
-                                    <p><strong>{t.cert_status}</strong>" "{status_label(t, c.status)}</p>
-                                    <p>{t.cert_dates(locale.format_date(c.completed_on), locale.format_date(c.valid_until))}</p>
-                                    <p>{t.cert_code}" "<code>{c.code_grouped.clone()}</code></p>
-                                    <p class="actions">
-                                        // A revoked certificate is no longer handed out as a document.
-                                        {(c.status != CertStatus::Revoked).then(|| view! {
-                                            <a class="button" href=pdf rel="external" download="">{t.cert_download}<span class="visually-hidden">{format!(": {}", c.course_title)}</span></a>
-                                        })}
-                                        <a class="button button--secondary" href=verify rel="external">{t.cert_verify_link}<span class="visually-hidden">{format!(": {}", c.course_title)}</span></a>
-                                    </p>
-                                </li>
+                                <p class="notice notice--warning" role="status">
+                                    {t.my_certs_expiring_notice}
+                                </p>
                             }
-                        }).collect_view()}
+                        })}
+                    <ul class="cert-list">
+                        {list
+                            .into_iter()
+                            .map(|c| {
+                                let pdf = format!("/zertifikate/{}/pdf", c.code);
+                                let verify = format!("/verify/{}", c.code);
+                                view! {
+                                    <li class="card">
+                                        <h2>{c.course_title.clone()}</h2>
+                                        <p>
+                                            <strong>{t.cert_status}</strong>
+                                            " "
+                                            {status_label(t, c.status)}
+                                        </p>
+                                        <p>
+                                            {t
+                                                .cert_dates(
+                                                    locale.format_date(c.completed_on),
+                                                    locale.format_date(c.valid_until),
+                                                )}
+                                        </p>
+                                        <p>{t.cert_code}" "<code>{c.code_grouped.clone()}</code></p>
+                                        <p class="actions">
+                                            // A revoked certificate is no longer handed out as a document.
+                                            {(c.status != CertStatus::Revoked)
+                                                .then(|| {
+                                                    view! {
+                                                        <a class="button" href=pdf rel="external" download="">
+                                                            {t.cert_download}
+                                                            <span class="visually-hidden">
+                                                                {format!(": {}", c.course_title)}
+                                                            </span>
+                                                        </a>
+                                                    }
+                                                })}
+                                            <a
+                                                class="button button--secondary"
+                                                href=verify
+                                                rel="external"
+                                            >
+                                                {t.cert_verify_link}
+                                                <span class="visually-hidden">
+                                                    {format!(": {}", c.course_title)}
+                                                </span>
+                                            </a>
+                                        </p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }
@@ -86,27 +124,49 @@ pub fn VerifyPage() -> impl IntoView {
                         let headline = match v.status {
                             CertStatus::Valid | CertStatus::Expiring => t.verify_valid.to_string(),
                             CertStatus::Expired => t.verify_expired.to_string(),
-                            CertStatus::Revoked => t.verify_revoked(v.revoked_on.map(|d| locale.format_date(d)).unwrap_or_default()),
+                            CertStatus::Revoked => {
+                                t.verify_revoked(
+                                    v.revoked_on.map(|d| locale.format_date(d)).unwrap_or_default(),
+                                )
+                            }
                         };
                         view! {
                             <section class=class aria-labelledby="verify-status">
                                 <h2 id="verify-status">{headline}</h2>
                                 <dl class="facts">
-                                    <dt>{t.verify_holder}</dt><dd>{v.holder}</dd>
-                                    <dt>{t.verify_course}</dt><dd>{format!("{} ({})", v.course_title, v.level.label(t))}</dd>
-                                    <dt>{t.verify_issued}</dt><dd>{locale.format_date(v.completed_on)}</dd>
-                                    <dt>{t.verify_valid_until}</dt><dd>{locale.format_date(v.valid_until)}</dd>
-                                    <dt>{t.verify_issuer}</dt><dd>{v.issuer}</dd>
-                                    <dt>{t.cert_code}</dt><dd><code>{v.code_grouped}</code></dd>
+                                    <dt>{t.verify_holder}</dt>
+                                    <dd>{v.holder}</dd>
+                                    <dt>{t.verify_course}</dt>
+                                    <dd>{format!("{} ({})", v.course_title, v.level.label(t))}</dd>
+                                    <dt>{t.verify_issued}</dt>
+                                    <dd>{locale.format_date(v.completed_on)}</dd>
+                                    <dt>{t.verify_valid_until}</dt>
+                                    <dd>{locale.format_date(v.valid_until)}</dd>
+                                    <dt>{t.verify_issuer}</dt>
+                                    <dd>{v.issuer}</dd>
+                                    <dt>{t.cert_code}</dt>
+                                    <dd>
+                                        <code>{v.code_grouped}</code>
+                                    </dd>
                                 </dl>
                             </section>
                             <p class="hint">{t.verify_offline}</p>
-                        }.into_any()
+                        }
+                            .into_any()
                     }
                     Err(e) => {
                         crate::components::set_error_status(&e);
-                        let text = if e == crate::error::AppError::RateLimited { t.verify_rate_limited } else { t.verify_not_found };
-                        view! { <p class="notice notice--warning" role="alert">{text}</p> }.into_any()
+                        let text = if e == crate::error::AppError::RateLimited {
+                            t.verify_rate_limited
+                        } else {
+                            t.verify_not_found
+                        };
+                        view! {
+                            <p class="notice notice--warning" role="alert">
+                                {text}
+                            </p>
+                        }
+                            .into_any()
                     }
                 }
             })}
@@ -137,39 +197,59 @@ pub fn AdminCertificatesPage() -> impl IntoView {
                     <TableWrap label=t.admin_certs_title>
                         <table class="table">
                             <caption class="visually-hidden">{t.admin_certs_title}</caption>
-                            <thead><tr>
-                                <th scope="col">{t.verify_holder}</th>
-                                <th scope="col">{t.verify_course}</th>
-                                <th scope="col">{t.verify_valid_until}</th>
-                                <th scope="col">{t.cert_status}</th>
-                                <th scope="col">{t.cert_revoke}</th>
-                            </tr></thead>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.verify_holder}</th>
+                                    <th scope="col">{t.verify_course}</th>
+                                    <th scope="col">{t.verify_valid_until}</th>
+                                    <th scope="col">{t.cert_status}</th>
+                                    <th scope="col">{t.cert_revoke}</th>
+                                </tr>
+                            </thead>
                             <tbody>
-                                {list.into_iter().map(|c| {
-                                    let reason_id = format!("reason-{}", c.code);
-                                    view! {
-                                        <tr>
-                                            <td>{c.holder.clone()}</td>
-                                            <td>{c.course_title.clone()}<br/><code>{c.code_grouped.clone()}</code></td>
-                                            <td>{locale.format_date(c.valid_until)}</td>
-                                            <td>{status_label(t, c.status)}</td>
-                                            <td>
-                                                {(c.status != CertStatus::Revoked).then(|| view! {
-                                                    <ActionForm action=revoke attr:class="form form--inline">
-                                                        <input type="hidden" name="code" value=c.code.clone() />
-                                                        <label for=reason_id.clone()>{t.cert_revoke_reason}<span class="visually-hidden">{format!(" ({})", c.holder)}</span></label>
-                                                        <input id=reason_id name="reason" required=true />
-                                                        <button type="submit" class="button button--danger">{t.cert_revoke}</button>
-                                                    </ActionForm>
-                                                })}
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
+                                {list
+                                    .into_iter()
+                                    .map(|c| {
+                                        let reason_id = format!("reason-{}", c.code);
+                                        view! {
+                                            <tr>
+                                                <td>{c.holder.clone()}</td>
+                                                <td>
+                                                    {c.course_title.clone()}<br />
+                                                    <code>{c.code_grouped.clone()}</code>
+                                                </td>
+                                                <td>{locale.format_date(c.valid_until)}</td>
+                                                <td>{status_label(t, c.status)}</td>
+                                                <td>
+                                                    {(c.status != CertStatus::Revoked)
+                                                        .then(|| {
+                                                            view! {
+                                                                <ActionForm action=revoke attr:class="form form--inline">
+                                                                    <input type="hidden" name="code" value=c.code.clone() />
+                                                                    <label for=reason_id
+                                                                        .clone()>
+                                                                        {t.cert_revoke_reason}
+                                                                        <span class="visually-hidden">
+                                                                            {format!(" ({})", c.holder)}
+                                                                        </span>
+                                                                    </label>
+                                                                    <input id=reason_id name="reason" required=true />
+                                                                    <button type="submit" class="button button--danger">
+                                                                        {t.cert_revoke}
+                                                                    </button>
+                                                                </ActionForm>
+                                                            }
+                                                        })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
                             </tbody>
                         </table>
                     </TableWrap>
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }

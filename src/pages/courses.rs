@@ -16,7 +16,12 @@ pub fn Progress(done: usize, total: usize, id: String) -> impl IntoView {
     let text = t.progress_modules(total, done);
     view! {
         <div class="progress">
-            <progress id=id.clone() max=total.to_string() value=done.to_string() aria-label=text.clone()></progress>
+            <progress
+                id=id.clone()
+                max=total.to_string()
+                value=done.to_string()
+                aria-label=text.clone()
+            ></progress>
             <span class="progress__text">{text}</span>
         </div>
     }
@@ -43,11 +48,23 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
             (_, Some(d)) => t.course_due_by(&d),
             (_, None) => t.course_assigned.to_string(),
         };
-        let kind = if a.mandatory { t.assign_mandatory } else { t.assign_optional };
+        let kind = if a.mandatory {
+            t.assign_mandatory
+        } else {
+            t.assign_optional
+        };
         view! {
             <p class=format!("assignment assignment--{}", a.state.code())>
-                <strong>{kind}</strong>" · "{text}
-                {(a.state != crate::model::CourseState::Overdue).then(|| view! { " · "<crate::components::status::StateTag state=a.state /> })}
+                <strong>{kind}</strong>
+                " · "
+                {text}
+                {(a.state != crate::model::CourseState::Overdue)
+                    .then(|| {
+                        view! {
+                            " · "
+                            <crate::components::status::StateTag state=a.state />
+                        }
+                    })}
             </p>
         }
     });
@@ -55,14 +72,26 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
         <article class="card course-card" aria-labelledby=labelled_by>
             <p class="badge">{card.level.label(t)}</p>
             {assignment}
-            <h2 id=heading_id lang=content_lang()><a href=href>{card.title.clone()}</a></h2>
+            <h2 id=heading_id lang=content_lang()>
+                <a href=href>{card.title.clone()}</a>
+            </h2>
             <p lang=content_lang()>{card.subtitle.clone()}</p>
             <p class="meta">{t.course_minutes.of(card.estimated_minutes)}</p>
-            <Progress done=card.modules_done total=card.modules_total id=format!("fortschritt-{}", card.slug) />
+            <Progress
+                done=card.modules_done
+                total=card.modules_total
+                id=format!("fortschritt-{}", card.slug)
+            />
             {match action {
-                Some((href, label)) => view! {
-                    <a class="button" href=href>{label}<span class="visually-hidden">{format!(": {}", card.title)}</span></a>
-                }.into_any(),
+                Some((href, label)) => {
+                    view! {
+                        <a class="button" href=href>
+                            {label}
+                            <span class="visually-hidden">{format!(": {}", card.title)}</span>
+                        </a>
+                    }
+                        .into_any()
+                }
                 None => view! { <p class="status status--done">{t.course_all_read}</p> }.into_any(),
             }}
         </article>
@@ -99,32 +128,59 @@ pub fn CoursePage() -> impl IntoView {
                 let c = crate::loaded!(course.await);
                 let finished = q.read().get("abgeschlossen").is_some();
                 let welcome = q.read().get("passwort").is_some();
-                let resume = c.card.resume_module.clone().map(|m| {
-                    let label = if c.card.modules_done > 0 { t.course_resume } else { t.course_start };
-                    (format!("/kurse/{}/{m}", c.card.slug), label)
-                });
+                let resume = c
+                    .card
+                    .resume_module
+                    .clone()
+                    .map(|m| {
+                        let label = if c.card.modules_done > 0 {
+                            t.course_resume
+                        } else {
+                            t.course_start
+                        };
+                        (format!("/kurse/{}/{m}", c.card.slug), label)
+                    });
                 view! {
                     <Title text=c.card.title.clone() />
                     <p class="badge">{c.card.level.label(t)}</p>
                     <h1 lang=content_lang()>{c.card.title.clone()}</h1>
-                    <p class="lead" lang=content_lang()>{c.card.subtitle.clone()}</p>
+                    <p class="lead" lang=content_lang()>
+                        {c.card.subtitle.clone()}
+                    </p>
                     {welcome.then(|| view! { <Notice text=t.password_set_welcome /> })}
                     {finished.then(|| view! { <Notice text=t.course_all_read /> })}
                     <p class="meta">
-                        {t.course_stand(locale.format_date(c.stand), &c.version)}
-                        " · "
+                        {t.course_stand(locale.format_date(c.stand), &c.version)} " · "
                         {t.course_minutes.of(c.card.estimated_minutes)}
                     </p>
-                    <Progress done=c.card.modules_done total=c.card.modules_total id="fortschritt".to_string() />
-                    {resume.map(|(href, label)| view! { <p><a class="button" href=href>{label}</a></p> })}
+                    <Progress
+                        done=c.card.modules_done
+                        total=c.card.modules_total
+                        id="fortschritt".to_string()
+                    />
+                    {resume
+                        .map(|(href, label)| {
+                            view! {
+                                <p>
+                                    <a class="button" href=href>
+                                        {label}
+                                    </a>
+                                </p>
+                            }
+                        })}
                     <section aria-labelledby="module-heading">
                         <h2 id="module-heading">{t.course_modules}</h2>
-                        <p class="hint">{t.course_completion_rule(c.final_test.pass_mark_percent)}</p>
+                        <p class="hint">
+                            {t.course_completion_rule(c.final_test.pass_mark_percent)}
+                        </p>
                         <ol class="module-list">
-                            {c.modules.iter().map(|m| {
-                                let href = format!("/kurse/{}/{}", c.card.slug, m.id);
-                                view! {
-                                    <li class="module-list__item" class:module-list__item--done=m.done>
+                            {c
+                                .modules
+                                .iter()
+                                .map(|m| {
+                                    let href = format!("/kurse/{}/{}", c.card.slug, m.id);
+                                    view! {
+                                        <li class="module-list__item" class:module-list__item--done=m.done>
                                         <a href=href lang=content_lang()>{m.title.clone()}</a>
                                         <span class="module-list__meta">
                                             {t.course_minutes.of(m.minutes)}
@@ -134,17 +190,33 @@ pub fn CoursePage() -> impl IntoView {
                                             </span>
                                         </span>
                                     </li>
-                                }
-                            }).collect_view()}
+                                    }
+                                })
+                                .collect_view()}
                         </ol>
                     </section>
-                    <FinalTestBox slug=c.card.slug.clone() info=c.final_test.clone() blocked=q.read().get("test").is_some() />
+                    <FinalTestBox
+                        slug=c.card.slug.clone()
+                        info=c.final_test.clone()
+                        blocked=q.read().get("test").is_some()
+                    />
                     <section aria-labelledby="ziele-heading">
                         <h2 id="ziele-heading">{t.course_objectives}</h2>
-                        <ul lang=content_lang()>{c.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
-                        <p><strong>{t.course_audience}</strong>" "{c.audience.clone()}</p>
+                        <ul lang=content_lang()>
+                            {c
+                                .objectives
+                                .iter()
+                                .map(|o| view! { <li>{o.clone()}</li> })
+                                .collect_view()}
+                        </ul>
+                        <p>
+                            <strong>{t.course_audience}</strong>
+                            " "
+                            {c.audience.clone()}
+                        </p>
                     </section>
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }
@@ -175,61 +247,118 @@ pub fn ModulePage() -> impl IntoView {
                 view! {
                     <Title text=format!("{} – {}", m.title, m.course_title) />
                     <nav aria-label=t.breadcrumb class="breadcrumb">
-                        <a href="/kurse">{t.my_courses_title}</a>" › "<a href=course_href.clone()>{m.course_title.clone()}</a>
+                        <a href="/kurse">{t.my_courses_title}</a>
+                        " › "
+                        <a href=course_href.clone()>{m.course_title.clone()}</a>
                     </nav>
                     <article class="module">
                         <h1 lang=content_lang()>{m.title.clone()}</h1>
                         <p class="meta">
-                            {t.module_position(m.position, m.total)}
-                            " · "
+                            {t.module_position(m.position, m.total)} " · "
                             {t.course_minutes.of(m.minutes)}
-                            {m.done.then(|| view! { " · " <span class="status status--done">{t.module_done}</span> })}
+                            {m
+                                .done
+                                .then(|| {
+                                    view! {
+                                        " · "
+                                        <span class="status status--done">{t.module_done}</span>
+                                    }
+                                })}
                         </p>
                         <section class="objectives" aria-labelledby="lernziele">
                             <h2 id="lernziele">{t.module_objectives}</h2>
-                            <ul lang=content_lang()>{m.objectives.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}</ul>
+                            <ul lang=content_lang()>
+                                {m
+                                    .objectives
+                                    .iter()
+                                    .map(|o| view! { <li>{o.clone()}</li> })
+                                    .collect_view()}
+                            </ul>
                         </section>
-                        <div class="module__content" lang=content_lang() inner_html=m.html.clone()></div>
+                        <div
+                            class="module__content"
+                            lang=content_lang()
+                            inner_html=m.html.clone()
+                        ></div>
                     </article>
                     <section class="card module-done" aria-labelledby="abschluss-heading">
                         <h2 id="abschluss-heading">{t.module_finish_heading}</h2>
                         <ErrorSummary error />
                         {if m.has_check {
-                            let (course_field, module_field) = (m.course_slug.clone(), m.id.clone());
+                            let (course_field, module_field) = (
+                                m.course_slug.clone(),
+                                m.id.clone(),
+                            );
                             view! {
-                                <p>{if m.done { t.module_check_done } else { t.module_check_intro }}</p>
+                                <p>
+                                    {if m.done {
+                                        t.module_check_done
+                                    } else {
+                                        t.module_check_intro
+                                    }}
+                                </p>
                                 <form method="post" action="/versuche/starten">
                                     <input type="hidden" name="kurs" value=course_field />
                                     <input type="hidden" name="modul" value=module_field />
-                                    <button type="submit" class="button">{if m.done { t.module_check_repeat } else { t.module_check_start }}</button>
+                                    <button type="submit" class="button">
+                                        {if m.done {
+                                            t.module_check_repeat
+                                        } else {
+                                            t.module_check_start
+                                        }}
+                                    </button>
                                 </form>
-                            }.into_any()
+                            }
+                                .into_any()
                         } else if m.done {
                             view! { <p>{t.module_already_done}</p> }.into_any()
                         } else {
-                            let (course_field, module_field) = (m.course_slug.clone(), m.id.clone());
+                            let (course_field, module_field) = (
+                                m.course_slug.clone(),
+                                m.id.clone(),
+                            );
                             view! {
                                 <ActionForm action=mark>
                                     <input type="hidden" name="course" value=course_field />
                                     <input type="hidden" name="module" value=module_field />
-                                    <button type="submit" class="button">{t.module_mark_read}</button>
+                                    <button type="submit" class="button">
+                                        {t.module_mark_read}
+                                    </button>
                                 </ActionForm>
-                            }.into_any()
+                            }
+                                .into_any()
                         }}
                     </section>
                     <nav class="pager" aria-label=t.module_nav>
-                        {m.prev.map(|p| view! {
-                            <a class="pager__prev" href=format!("/kurse/{}/{}", m.course_slug, p.id)>
-                                <span class="pager__label">{t.module_prev}</span>{p.title}
-                            </a>
-                        })}
-                        {m.next.map(|n| view! {
-                            <a class="pager__next" href=format!("/kurse/{}/{}", m.course_slug, n.id)>
-                                <span class="pager__label">{t.module_next}</span>{n.title}
-                            </a>
-                        })}
+                        {m
+                            .prev
+                            .map(|p| {
+                                view! {
+                                    <a
+                                        class="pager__prev"
+                                        href=format!("/kurse/{}/{}", m.course_slug, p.id)
+                                    >
+                                        <span class="pager__label">{t.module_prev}</span>
+                                        {p.title}
+                                    </a>
+                                }
+                            })}
+                        {m
+                            .next
+                            .map(|n| {
+                                view! {
+                                    <a
+                                        class="pager__next"
+                                        href=format!("/kurse/{}/{}", m.course_slug, n.id)
+                                    >
+                                        <span class="pager__label">{t.module_next}</span>
+                                        {n.title}
+                                    </a>
+                                }
+                            })}
                     </nav>
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }
@@ -247,34 +376,70 @@ fn FinalTestBox(slug: String, info: crate::model::FinalTestInfo, blocked: bool) 
         <section class="card" aria-labelledby="test-heading">
             <h2 id="test-heading">{t.final_heading}</h2>
             <p>{facts}</p>
-            {info.completed.then(|| view! { <p class="status status--done">{t.final_completed}</p> })}
-            {blocked.then(|| view! { <p class="notice notice--warning" role="alert">{t.final_blocked}</p> })}
+            {info
+                .completed
+                .then(|| view! { <p class="status status--done">{t.final_completed}</p> })}
+            {blocked
+                .then(|| {
+                    view! {
+                        <p class="notice notice--warning" role="alert">
+                            {t.final_blocked}
+                        </p>
+                    }
+                })}
             {match (&info.wait_until, info.modules_complete) {
-                (Some(until), _) => view! { <p class="notice notice--warning">{t.final_wait(until)}</p> }.into_any(),
+                (Some(until), _) => {
+                    view! { <p class="notice notice--warning">{t.final_wait(until)}</p> }.into_any()
+                }
                 (None, false) => view! { <p>{t.quiz_modules_first}</p> }.into_any(),
-                (None, true) => view! {
-                    <form method="post" action="/versuche/starten">
-                        <input type="hidden" name="kurs" value=slug.clone() />
-                        <button type="submit" class="button">{if info.completed { t.final_repeat } else { t.final_start }}</button>
-                    </form>
-                }.into_any(),
+                (None, true) => {
+                    view! {
+                        <form method="post" action="/versuche/starten">
+                            <input type="hidden" name="kurs" value=slug.clone() />
+                            <button type="submit" class="button">
+                                {if info.completed { t.final_repeat } else { t.final_start }}
+                            </button>
+                        </form>
+                    }
+                        .into_any()
+                }
             }}
-            {(!info.attempts.is_empty()).then(|| view! {
-                <h3>{t.final_attempts}</h3>
-                <ul class="attempts">
-                    {info.attempts.iter().map(|a| {
-                        let status = match a.passed {
-                            Some(true) => t.quiz_passed,
-                            Some(false) => t.quiz_failed,
-                            None => t.final_open,
-                        };
-                        let points = a.points.map(|p| format!(" · {p}/{}", a.max_points)).unwrap_or_default();
-                        view! {
-                            <li><a href=format!("/versuche/{}", a.id)>{format!("{}{points} · {status}", locale.format_date(a.date))}</a></li>
-                        }
-                    }).collect_view()}
-                </ul>
-            })}
+            {(!info.attempts.is_empty())
+                .then(|| {
+                    view! {
+                        <h3>{t.final_attempts}</h3>
+                        <ul class="attempts">
+                            {info
+                                .attempts
+                                .iter()
+                                .map(|a| {
+                                    let status = match a.passed {
+                                        Some(true) => t.quiz_passed,
+                                        Some(false) => t.quiz_failed,
+                                        None => t.final_open,
+                                    };
+                                    let points = a
+                                        .points
+                                        .map(|p| format!(" · {p}/{}", a.max_points))
+                                        .unwrap_or_default();
+                                    view! {
+                                        <li>
+                                            <a href=format!(
+                                                "/versuche/{}",
+                                                a.id,
+                                            )>
+                                                {format!(
+                                                    "{}{points} · {status}",
+                                                    locale.format_date(a.date),
+                                                )}
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
         </section>
     }
 }

@@ -75,15 +75,36 @@ pub fn ReportBarrierPage() -> impl IntoView {
         <p class="lead">{t.barrier_intro}</p>
         <ErrorSummary error />
         <ActionForm action attr:class="form">
-            {move || view! {
-                <TextField label=t.barrier_field_page name="page" hint=t.barrier_field_page_hint
-                    value=page() required=false error />
+            {move || {
+                view! {
+                    <TextField
+                        label=t.barrier_field_page
+                        name="page"
+                        hint=t.barrier_field_page_hint
+                        value=page()
+                        required=false
+                        error
+                    />
+                }
             }}
-            <TextField label=t.barrier_field_description name="description"
-                hint=t.barrier_field_description_hint rows=6 error />
-            <TextField label=t.barrier_field_contact name="contact" autocomplete="email"
-                hint=t.barrier_field_contact_hint required=false error />
-            <button type="submit" class="button">{t.barrier_submit}</button>
+            <TextField
+                label=t.barrier_field_description
+                name="description"
+                hint=t.barrier_field_description_hint
+                rows=6
+                error
+            />
+            <TextField
+                label=t.barrier_field_contact
+                name="contact"
+                autocomplete="email"
+                hint=t.barrier_field_contact_hint
+                required=false
+                error
+            />
+            <button type="submit" class="button">
+                {t.barrier_submit}
+            </button>
         </ActionForm>
     }
 }
@@ -119,42 +140,75 @@ pub fn BarrierReportsPage() -> impl IntoView {
                     <TableWrap label=t.barriers_title>
                         <table class="table">
                             <caption class="visually-hidden">{t.barriers_title}</caption>
-                            <thead><tr>
-                                <th scope="col">{t.barriers_col_date}</th>
-                                <th scope="col">{t.barriers_col_page}</th>
-                                <th scope="col">{t.barriers_col_description}</th>
-                                <th scope="col">{t.barriers_col_contact}</th>
-                                <th scope="col">{t.barriers_col_status}</th>
-                            </tr></thead>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.barriers_col_date}</th>
+                                    <th scope="col">{t.barriers_col_page}</th>
+                                    <th scope="col">{t.barriers_col_description}</th>
+                                    <th scope="col">{t.barriers_col_contact}</th>
+                                    <th scope="col">{t.barriers_col_status}</th>
+                                </tr>
+                            </thead>
                             <tbody>
-                                {data.items.into_iter().map(|r| {
-                                    let done = r.done_at.is_some();
-                                    view! {
-                                        <tr>
-                                            <td>{locale.format_date_time(r.created_at)}</td>
-                                            <td class="cell-text">{r.page}</td>
-                                            <td class="pre-line cell-text">{r.description}</td>
-                                            <td>{if r.contact.is_empty() { t.barriers_no_contact.to_string() } else { r.contact }}</td>
-                                            <td>
-                                                <span class=if done { "state state--erledigt" } else { "state state--offen" }>
-                                                    {if done { t.barriers_status_done } else { t.barriers_status_open }}
-                                                </span>
-                                                <ActionForm action=toggle attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=r.id />
-                                                    {(!done).then(|| view! { <input type="hidden" name="done" value="1" /> })}
-                                                    <button type="submit" class="button button--secondary">
-                                                        {if done { t.barriers_reopen } else { t.barriers_mark_done }}
-                                                    </button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
+                                {data
+                                    .items
+                                    .into_iter()
+                                    .map(|r| {
+                                        let done = r.done_at.is_some();
+                                        view! {
+                                            <tr>
+                                                <td>{locale.format_date_time(r.created_at)}</td>
+                                                <td class="cell-text">{r.page}</td>
+                                                <td class="pre-line cell-text">{r.description}</td>
+                                                <td>
+                                                    {if r.contact.is_empty() {
+                                                        t.barriers_no_contact.to_string()
+                                                    } else {
+                                                        r.contact
+                                                    }}
+                                                </td>
+                                                <td>
+                                                    <span class=if done {
+                                                        "state state--erledigt"
+                                                    } else {
+                                                        "state state--offen"
+                                                    }>
+                                                        {if done {
+                                                            t.barriers_status_done
+                                                        } else {
+                                                            t.barriers_status_open
+                                                        }}
+                                                    </span>
+                                                    <ActionForm action=toggle attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=r.id />
+                                                        {(!done)
+                                                            .then(|| {
+                                                                view! { <input type="hidden" name="done" value="1" /> }
+                                                            })}
+                                                        <button type="submit" class="button button--secondary">
+                                                            {if done {
+                                                                t.barriers_reopen
+                                                            } else {
+                                                                t.barriers_mark_done
+                                                            }}
+                                                        </button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
                             </tbody>
                         </table>
                     </TableWrap>
-                    {(page_count > 1).then(|| pagination(page, page_count, move |p: i64| format!("/verwaltung/barrieren?seite={p}")))}
-                }.into_any()
+                    {(page_count > 1)
+                        .then(|| pagination(
+                            page,
+                            page_count,
+                            move |p: i64| format!("/verwaltung/barrieren?seite={p}"),
+                        ))}
+                }
+                    .into_any()
             })}
         </Suspense>
     }

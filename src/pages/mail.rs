@@ -41,18 +41,34 @@ pub fn MailPage() -> impl IntoView {
                 let Some(figures) = crate::loaded!(data.await) else {
                     return view! { <p class="lead">{t.mail_off}</p> }.into_any();
                 };
-                let failed_class = if figures.failed > 0 { "reminder reminder--overdue" } else { "reminder" };
+                let failed_class = if figures.failed > 0 {
+                    "reminder reminder--overdue"
+                } else {
+                    "reminder"
+                };
                 view! {
                     <p class="lead">{t.mail_intro}</p>
                     <ul class="reminder-list">
-                        <li class="reminder"><strong>{figures.waiting}</strong>" "{t.mail_waiting}</li>
-                        <li class="reminder"><strong>{figures.sent}</strong>" "{t.mail_sent}</li>
+                        <li class="reminder">
+                            <strong>{figures.waiting}</strong>
+                            " "
+                            {t.mail_waiting}
+                        </li>
+                        <li class="reminder">
+                            <strong>{figures.sent}</strong>
+                            " "
+                            {t.mail_sent}
+                        </li>
                         <li class=failed_class>
-                            <strong>{figures.failed}</strong>" "{t.mail_failed}
+                            <strong>{figures.failed}</strong>
+                            " "
+                            {t.mail_failed}
                         </li>
                     </ul>
                     <ActionForm action=test>
-                        <button type="submit" class="button button--secondary">{t.mail_test}</button>
+                        <button type="submit" class="button button--secondary">
+                            {t.mail_test}
+                        </button>
                     </ActionForm>
                     <h2>{t.mail_problems}</h2>
                     {if figures.problems.is_empty() {
@@ -62,41 +78,58 @@ pub fn MailPage() -> impl IntoView {
                             <TableWrap label=t.mail_problems>
                                 <table class="table">
                                     <caption class="visually-hidden">{t.mail_problems}</caption>
-                                    <thead><tr>
-                                        <th scope="col">{t.mail_col_created}</th>
-                                        <th scope="col">{t.mail_col_recipient}</th>
-                                        <th scope="col">{t.mail_col_subject}</th>
-                                        <th scope="col">{t.mail_col_answer}</th>
-                                        <th scope="col">{t.mail_col_state}</th>
-                                    </tr></thead>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t.mail_col_created}</th>
+                                            <th scope="col">{t.mail_col_recipient}</th>
+                                            <th scope="col">{t.mail_col_subject}</th>
+                                            <th scope="col">{t.mail_col_answer}</th>
+                                            <th scope="col">{t.mail_col_state}</th>
+                                        </tr>
+                                    </thead>
                                     <tbody>
-                                        {figures.problems.into_iter().map(|p| view! {
-                                            <tr>
-                                                <td>{locale.format_date_time(p.created_at)}</td>
-                                                <td class="cell-text">{p.recipient.clone()}</td>
-                                                <td class="cell-text">{p.subject.clone()}</td>
-                                                <td class="cell-text">{p.error.clone()}</td>
-                                                <td>{if p.failed {
-                                                    view! {
-                                                        <span>{t.mail_given_up}</span>
-                                                        <ActionForm action=retry>
-                                                            <input type="hidden" name="id" value=p.id.to_string() />
-                                                            <button type="submit" class="button button--secondary">
-                                                                {t.mail_retry}<span class="visually-hidden">{format!(": {}", p.recipient)}</span>
-                                                            </button>
-                                                        </ActionForm>
-                                                    }.into_any()
-                                                } else {
-                                                    view! { <span>{t.mail_will_retry.of(p.attempts)}</span> }.into_any()
-                                                }}</td>
-                                            </tr>
-                                        }).collect_view()}
+                                        {figures
+                                            .problems
+                                            .into_iter()
+                                            .map(|p| {
+                                                view! {
+                                                    <tr>
+                                                        <td>{locale.format_date_time(p.created_at)}</td>
+                                                        <td class="cell-text">{p.recipient.clone()}</td>
+                                                        <td class="cell-text">{p.subject.clone()}</td>
+                                                        <td class="cell-text">{p.error.clone()}</td>
+                                                        <td>
+                                                            {if p.failed {
+                                                                view! {
+                                                                    <span>{t.mail_given_up}</span>
+                                                                    <ActionForm action=retry>
+                                                                        <input type="hidden" name="id" value=p.id.to_string() />
+                                                                        <button type="submit" class="button button--secondary">
+                                                                            {t.mail_retry}
+                                                                            <span class="visually-hidden">
+                                                                                {format!(": {}", p.recipient)}
+                                                                            </span>
+                                                                        </button>
+                                                                    </ActionForm>
+                                                                }
+                                                                    .into_any()
+                                                            } else {
+                                                                view! { <span>{t.mail_will_retry.of(p.attempts)}</span> }
+                                                                    .into_any()
+                                                            }}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
                                     </tbody>
                                 </table>
                             </TableWrap>
-                        }.into_any()
+                        }
+                            .into_any()
                     }}
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }

@@ -14,6 +14,8 @@ pub fn NotFound() -> impl IntoView {
         <Title text=t.not_found_title />
         <h1>{t.not_found_title}</h1>
         <p>{t.error_not_found}</p>
-        <p><a href="/">{t.not_found_back}</a></p>
+        <p>
+            <a href="/">{t.not_found_back}</a>
+        </p>
     }
 }

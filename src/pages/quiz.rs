@@ -47,36 +47,97 @@ fn Attempt(a: AttemptView, failed: bool) -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <nav aria-label=t.breadcrumb class="breadcrumb">
-            <a href="/kurse">{t.my_courses_title}</a>" › "<a href=format!("/kurse/{}", a.course_slug)>{a.course_title.clone()}</a>
+            <a href="/kurse">{t.my_courses_title}</a>
+            " › "
+            <a href=format!("/kurse/{}", a.course_slug)>{a.course_title.clone()}</a>
         </nav>
         <h1>{title}</h1>
-        {failed.then(|| view! { <div class="error-summary" role="alert"><p>{t.quiz_unknown_ids}</p></div> })}
+        {failed
+            .then(|| {
+                view! {
+                    <div class="error-summary" role="alert">
+                        <p>{t.quiz_unknown_ids}</p>
+                    </div>
+                }
+            })}
         {match result {
             Some(r) => {
                 let percent = if r.max_points > 0 { r.points * 100 / r.max_points } else { 0 };
                 view! {
-                    <section class=if r.passed { "result result--passed" } else { "result result--failed" } aria-labelledby="ergebnis" role="status">
-                        <h2 id="ergebnis">{if r.passed { t.quiz_passed } else { t.quiz_failed }}</h2>
+                    <section
+                        class=if r.passed {
+                            "result result--passed"
+                        } else {
+                            "result result--failed"
+                        }
+                        aria-labelledby="ergebnis"
+                        role="status"
+                    >
+                        <h2 id="ergebnis">
+                            {if r.passed { t.quiz_passed } else { t.quiz_failed }}
+                        </h2>
                         <p class="result__score">{t.quiz_score(r.max_points, r.points, percent)}</p>
                         <p>{t.quiz_pass_mark(a.pass_mark_percent)}</p>
                         {r.time_exceeded.then(|| view! { <p>{t.quiz_time_exceeded}</p> })}
-                        {r.course_completed.then(|| view! { <p><strong>{t.quiz_course_completed}</strong></p> })}
+                        {r
+                            .course_completed
+                            .then(|| {
+                                view! {
+                                    <p>
+                                        <strong>{t.quiz_course_completed}</strong>
+                                    </p>
+                                }
+                            })}
                     </section>
                     <ol class="questions questions--result">
-                        {a.questions.into_iter().map(|q| view! { <li><ResultQuestion q /></li> }).collect_view()}
+                        {a
+                            .questions
+                            .into_iter()
+                            .map(|q| {
+                                view! {
+                                    <li>
+                                        <ResultQuestion q />
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ol>
-                    <p><a class="button" href=back>{t.quiz_back}</a></p>
-                }.into_any()
+                    <p>
+                        <a class="button" href=back>
+                            {t.quiz_back}
+                        </a>
+                    </p>
+                }
+                    .into_any()
             }
-            None => view! {
-                <p>{t.quiz_intro(n, a.pass_mark_percent)}</p>
-                {a.deadline.clone().map(|d| view! { <p class="notice notice--warning">{t.quiz_deadline(&d)}</p> })}
-                <QuizForm action seconds_left=a.seconds_left aids=QuizAids::new(t)>
-                    <ol class="questions">
-                        {a.questions.into_iter().enumerate().map(|(i, q)| view! { <li><QuestionInput q number=i + 1 /></li> }).collect_view()}
-                    </ol>
-                </QuizForm>
-            }.into_any(),
+            None => {
+                view! {
+                    <p>{t.quiz_intro(n, a.pass_mark_percent)}</p>
+                    {a
+                        .deadline
+                        .clone()
+                        .map(|d| {
+                            view! { <p class="notice notice--warning">{t.quiz_deadline(&d)}</p> }
+                        })}
+                    <QuizForm action seconds_left=a.seconds_left aids=QuizAids::new(t)>
+                        <ol class="questions">
+                            {a
+                                .questions
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, q)| {
+                                    view! {
+                                        <li>
+                                            <QuestionInput q number=i + 1 />
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    </QuizForm>
+                }
+                    .into_any()
+            }
         }}
     }
 }
@@ -102,14 +163,24 @@ fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
                 QuestionType::Ordering => ().into_any(),
                 QuestionType::Multiple => view! {
                     <div class="checkbox">
-                        <input type="checkbox" id=input_id.clone() name=name.clone() value=o.id.clone() />
+                        <input
+                            type="checkbox"
+                            id=input_id.clone()
+                            name=name.clone()
+                            value=o.id.clone()
+                        />
                         <label for=input_id>{o.text.clone()}</label>
                     </div>
                 }
                 .into_any(),
                 _ => view! {
                     <div class="checkbox">
-                        <input type="radio" id=input_id.clone() name=name.clone() value=o.id.clone() />
+                        <input
+                            type="radio"
+                            id=input_id.clone()
+                            name=name.clone()
+                            value=o.id.clone()
+                        />
                         <label for=input_id>{o.text.clone()}</label>
                     </div>
                 }
@@ -126,9 +197,20 @@ fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
         view! { <OrderSteps question=q.id.clone() steps aids=OrderAids::new(t) /> }
     });
     view! {
-        <fieldset class="question" id=format!("frage-{number}") aria-describedby=hint.map(|_| hint_id.clone())>
+        <fieldset
+            class="question"
+            id=format!("frage-{number}")
+            aria-describedby=hint.map(|_| hint_id.clone())
+        >
             <legend>{legend_prefix}<span lang=content_lang()>{q.text.clone()}</span></legend>
-            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            {hint
+                .map(|h| {
+                    view! {
+                        <p class="field__hint" id=hint_id.clone()>
+                            {h}
+                        </p>
+                    }
+                })}
             {inputs}
             {steps}
         </fieldset>
@@ -162,19 +244,36 @@ fn ResultQuestion(q: QuizQuestion) -> impl IntoView {
     };
     view! {
         <div class=if correct { "question question--right" } else { "question question--wrong" }>
-            <p class="question__text" lang=content_lang()>{q.text.clone()}</p>
+            <p class="question__text" lang=content_lang()>
+                {q.text.clone()}
+            </p>
             <p class="question__verdict">
                 <strong>{if correct { t.quiz_answer_right } else { t.quiz_answer_wrong }}</strong>
             </p>
             {match given.len() {
                 0 => view! { <p>{t.quiz_your_answer}" "{t.quiz_no_answer}</p> }.into_any(),
-                1 => view! { <p>{t.quiz_your_answer}" "<span lang=content_lang()>{given[0].clone()}</span></p> }.into_any(),
-                _ => view! {
-                    <p>{t.quiz_your_answers}</p>
-                    <ul class="answer-list" lang=content_lang()>{given.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ul>
-                }.into_any(),
+                1 => {
+                    view! {
+                        <p>
+                            {t.quiz_your_answer}" "
+                            <span lang=content_lang()>{given[0].clone()}</span>
+                        </p>
+                    }
+                        .into_any()
+                }
+                _ => {
+                    view! {
+                        <p>{t.quiz_your_answers}</p>
+                        <ul class="answer-list" lang=content_lang()>
+                            {given.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
             }}
-            {fb.and_then(|f| f.explanation).map(|e| view! { <p class="question__explanation">{e}</p> })}
+            {fb
+                .and_then(|f| f.explanation)
+                .map(|e| view! { <p class="question__explanation">{e}</p> })}
         </div>
     }
 }

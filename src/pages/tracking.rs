@@ -40,11 +40,18 @@ fn StateBar(counts: StateCounts) -> impl IntoView {
         })
         .collect();
     view! {
-        <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+        <svg
+            class="bar"
+            viewBox="0 0 100 10"
+            preserveAspectRatio="none"
+            aria-hidden="true"
+            focusable="false"
+        >
             <rect class="bar__bg" x="0" y="0" width="100" height="10" />
-            {segments.into_iter().map(|(x, w, class)| view! {
-                <rect class=class x=x y="0" width=w height="10" />
-            }).collect_view()}
+            {segments
+                .into_iter()
+                .map(|(x, w, class)| view! { <rect class=class x=x y="0" width=w height="10" /> })
+                .collect_view()}
         </svg>
     }
 }
@@ -52,9 +59,20 @@ fn StateBar(counts: StateCounts) -> impl IntoView {
 fn legend(t: &'static Texts) -> impl IntoView {
     view! {
         <ul class="legend" aria-label=t.dash_legend>
-            {CourseState::ALL.into_iter().map(|s| view! {
-                <li><span class=format!("legend__swatch bar__seg--{}", s.code()) aria-hidden="true"></span>{s.label(t)}</li>
-            }).collect_view()}
+            {CourseState::ALL
+                .into_iter()
+                .map(|s| {
+                    view! {
+                        <li>
+                            <span
+                                class=format!("legend__swatch bar__seg--{}", s.code())
+                                aria-hidden="true"
+                            ></span>
+                            {s.label(t)}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
 }
@@ -109,82 +127,182 @@ pub fn DashboardPage() -> impl IntoView {
                 let course = get("kurs").unwrap_or_default();
                 let unit = get("einheit").unwrap_or_default();
                 let selected_unit: Option<i64> = unit.parse().ok();
-                let unit_name = selected_unit.and_then(|u| d.units.iter().find(|x| x.id == u).map(|x| x.name.clone()));
-                let status_href = href_with("/verwaltung/export/status.csv", &[
-                    ("einheit", unit.clone()), ("kurs", course.clone()),
-                    ("status", get("status").unwrap_or_default()), ("q", get("q").unwrap_or_default()),
-                ]);
-                let evidence = |ext: &str| href_with(&format!("/verwaltung/export/nachweis.{ext}"), &[("einheit", unit.clone())]);
+                let unit_name = selected_unit
+                    .and_then(|u| d.units.iter().find(|x| x.id == u).map(|x| x.name.clone()));
+                let status_href = href_with(
+                    "/verwaltung/export/status.csv",
+                    &[
+                        ("einheit", unit.clone()),
+                        ("kurs", course.clone()),
+                        ("status", get("status").unwrap_or_default()),
+                        ("q", get("q").unwrap_or_default()),
+                    ],
+                );
+                let evidence = |ext: &str| href_with(
+                    &format!("/verwaltung/export/nachweis.{ext}"),
+                    &[("einheit", unit.clone())],
+                );
                 let r = d.reminders;
                 view! {
                     <section class="reminders" aria-labelledby="reminders-heading">
                         <h2 id="reminders-heading">{t.dash_reminders}</h2>
                         <ul class="reminder-list">
                             {[
-                                ("reminder reminder--overdue", "ueberfaellig", t.dash_reminder_overdue, r.overdue),
+                                (
+                                    "reminder reminder--overdue",
+                                    "ueberfaellig",
+                                    t.dash_reminder_overdue,
+                                    r.overdue,
+                                ),
                                 ("reminder", DUE_SOON_CODE, t.dash_reminder_due_soon, r.due_soon),
                                 ("reminder", "laeuft-ab", t.dash_reminder_expiring, r.expiring),
-                            ].into_iter().map(|(class, status, text, n)| view! {
-                                <li class=class>
-                                    <a href=href_with("/verwaltung/uebersicht", &[("kurs", course.clone()), ("status", status.into())])>
-                                        <Counted text n=i64::from(n) />
-                                    </a>
-                                </li>
-                            }).collect_view()}
+                            ]
+                                .into_iter()
+                                .map(|(class, status, text, n)| {
+                                    view! {
+                                        <li class=class>
+                                            <a href=href_with(
+                                                "/verwaltung/uebersicht",
+                                                &[("kurs", course.clone()), ("status", status.into())],
+                                            )>
+                                                <Counted text n=i64::from(n) />
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ul>
                     </section>
-                    <form method="get" action="/verwaltung/uebersicht" class="filters" aria-label=t.dash_filter>
-                        {selected_unit.map(|u| view! { <input type="hidden" name="einheit" value=u.to_string() /> })}
+                    <form
+                        method="get"
+                        action="/verwaltung/uebersicht"
+                        class="filters"
+                        aria-label=t.dash_filter
+                    >
+                        {selected_unit
+                            .map(|u| {
+                                view! { <input type="hidden" name="einheit" value=u.to_string() /> }
+                            })}
                         <div class="field">
                             <label for="kurs">{t.dash_course}</label>
                             <select id="kurs" name="kurs">
                                 <option value="">{t.dash_all_courses}</option>
-                                {d.courses.iter().map(|c| view! {
-                                    <option value=c.slug.clone() selected=c.slug == course>{c.title.clone()}</option>
-                                }).collect_view()}
+                                {d
+                                    .courses
+                                    .iter()
+                                    .map(|c| {
+                                        view! {
+                                            <option value=c.slug.clone() selected=c.slug == course>
+                                                {c.title.clone()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
                             </select>
                         </div>
-                        <button type="submit" class="button">{t.filter_apply}</button>
+                        <button type="submit" class="button">
+                            {t.filter_apply}
+                        </button>
                     </form>
-                    <p class="meta">{t.dash_as_of(locale.format_date(d.today))}" "
-                        {format!("{}, {}.", t.dash_totals.of(d.people), t.dash_pairs.of(d.total.total()))}</p>
+                    <p class="meta">
+                        {t.dash_as_of(locale.format_date(d.today))}" "
+                        {format!(
+                            "{}, {}.",
+                            t.dash_totals.of(d.people),
+                            t.dash_pairs.of(d.total.total()),
+                        )}
+                    </p>
                     {legend(t)}
                     <TableWrap label=t.dash_table_caption>
                         <table class="table table--numbers">
                             <caption class="visually-hidden">{t.dash_table_caption}</caption>
-                            <thead><tr>
-                                <th scope="col">{t.field_unit}</th>
-                                <th scope="col">{t.dash_people}</th>
-                                {CourseState::ALL.into_iter().map(|s| view! { <th scope="col">{s.label(t)}</th> }).collect_view()}
-                                <th scope="col">{t.dash_distribution}</th>
-                            </tr></thead>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.field_unit}</th>
+                                    <th scope="col">{t.dash_people}</th>
+                                    {CourseState::ALL
+                                        .into_iter()
+                                        .map(|s| view! { <th scope="col">{s.label(t)}</th> })
+                                        .collect_view()}
+                                    <th scope="col">{t.dash_distribution}</th>
+                                </tr>
+                            </thead>
                             <tbody>
-                                {d.units.iter().map(|u| {
-                                    let href = href_with("/verwaltung/uebersicht", &[("einheit", u.id.to_string()), ("kurs", course.clone())]);
-                                    let current = selected_unit == Some(u.id);
-                                    view! {
-                                        <tr class=format!("depth-{}", u.depth.min(6))>
-                                            <th scope="row"><a href=href aria-current=current.then_some("true")>{u.name.clone()}</a></th>
-                                            <td>{u.people}</td>
-                                            {CourseState::ALL.into_iter().map(|s| view! { <td>{u.counts.get(s)}</td> }).collect_view()}
-                                            <td><StateBar counts=u.counts /></td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
+                                {d
+                                    .units
+                                    .iter()
+                                    .map(|u| {
+                                        let href = href_with(
+                                            "/verwaltung/uebersicht",
+                                            &[("einheit", u.id.to_string()), ("kurs", course.clone())],
+                                        );
+                                        let current = selected_unit == Some(u.id);
+                                        view! {
+                                            <tr class=format!("depth-{}", u.depth.min(6))>
+                                                <th scope="row">
+                                                    <a href=href aria-current=current.then_some("true")>
+                                                        {u.name.clone()}
+                                                    </a>
+                                                </th>
+                                                <td>{u.people}</td>
+                                                {CourseState::ALL
+                                                    .into_iter()
+                                                    .map(|s| view! { <td>{u.counts.get(s)}</td> })
+                                                    .collect_view()}
+                                                <td>
+                                                    <StateBar counts=u.counts />
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
                             </tbody>
                         </table>
                     </TableWrap>
                     <section class="card" aria-labelledby="export-heading">
                         <h2 id="export-heading">{t.dash_exports}</h2>
-                        <p>{match &unit_name { Some(n) => t.dash_exports_unit(n), None => t.dash_exports_all.to_string() }}</p>
+                        <p>
+                            {match &unit_name {
+                                Some(n) => t.dash_exports_unit(n),
+                                None => t.dash_exports_all.to_string(),
+                            }}
+                        </p>
                         <ul class="actions">
-                            <li><a class="button button--secondary" href=status_href download rel="external">{t.dash_export_status}</a></li>
-                            <li><a class="button button--secondary" href=evidence("csv") download rel="external">{t.dash_export_evidence_csv}</a></li>
-                            <li><a class="button button--secondary" href=evidence("pdf") download rel="external">{t.dash_export_evidence_pdf}</a></li>
+                            <li>
+                                <a
+                                    class="button button--secondary"
+                                    href=status_href
+                                    download
+                                    rel="external"
+                                >
+                                    {t.dash_export_status}
+                                </a>
+                            </li>
+                            <li>
+                                <a
+                                    class="button button--secondary"
+                                    href=evidence("csv")
+                                    download
+                                    rel="external"
+                                >
+                                    {t.dash_export_evidence_csv}
+                                </a>
+                            </li>
+                            <li>
+                                <a
+                                    class="button button--secondary"
+                                    href=evidence("pdf")
+                                    download
+                                    rel="external"
+                                >
+                                    {t.dash_export_evidence_pdf}
+                                </a>
+                            </li>
                         </ul>
                     </section>
                     <PeopleSection people unit_name />
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }
@@ -203,8 +321,19 @@ fn PeopleSection(
     let get = move |k: &str| q.read().get(k).unwrap_or_default();
     view! {
         <section aria-labelledby="people-heading">
-            <h2 id="people-heading">{match &unit_name { Some(n) => t.dash_people_in(n), None => t.dash_people_heading.to_string() }}</h2>
-            <form method="get" action="/verwaltung/uebersicht" class="filters" role="search" aria-label=t.dash_people_filter>
+            <h2 id="people-heading">
+                {match &unit_name {
+                    Some(n) => t.dash_people_in(n),
+                    None => t.dash_people_heading.to_string(),
+                }}
+            </h2>
+            <form
+                method="get"
+                action="/verwaltung/uebersicht"
+                class="filters"
+                role="search"
+                aria-label=t.dash_people_filter
+            >
                 <input type="hidden" name="einheit" value=get("einheit") />
                 <input type="hidden" name="kurs" value=get("kurs") />
                 <div class="field">
@@ -215,66 +344,121 @@ fn PeopleSection(
                     <label for="status">{t.dash_state}</label>
                     <select id="status" name="status">
                         <option value="">{t.dash_all_states}</option>
-                        {CourseState::ALL.into_iter().map(|s| view! {
-                            <option value=s.code() selected=get("status") == s.code()>{s.label(t)}</option>
-                        }).collect_view()}
-                        <option value=DUE_SOON_CODE selected=get("status") == DUE_SOON_CODE>{t.dash_state_due_soon}</option>
+                        {CourseState::ALL
+                            .into_iter()
+                            .map(|s| {
+                                view! {
+                                    <option value=s.code() selected=get("status") == s.code()>
+                                        {s.label(t)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                        <option value=DUE_SOON_CODE selected=get("status") == DUE_SOON_CODE>
+                            {t.dash_state_due_soon}
+                        </option>
                     </select>
                 </div>
                 <div class="field">
                     <label for="sortierung">{t.dash_sort}</label>
                     <select id="sortierung" name="sortierung">
-                        {[("name", t.dash_sort_name), ("einheit", t.dash_sort_unit), ("status", t.dash_sort_state), ("faellig", t.dash_sort_due)]
-                            .into_iter().map(|(code, label)| view! {
-                                <option value=code selected=get("sortierung") == code>{label}</option>
-                            }).collect_view()}
+                        {[
+                            ("name", t.dash_sort_name),
+                            ("einheit", t.dash_sort_unit),
+                            ("status", t.dash_sort_state),
+                            ("faellig", t.dash_sort_due),
+                        ]
+                            .into_iter()
+                            .map(|(code, label)| {
+                                view! {
+                                    <option value=code selected=get("sortierung") == code>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="button">{t.filter_apply}</button>
+                <button type="submit" class="button">
+                    {t.filter_apply}
+                </button>
             </form>
             <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let Some(data) = crate::loaded!(people.await) else {
-                    return view! { <p>{t.dash_people_hint}</p> }.into_any();
-                };
-                let page_count = data.page_count();
-                let page = data.page;
-                let page_href = move |p: i64| href_with("/verwaltung/uebersicht", &[
-                    ("einheit", get("einheit")), ("kurs", get("kurs")), ("status", get("status")),
-                    ("q", get("q")), ("sortierung", get("sortierung")), ("seite", p.to_string()),
-                ]);
-                view! {
-                    <p role="status">{t.users_count.of(data.total)}</p>
-                    <TableWrap label=t.dash_people_heading>
-                        <table class="table">
-                            <caption class="visually-hidden">{t.dash_people_heading}</caption>
-                            <thead><tr>
-                                <th scope="col">{t.field_name}</th>
-                                <th scope="col">{t.dash_state}</th>
-                                <th scope="col">{t.field_unit}</th>
-                                <th scope="col">{t.dash_assigned}</th>
-                                <th scope="col">{t.state_done}</th>
-                                <th scope="col">{t.state_overdue}</th>
-                                <th scope="col">{t.dash_next_due}</th>
-                            </tr></thead>
-                            <tbody>
-                                {data.items.into_iter().map(|p| view! {
+                {move || Suspend::new(async move {
+                    let Some(data) = crate::loaded!(people.await) else {
+                        return view! { <p>{t.dash_people_hint}</p> }.into_any();
+                    };
+                    let page_count = data.page_count();
+                    let page = data.page;
+                    let page_href = move |p: i64| href_with(
+                        "/verwaltung/uebersicht",
+                        &[
+                            ("einheit", get("einheit")),
+                            ("kurs", get("kurs")),
+                            ("status", get("status")),
+                            ("q", get("q")),
+                            ("sortierung", get("sortierung")),
+                            ("seite", p.to_string()),
+                        ],
+                    );
+                    view! {
+                        <p role="status">{t.users_count.of(data.total)}</p>
+                        <TableWrap label=t.dash_people_heading>
+                            <table class="table">
+                                <caption class="visually-hidden">{t.dash_people_heading}</caption>
+                                <thead>
                                     <tr>
-                                        <th scope="row"><a href=format!("/verwaltung/benutzer/{}", p.id)>{p.name}</a></th>
-                                        <td>{match p.worst { Some(s) => view! { <StateTag state=s /> }.into_any(), None => view! { <span>{t.dash_nothing_assigned}</span> }.into_any() }}</td>
-                                        <td class="cell-text">{p.unit.unwrap_or_default()}</td>
-                                        <td>{p.counts.total()}</td>
-                                        <td>{p.counts.done + p.counts.expiring}</td>
-                                        <td>{p.counts.overdue}</td>
-                                        <td>{p.next_due.map(|d| locale.format_date(d)).unwrap_or_default()}</td>
+                                        <th scope="col">{t.field_name}</th>
+                                        <th scope="col">{t.dash_state}</th>
+                                        <th scope="col">{t.field_unit}</th>
+                                        <th scope="col">{t.dash_assigned}</th>
+                                        <th scope="col">{t.state_done}</th>
+                                        <th scope="col">{t.state_overdue}</th>
+                                        <th scope="col">{t.dash_next_due}</th>
                                     </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
-                    {(page_count > 1).then(|| pagination(page, page_count, page_href))}
-                }.into_any()
-            })}
+                                </thead>
+                                <tbody>
+                                    {data
+                                        .items
+                                        .into_iter()
+                                        .map(|p| {
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">
+                                                        <a href=format!(
+                                                            "/verwaltung/benutzer/{}",
+                                                            p.id,
+                                                        )>{p.name}</a>
+                                                    </th>
+                                                    <td>
+                                                        {match p.worst {
+                                                            Some(s) => view! { <StateTag state=s /> }.into_any(),
+                                                            None => {
+                                                                view! { <span>{t.dash_nothing_assigned}</span> }.into_any()
+                                                            }
+                                                        }}
+                                                    </td>
+                                                    <td class="cell-text">{p.unit.unwrap_or_default()}</td>
+                                                    <td>{p.counts.total()}</td>
+                                                    <td>{p.counts.done + p.counts.expiring}</td>
+                                                    <td>{p.counts.overdue}</td>
+                                                    <td>
+                                                        {p
+                                                            .next_due
+                                                            .map(|d| locale.format_date(d))
+                                                            .unwrap_or_default()}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </TableWrap>
+                        {(page_count > 1).then(|| pagination(page, page_count, page_href))}
+                    }
+                        .into_any()
+                })}
             </Transition>
         </section>
     }
@@ -312,29 +496,64 @@ fn PersonCourseTable(list: Vec<PersonCourse>) -> impl IntoView {
         <TableWrap label=t.person_courses_heading>
             <table class="table">
                 <caption class="visually-hidden">{t.person_courses_heading}</caption>
-                <thead><tr>
-                    <th scope="col">{t.csv_course}</th>
-                    <th scope="col">{t.dash_state}</th>
-                    <th scope="col">{t.csv_due}</th>
-                    <th scope="col">{t.csv_completed}</th>
-                    <th scope="col">{t.csv_valid_until}</th>
-                    {scores.then(|| view! { <th scope="col">{t.person_score}</th><th scope="col">{t.person_attempts}</th> })}
-                </tr></thead>
-                <tbody>
-                    {list.into_iter().map(|c| view! {
-                        <tr>
-                            <th scope="row">{c.title}{(!c.assigned).then(|| view! { <span class="meta">{format!(" ({})", t.person_not_assigned)}</span> })}
-                                {(c.assigned && c.mandatory).then(|| view! { <span class="meta">{format!(" · {}", t.assign_mandatory)}</span> })}</th>
-                            <td><StateTag state=c.state /></td>
-                            <td>{date(c.due)}</td>
-                            <td>{date(c.completed)}</td>
-                            <td>{date(c.valid_until)}</td>
-                            {scores.then(|| view! {
-                                <td>{c.score.unwrap_or_else(|| "–".into())}</td>
-                                <td>{c.attempts.unwrap_or(0)}</td>
+                <thead>
+                    <tr>
+                        <th scope="col">{t.csv_course}</th>
+                        <th scope="col">{t.dash_state}</th>
+                        <th scope="col">{t.csv_due}</th>
+                        <th scope="col">{t.csv_completed}</th>
+                        <th scope="col">{t.csv_valid_until}</th>
+                        {scores
+                            .then(|| {
+                                view! {
+                                    <th scope="col">{t.person_score}</th>
+                                    <th scope="col">{t.person_attempts}</th>
+                                }
                             })}
-                        </tr>
-                    }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <tr>
+                                    <th scope="row">
+                                        {c.title}
+                                        {(!c.assigned)
+                                            .then(|| {
+                                                view! {
+                                                    <span class="meta">
+                                                        {format!(" ({})", t.person_not_assigned)}
+                                                    </span>
+                                                }
+                                            })}
+                                        {(c.assigned && c.mandatory)
+                                            .then(|| {
+                                                view! {
+                                                    <span class="meta">
+                                                        {format!(" · {}", t.assign_mandatory)}
+                                                    </span>
+                                                }
+                                            })}
+                                    </th>
+                                    <td>
+                                        <StateTag state=c.state />
+                                    </td>
+                                    <td>{date(c.due)}</td>
+                                    <td>{date(c.completed)}</td>
+                                    <td>{date(c.valid_until)}</td>
+                                    {scores
+                                        .then(|| {
+                                            view! {
+                                                <td>{c.score.unwrap_or_else(|| "–".into())}</td>
+                                                <td>{c.attempts.unwrap_or(0)}</td>
+                                            }
+                                        })}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </TableWrap>
@@ -457,7 +676,8 @@ pub fn AssignmentsPage() -> impl IntoView {
                             </TableWrap>
                         }.into_any()
                     }}
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }
@@ -497,10 +717,15 @@ pub fn RemoveAssignmentPage() -> impl IntoView {
                     <p>{t.assign_remove_keeps}</p>
                     <ActionForm action=delete attr:class="form form--inline">
                         <input type="hidden" name="id" value=a.id.to_string() />
-                        <button type="submit" class="button button--danger">{t.assign_remove_confirm}</button>
-                        <a class="button button--secondary" href="/verwaltung/zuweisungen">{t.cancel}</a>
+                        <button type="submit" class="button button--danger">
+                            {t.assign_remove_confirm}
+                        </button>
+                        <a class="button button--secondary" href="/verwaltung/zuweisungen">
+                            {t.cancel}
+                        </a>
                     </ActionForm>
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }
@@ -528,54 +753,92 @@ pub fn AuditPage() -> impl IntoView {
         <Title text=t.audit_title />
         <h1>{t.audit_title}</h1>
         <p class="lead">{t.audit_intro}</p>
-        <form method="get" action="/verwaltung/protokoll" class="filters" role="search" aria-label=t.audit_filter>
+        <form
+            method="get"
+            action="/verwaltung/protokoll"
+            class="filters"
+            role="search"
+            aria-label=t.audit_filter
+        >
             <div class="field">
                 <label for="bereich">{t.audit_area}</label>
                 <select id="bereich" name="bereich">
-                    {areas.into_iter().map(|(code, label)| view! {
-                        <option value=code selected=move || get("bereich") == code>{label}</option>
-                    }).collect_view()}
+                    {areas
+                        .into_iter()
+                        .map(|(code, label)| {
+                            view! {
+                                <option value=code selected=move || get("bereich") == code>
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="q">{t.audit_search}</label>
                 <input id="q" name="q" type="search" value=move || get("q") />
             </div>
-            <button type="submit" class="button">{t.filter_apply}</button>
+            <button type="submit" class="button">
+                {t.filter_apply}
+            </button>
         </form>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let data = crate::loaded!(log.await);
                 let page_count = data.page_count();
                 let page = data.page;
-                let page_href = move |p: i64| href_with("/verwaltung/protokoll", &[("bereich", get("bereich")), ("q", get("q")), ("seite", p.to_string())]);
+                let page_href = move |p: i64| href_with(
+                    "/verwaltung/protokoll",
+                    &[("bereich", get("bereich")), ("q", get("q")), ("seite", p.to_string())],
+                );
                 view! {
                     <p role="status">{t.audit_count.of(data.total)}</p>
                     <TableWrap label=t.audit_title>
                         <table class="table">
                             <caption class="visually-hidden">{t.audit_title}</caption>
-                            <thead><tr>
-                                <th scope="col">{t.audit_when}</th>
-                                <th scope="col">{t.audit_who}</th>
-                                <th scope="col">{t.audit_event}</th>
-                            </tr></thead>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.audit_when}</th>
+                                    <th scope="col">{t.audit_who}</th>
+                                    <th scope="col">{t.audit_event}</th>
+                                </tr>
+                            </thead>
                             <tbody>
-                                {data.items.into_iter().map(|e| view! {
-                                    <tr>
-                                        <td>{locale.format_date_time(e.at)}</td>
-                                        <td class="cell-text">{match e.actor.rsplit_once(" <") {
-                                            // "Name <address>": the name, the address below it.
-                                            Some((name, mail)) => view! { {name.to_string()}<br /><span class="meta">{mail.trim_end_matches('>').to_string()}</span> }.into_any(),
-                                            None => view! { {e.actor.clone()} }.into_any(),
-                                        }}</td>
-                                        <td class="cell-text">{e.summary}</td>
-                                    </tr>
-                                }).collect_view()}
+                                {data
+                                    .items
+                                    .into_iter()
+                                    .map(|e| {
+                                        view! {
+                                            <tr>
+                                                <td>{locale.format_date_time(e.at)}</td>
+                                                <td class="cell-text">
+                                                    {match e.actor.rsplit_once(" <") {
+                                                        Some((name, mail)) => {
+                                                            // "Name <address>": the name, the address below it.
+                                                            view! {
+                                                                {name.to_string()}
+                                                                <br />
+                                                                <span class="meta">
+                                                                    {mail.trim_end_matches('>').to_string()}
+                                                                </span>
+                                                            }
+                                                                .into_any()
+                                                        }
+                                                        None => view! { {e.actor.clone()} }.into_any(),
+                                                    }}
+                                                </td>
+                                                <td class="cell-text">{e.summary}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
                             </tbody>
                         </table>
                     </TableWrap>
                     {(page_count > 1).then(|| pagination(page, page_count, page_href))}
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }

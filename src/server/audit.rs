@@ -153,12 +153,7 @@ mod tests {
 
     #[test]
     fn entries_read_as_german_sentences() {
-        let due = Date {
-            year: 2027,
-            month: 1,
-            day: 15,
-        }
-        .to_days();
+        let due = Date::ymd(2027, 1, 15).to_days();
         assert_eq!(
             de(
                 "assignment.create",

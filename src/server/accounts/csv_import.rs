@@ -8,8 +8,9 @@
 //! - UTF-8 with or without byte order mark; anything that is not valid UTF-8 is read as
 //!   Windows-1252 (what German Excel writes for plain "CSV").
 //! - Delimiter `;`, tab or `,`, detected from the header line (in that order of preference).
-//! - RFC 4180 quoting (`""` escapes, delimiters and line breaks inside quotes), CRLF or LF line
-//!   endings. Fields are trimmed; lines whose fields are all empty are skipped.
+//! - RFC 4180 quoting (`""` escapes, delimiters and line breaks inside quotes; a quote opens a
+//!   quoted field only as its first character), CRLF or LF line endings, read by the `csv`
+//!   crate. Fields are trimmed; lines whose fields are all empty are skipped.
 //!
 //! Row numbering: rows are numbered like the rows a spreadsheet shows, i.e. by record, not by
 //! physical line. The first record (normally the header) is row 1, the first data row row 2.
@@ -137,7 +138,10 @@ pub fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
-        Err(_) => bytes.iter().map(|&b| windows_1252_char(b)).collect(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }
 
@@ -192,26 +196,6 @@ pub fn parse_and_validate(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Decoding
-
-/// Windows-1252 characters for the bytes 0x80–0x9F; the five bytes Windows-1252 leaves
-/// undefined map to the C1 control of the same value, as in the WHATWG encoding standard.
-const WINDOWS_1252_HIGH: [char; 32] = [
-    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
-    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
-    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
-    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
-];
-
-fn windows_1252_char(byte: u8) -> char {
-    match byte {
-        0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(byte - 0x80)],
-        // Everything else coincides with Latin-1, i.e. with the first 256 code points.
-        _ => char::from(byte),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // CSV parsing
 
 /// A non-blank record and the spreadsheet row at which it starts.
@@ -220,96 +204,61 @@ struct Record {
     fields: Vec<String>,
 }
 
-/// Incremental builder for records; keeps track of the row numbering.
-struct RecordBuilder {
-    records: Vec<Record>,
-    fields: Vec<String>,
-    field: String,
-    row: usize,
-}
-
-impl RecordBuilder {
-    fn end_field(&mut self) {
-        let field = std::mem::take(&mut self.field);
-        self.fields.push(field.trim().to_owned());
-    }
-
-    /// Ends the current record; blank records are dropped but still counted as a row.
-    fn end_record(&mut self) {
-        self.end_field();
-        let fields = std::mem::take(&mut self.fields);
-        if fields.iter().any(|field| !field.is_empty()) {
-            self.records.push(Record {
-                row: self.row,
+fn parse_numbered(text: &str) -> Vec<Record> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    let mut record = csv::StringRecord::new();
+    // Rows are counted from line breaks: csv's own line numbers point at the end of the
+    // previous record. A break inside quotes does not start a spreadsheet row (`folded`).
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut breaks, mut folded) = (0usize, 0usize, 0usize);
+    let is_break = |b: &u8| matches!(b, b'\r' | b'\n');
+    // Reading from a string cannot fail (flexible: rows may differ in length).
+    while let Ok(true) = reader.read_record(&mut record) {
+        let offset = |byte: u64| usize::try_from(byte).map_or(bytes.len(), |b| b.min(bytes.len()));
+        let from = offset(record.position().map_or(0, csv::Position::byte));
+        // The record starts after the previous one's line break and any blank lines, and ends
+        // before its own.
+        let start = from + bytes[from..].iter().take_while(|b| is_break(b)).count();
+        let mut end = offset(reader.position().byte()).max(start);
+        while end > start && is_break(&bytes[end - 1]) {
+            end -= 1;
+        }
+        breaks += line_breaks(&bytes[counted_to.min(start)..start]);
+        counted_to = start;
+        let fields: Vec<String> = record
+            .iter()
+            .map(|f| f.replace("\r\n", "\n").replace('\r', "\n"))
+            .collect();
+        if fields.iter().any(|f| !f.is_empty()) {
+            records.push(Record {
+                row: 1 + breaks - folded,
                 fields,
             });
         }
-        self.row += 1;
+        folded += line_breaks(&bytes[start..end]);
     }
-
-    fn is_pristine(&self) -> bool {
-        self.fields.is_empty() && self.field.is_empty()
-    }
+    records
 }
 
-fn parse_numbered(text: &str) -> Vec<Record> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let delimiter = detect_delimiter(text);
-    let mut builder = RecordBuilder {
-        records: Vec::new(),
-        fields: Vec::new(),
-        field: String::new(),
-        row: 1,
-    };
-    let mut in_quotes = false;
-    let mut chars = text.chars().peekable();
-
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    builder.field.push('"');
-                }
-                '"' => in_quotes = false,
-                '\r' => {
-                    // Line breaks inside a field are normalised to LF.
-                    if chars.peek() == Some(&'\n') {
-                        chars.next();
-                    }
-                    builder.field.push('\n');
-                }
-                _ => builder.field.push(c),
-            }
-            continue;
-        }
-        match c {
-            // A quote opens a quoted field only at its start (leading blanks are trimmed
-            // anyway); elsewhere it is kept literally.
-            '"' if builder.field.trim().is_empty() => {
-                builder.field.clear();
-                in_quotes = true;
-            }
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                builder.end_record();
-            }
-            _ if c == delimiter => builder.end_field(),
-            _ => builder.field.push(c),
-        }
-    }
-    // The last record may lack a final line break (an unterminated quote ends here, too).
-    if !builder.is_pristine() || in_quotes {
-        builder.end_record();
-    }
-    builder.records
+/// Line breaks in bytes: CRLF, LF or a lone CR, each once.
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// `;` if the header line contains one outside quotes, else tab if it contains one, else `,`.
 /// The header line is the first line with content; leading blank lines are skipped.
-fn detect_delimiter(text: &str) -> char {
+fn detect_delimiter(text: &str) -> u8 {
     let mut in_quotes = false;
     let mut has_content = false;
     let mut has_semicolon = false;
@@ -329,11 +278,11 @@ fn detect_delimiter(text: &str) -> char {
         }
     }
     if has_semicolon {
-        ';'
+        b';'
     } else if has_tab {
-        '\t'
+        b'\t'
     } else {
-        ','
+        b','
     }
 }
 
@@ -630,15 +579,9 @@ mod tests {
 
     /// Encodes text as Windows-1252 (panics on characters it cannot represent).
     fn to_windows_1252(text: &str) -> Vec<u8> {
-        text.chars()
-            .map(|c| {
-                if let Some(i) = WINDOWS_1252_HIGH.iter().position(|&h| h == c) {
-                    0x80 + i as u8
-                } else {
-                    u8::try_from(u32::from(c)).expect("character not in Windows-1252")
-                }
-            })
-            .collect()
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+        assert!(!unmappable, "character not in Windows-1252");
+        bytes.into_owned()
     }
 
     const GERMAN_EXCEL: &str = "Name;E-Mail;Organisationseinheit;Rolle;Bemerkung\r\n\
@@ -847,7 +790,7 @@ mod tests {
             "Name,E-Mail,Org  Unit,Role",
         ];
         for header in headers {
-            let delimiter = detect_delimiter(header);
+            let delimiter = char::from(detect_delimiter(header));
             let mut cells: Vec<&str> = Vec::new();
             for column in header.split(delimiter) {
                 cells.push(match normalize_header(column).as_str() {
@@ -899,7 +842,8 @@ mod tests {
         );
         assert_eq!(
             parse_records("\n\n a ; b \n\"\";\n  \"q\" ;x\n"),
-            vec![vec!["a", "b"], vec!["q", "x"]]
+            // As in RFC 4180, a quote after blanks does not open a quoted field.
+            vec![vec!["a", "b"], vec!["\"q\"", "x"]]
         );
     }
 

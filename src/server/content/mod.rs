@@ -466,11 +466,7 @@ impl Loader<'_> {
         let stand = parse_date(file.stand.get_ref()).unwrap_or_else(|| {
             let l = line_of(&text, file.stand.span().start);
             self.err(&course_path, l, "stand must be a date YYYY-MM-DD");
-            Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            }
+            Date::EPOCH
         });
         let pass = *file.final_test.pass_mark_percent.get_ref();
         if !(1..=100).contains(&pass) {
@@ -612,17 +608,7 @@ fn hex12(bytes: &[u8]) -> String {
 }
 
 pub fn parse_date(s: &str) -> Option<Date> {
-    let mut parts = s.trim().split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let date = Date {
-        year: y.parse().ok()?,
-        month: m.parse().ok()?,
-        day: d.parse().ok()?,
-    };
-    (Date::from_days(date.to_days()) == date).then_some(date)
+    Date::parse_iso(s)
 }
 
 /// Splits `+++\nfront\n+++\nbody` → (front, body, line where body starts).

@@ -1,19 +1,16 @@
 //! The signed-in person's own data as a download (Art. 15 and 20 GDPR).
 use super::*;
+use crate::server::auth::authz::Actor;
 use crate::server::state::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
 /// `GET /konto/meine-daten.json`: everything stored about the signed-in person, as a download
 /// (Art. 15 and 20 GDPR). Only ever the caller's own data; the download is audited.
-pub(super) async fn my_data(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let actor = match route_actor(&state, &headers, "/konto").await {
-        Ok(a) => a,
-        Err(res) => return res,
-    };
+pub(super) async fn my_data(State(state): State<AppState>, actor: Actor) -> Response {
     let data = match crate::server::db::personal::export(&state.db, actor.id()).await {
         Ok(d) => d,
         Err(e) => return crate::error::AppError::from(e).into_response(),
@@ -49,5 +46,8 @@ pub(super) async fn my_data(State(state): State<AppState>, headers: HeaderMap) -
 }
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/konto/meine-daten.json", get(my_data))
+    Router::new().route(
+        "/konto/meine-daten.json",
+        get(my_data).layer(axum::Extension(SignInBack("/konto"))),
+    )
 }

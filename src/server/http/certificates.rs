@@ -1,8 +1,10 @@
 //! Certificates: the public verification (page data and JSON), the signing keys, the PDF.
 use super::*;
+use crate::i18n::Locale;
+use crate::server::auth::authz::Actor;
 use crate::server::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -134,13 +136,10 @@ pub(super) async fn public_keys(State(state): State<AppState>) -> Response {
 pub(super) async fn certificate_pdf(
     State(state): State<AppState>,
     axum::extract::Path(code): axum::extract::Path<String>,
-    headers: HeaderMap,
+    actor: Actor,
+    locale: Locale,
 ) -> Response {
     use crate::server::certificate::{self, Payload};
-    let actor = match route_actor(&state, &headers, "/zertifikate").await {
-        Ok(a) => a,
-        Err(res) => return res,
-    };
     let not_found = || crate::error::AppError::NotFound.into_response();
     let Some(code) = certificate::normalize_code(&code) else {
         return not_found();
@@ -159,8 +158,7 @@ pub(super) async fn certificate_pdf(
     }
     if row.revoked_at.is_some() {
         // A revoked certificate is no longer handed out as a document that looks valid.
-        let t = crate::server::auth::session::locale(&headers).texts();
-        return (StatusCode::GONE, t.cert_pdf_revoked).into_response();
+        return (StatusCode::GONE, locale.texts().cert_pdf_revoked).into_response();
     }
     let Ok(payload) = serde_json::from_str::<Payload>(&row.payload) else {
         return not_found();
@@ -197,6 +195,9 @@ pub(super) async fn certificate_pdf(
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/zertifikate/{code}/pdf", get(certificate_pdf))
+        .route(
+            "/zertifikate/{code}/pdf",
+            get(certificate_pdf).layer(axum::Extension(SignInBack("/zertifikate"))),
+        )
         .route("/zertifikate/schluessel.json", get(public_keys))
 }

@@ -3,7 +3,6 @@ use super::*;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::extract::{DefaultBodyLimit, Multipart};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
@@ -14,13 +13,9 @@ pub(super) const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 /// redirects to it. Admins and coordinators only; works without JavaScript.
 pub(super) async fn upload_import(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Manager(actor): Manager,
     mut multipart: Multipart,
 ) -> Response {
-    let actor = match route_manager(&state, &headers, "/verwaltung/import").await {
-        Ok(a) => a,
-        Err(res) => return res,
-    };
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
         match multipart.next_field().await {

@@ -2,9 +2,7 @@
 //! Leptos pages and server functions, all wrapped in the layers of `layers`: logging, limits,
 //! security headers, an origin check for writes, and compression.
 
-use axum::http::HeaderMap;
 use axum::middleware;
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -16,12 +14,14 @@ use crate::server::state::AppState;
 
 mod account;
 mod certificates;
+mod extract;
 mod import;
 mod layers;
 mod quiz;
 mod site;
 
 pub use certificates::verify_lookup;
+pub use extract::{Manager, SignInBack};
 use layers::*;
 pub use layers::{origin_allowed, requests_in_flight};
 
@@ -101,36 +101,6 @@ pub fn router(state: AppState) -> Router {
     with_request_log(app).with_state(state)
 }
 
-/// The signed-in actor of a plain route, or the response to send instead (sign-in page).
-pub(crate) async fn route_actor(
-    state: &AppState,
-    headers: &HeaderMap,
-    back: &str,
-) -> Result<crate::server::auth::authz::Actor, Response> {
-    match crate::server::auth::authz::actor_from_headers(state, headers).await {
-        Ok(Some(a)) => Ok(a),
-        Ok(None) => Err(Redirect::to(&format!(
-            "/anmelden?weiter={}",
-            crate::components::layout::percent_encode(back)
-        ))
-        .into_response()),
-        Err(e) => Err(e.into_response()),
-    }
-}
-
-/// Like `route_actor`, for admins and coordinators only: employees get 403.
-pub(crate) async fn route_manager(
-    state: &AppState,
-    headers: &HeaderMap,
-    back: &str,
-) -> Result<crate::server::auth::authz::Actor, Response> {
-    let actor = route_actor(state, headers, back).await?;
-    if actor.role() == crate::model::Role::Employee {
-        return Err(crate::error::AppError::Forbidden.into_response());
-    }
-    Ok(actor)
-}
-
 fn form_fields(body: &axum::body::Bytes) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -167,7 +137,7 @@ pub fn is_local_path(p: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::{header, HeaderValue};
+    use axum::http::{header, HeaderMap, HeaderValue};
 
     #[test]
     fn local_paths_only() {

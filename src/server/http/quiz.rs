@@ -1,8 +1,9 @@
 //! Starting and submitting module checks and final tests as plain form posts (no JavaScript).
 use super::*;
+use crate::i18n::Locale;
+use crate::server::auth::authz::Actor;
 use crate::server::state::AppState;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
@@ -11,7 +12,8 @@ use axum::Router;
 /// and shows it. Any signed-in person, for themself.
 pub(super) async fn start_attempt(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    actor: Actor,
+    locale: Locale,
     body: axum::body::Bytes,
 ) -> Response {
     let fields = form_fields(&body);
@@ -27,11 +29,7 @@ pub(super) async fn start_attempt(
         Some(m) => format!("/kurse/{course}/{m}"),
         None => format!("/kurse/{course}"),
     };
-    let actor = match route_actor(&state, &headers, &back).await {
-        Ok(a) => a,
-        Err(res) => return res,
-    };
-    let t = crate::server::auth::session::locale(&headers).texts();
+    let t = locale.texts();
     match crate::server::quiz::service::start(&state, &actor, &course, module.as_deref(), t).await {
         Ok(id) => Redirect::to(&format!("/versuche/{id}")).into_response(),
         Err(crate::error::AppError::InvalidInput(_)) => {
@@ -46,15 +44,12 @@ pub(super) async fn start_attempt(
 pub(super) async fn submit_attempt(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
-    headers: HeaderMap,
+    actor: Actor,
+    locale: Locale,
     body: axum::body::Bytes,
 ) -> Response {
     let here = format!("/versuche/{id}");
-    let actor = match route_actor(&state, &headers, &here).await {
-        Ok(a) => a,
-        Err(res) => return res,
-    };
-    let t = crate::server::auth::session::locale(&headers).texts();
+    let t = locale.texts();
     match crate::server::quiz::service::submit(&state, &actor, id, &form_fields(&body), t).await {
         Ok(()) => Redirect::to(&here).into_response(),
         Err(crate::error::AppError::InvalidInput(_)) => {
@@ -66,6 +61,9 @@ pub(super) async fn submit_attempt(
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/versuche/starten", post(start_attempt))
+        .route(
+            "/versuche/starten",
+            post(start_attempt).layer(axum::Extension(SignInBack("/kurse"))),
+        )
         .route("/versuche/{id}", post(submit_attempt))
 }

@@ -4,7 +4,7 @@ use crate::i18n::{Locale, LANG_COOKIE};
 use crate::server::state::AppState;
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -32,7 +32,7 @@ pub(super) struct LanguageQuery {
 /// Signed in, the choice also becomes the language of the person's mails.
 pub(super) async fn set_language(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    actor: Option<crate::server::auth::authz::Actor>,
     Query(q): Query<LanguageQuery>,
 ) -> Response {
     let Some(locale) = Locale::from_code(&q.lang) else {
@@ -42,8 +42,7 @@ pub(super) async fn set_language(
         )
             .into_response();
     };
-    if let Ok(Some(actor)) = crate::server::auth::authz::actor_from_headers(&state, &headers).await
-    {
+    if let Some(actor) = actor {
         if let Err(e) =
             crate::server::db::reminders::set_locale(&state.db, actor.id(), locale.code()).await
         {

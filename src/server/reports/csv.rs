@@ -6,56 +6,55 @@ use crate::i18n::Date;
 use super::Selection;
 use crate::server::state::AppState;
 
-#[derive(Default)]
 pub struct CsvWriter {
-    out: String,
+    out: csv::Writer<Vec<u8>>,
 }
 
 impl CsvWriter {
     pub fn new() -> CsvWriter {
         CsvWriter {
-            out: String::from("\u{feff}"),
+            out: csv::WriterBuilder::new()
+                .delimiter(b';')
+                .terminator(csv::Terminator::CRLF)
+                .flexible(true)
+                .from_writer("\u{feff}".as_bytes().to_vec()),
         }
     }
 
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                self.out.push(';');
-            }
-            push_cell(&mut self.out, c.as_ref());
-        }
-        self.out.push_str("\r\n");
+        // Writing into memory cannot fail.
+        let _ = self
+            .out
+            .write_record(cells.iter().map(|c| neutralise(c.as_ref()).into_owned()));
     }
 
     pub fn finish(self) -> String {
         self.out
+            .into_inner()
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
     }
 }
 
-fn push_cell(out: &mut String, cell: &str) {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quote = risky || cell.contains([';', '"', '\n', '\r']);
-    if quote {
-        out.push('"');
+impl Default for CsvWriter {
+    fn default() -> CsvWriter {
+        CsvWriter::new()
     }
-    if risky {
-        out.push('\'');
-    }
-    for ch in cell.chars() {
-        if ch == '"' {
-            out.push('"');
-        }
-        out.push(ch);
-    }
-    if quote {
-        out.push('"');
+}
+
+/// A cell a spreadsheet would run as a formula, with a leading apostrophe.
+fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 
 /// "26.11.2026", or empty.
 pub fn date_cell(d: Option<Date>) -> String {
-    d.map(|d| format!("{:02}.{:02}.{:04}", d.day, d.month, d.year))
+    d.map(|d| format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year()))
         .unwrap_or_default()
 }
 
@@ -146,7 +145,10 @@ mod tests {
         ] {
             let s = one(bad);
             let cell = &s[3..s.find(";x").expect("separator")];
-            assert!(cell.starts_with("\"'"), "{bad:?} → {cell:?}");
+            assert!(
+                cell.trim_start_matches('"').starts_with('\''),
+                "{bad:?} → {cell:?}"
+            );
         }
         // Harmless text stays as it is.
         assert_eq!(one("Bürgerbüro"), "\u{feff}Bürgerbüro;x\r\n");
@@ -154,11 +156,7 @@ mod tests {
 
     #[test]
     fn german_dates() {
-        let d = Date {
-            year: 2026,
-            month: 3,
-            day: 7,
-        };
+        let d = Date::ymd(2026, 3, 7);
         assert_eq!(date_cell(Some(d)), "07.03.2026");
         assert_eq!(date_cell(None), "");
     }

@@ -144,24 +144,24 @@ pub struct PeopleFilter {
     pub sort: PeopleSort,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The `sortierung` of the Übersicht; anything unknown sorts by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, strum::EnumString)]
 pub enum PeopleSort {
     #[default]
+    #[strum(serialize = "name")]
     Name,
+    #[strum(serialize = "einheit")]
     Unit,
     /// Most urgent first.
+    #[strum(serialize = "status")]
     State,
+    #[strum(serialize = "faellig")]
     Due,
 }
 
 impl PeopleSort {
     pub fn from_code(code: Option<&str>) -> PeopleSort {
-        match code {
-            Some("einheit") => PeopleSort::Unit,
-            Some("status") => PeopleSort::State,
-            Some("faellig") => PeopleSort::Due,
-            _ => PeopleSort::Name,
-        }
+        code.and_then(|c| c.parse().ok()).unwrap_or_default()
     }
 }
 

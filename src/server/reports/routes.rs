@@ -5,26 +5,17 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::{evidence, PeopleFilter, PeopleSort};
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::model::CourseState;
-use crate::server::http::route_manager;
+use crate::server::auth::authz::Actor;
+use crate::server::http::Manager;
 
 use crate::server::state::AppState;
-
-/// Where to come back after signing in: this download again.
-fn back(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map_or("/verwaltung/uebersicht", |p| p.as_str())
-        .to_string()
-}
-
-fn texts(headers: &HeaderMap) -> &'static crate::i18n::Texts {
-    crate::server::auth::session::locale(headers).texts()
-}
 
 /// The filter of the Übersicht page from its query parameters.
 pub fn filter_from_query(q: &HashMap<String, String>) -> PeopleFilter {
@@ -53,16 +44,12 @@ fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Respo
 
 pub async fn status_csv(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    Manager(actor): Manager,
+    locale: Locale,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = match route_manager(&state, &headers, &back(&uri)).await {
-        Ok(a) => a,
-        Err(res) => return res,
-    };
     let f = filter_from_query(&q);
-    let t = texts(&headers);
+    let t = locale.texts();
     let result = async {
         let sel = super::select(&state, &actor, &f).await?;
         let csv = super::csv::status_matrix(&state, &sel, t);
@@ -88,14 +75,13 @@ pub async fn status_csv(
 
 async fn evidence_for(
     state: &AppState,
-    headers: &HeaderMap,
-    uri: &Uri,
+    actor: &Actor,
+    locale: Locale,
     q: &HashMap<String, String>,
 ) -> Result<(evidence::Evidence, &'static crate::i18n::Texts), Response> {
-    let actor = route_manager(state, headers, &back(uri)).await?;
     let unit = q.get("einheit").and_then(|v| v.trim().parse::<i64>().ok());
-    let t = texts(headers);
-    let e = evidence::build(state, &actor, unit, t)
+    let t = locale.texts();
+    let e = evidence::build(state, actor, unit, t)
         .await
         .map_err(IntoResponse::into_response)?;
     actor
@@ -113,11 +99,11 @@ async fn evidence_for(
 
 pub async fn evidence_csv(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    Manager(actor): Manager,
+    locale: Locale,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    match evidence_for(&state, &headers, &uri, &q).await {
+    match evidence_for(&state, &actor, locale, &q).await {
         Ok((e, t)) => download(
             evidence::to_csv(&e, t).into_bytes(),
             "text/csv; charset=utf-8",
@@ -129,11 +115,11 @@ pub async fn evidence_csv(
 
 pub async fn evidence_pdf(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    Manager(actor): Manager,
+    locale: Locale,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (e, t) = match evidence_for(&state, &headers, &uri, &q).await {
+    let (e, t) = match evidence_for(&state, &actor, locale, &q).await {
         Ok(x) => x,
         Err(res) => return res,
     };
