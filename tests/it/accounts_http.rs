@@ -648,6 +648,34 @@ async fn tracking_scope_matrix_finds_no_unexpected_allow() {
             format!("/anmelden?weiter=/verwaltung/export/{back}")
         );
     }
+    // A form sent after the session ended returns to the page that sent it (its Referer on
+    // this site), else to the route's own fallback or its own address.
+    for (path, referer, back) in [
+        (
+            "/versuche/starten",
+            Some(s.url("/kurse/ki-seepferdchen/m2?x=1")),
+            "/kurse/ki-seepferdchen/m2%3Fx%3D1",
+        ),
+        (
+            "/versuche/starten",
+            Some("https://evil.example/kurse/x".to_string()),
+            "/kurse",
+        ),
+        ("/versuche/starten", None, "/kurse"),
+        ("/versuche/7", None, "/versuche/7"),
+    ] {
+        let mut req = anon.post(s.url(path)).form(&[("kurs", "ki-seepferdchen")]);
+        if let Some(r) = &referer {
+            req = req.header("referer", r);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 303, "{path} {referer:?}");
+        assert_eq!(
+            res.headers()["location"].to_str().unwrap(),
+            format!("/anmelden?weiter={back}"),
+            "{path} {referer:?}"
+        );
+    }
     println!(
         "tracking scope matrix: {} cases, {} unexpected allows, {} unexpected denials",
         t.cases,

@@ -99,11 +99,32 @@ fn sign_in_back(parts: &Parts, state: &AppState) -> String {
         .unwrap_or_else(own)
 }
 
-/// The path of a `Referer` on this site (the page a form was sent from), if there is one.
+/// The path of a `Referer` on this site (the page a form was sent from), if there is one: its
+/// host is the one this request was sent to, or the one of `PUBLIC_BASE_URL`.
 fn referer_path(parts: &Parts, base_url: &str) -> Option<String> {
-    let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
-    let path = referer.strip_prefix(base_url.trim_end_matches('/'))?;
-    super::is_local_path(path).then(|| path.to_string())
+    let referer = url::Url::parse(parts.headers.get(header::REFERER)?.to_str().ok()?).ok()?;
+    let authority = |u: &url::Url| {
+        let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
+        match u.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        }
+    };
+    let own_host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    let public = url::Url::parse(base_url).ok().map(|u| authority(&u));
+    let here = authority(&referer);
+    if own_host.as_deref() != Some(here.as_str()) && public.as_deref() != Some(here.as_str()) {
+        return None;
+    }
+    let path = match referer.query() {
+        Some(q) => format!("{}?{q}", referer.path()),
+        None => referer.path().to_string(),
+    };
+    super::is_local_path(&path).then_some(path)
 }
 
 #[cfg(test)]
@@ -111,7 +132,10 @@ mod tests {
     use super::*;
 
     fn parts(method: Method, uri: &str, referer: Option<&str>) -> Parts {
-        let mut req = axum::http::Request::builder().method(method).uri(uri);
+        let mut req = axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "127.0.0.1:3000");
         if let Some(r) = referer {
             req = req.header(header::REFERER, r);
         }
@@ -142,6 +166,11 @@ mod tests {
         );
         assert_eq!(referer_path(&p, base), None);
         let p = parts(Method::POST, "/x", None);
+        assert_eq!(referer_path(&p, base), None);
+        // The host the request came to counts too (a server reached by its own address).
+        let p = parts(Method::POST, "/x", Some("http://127.0.0.1:3000/kurse"));
+        assert_eq!(referer_path(&p, base).as_deref(), Some("/kurse"));
+        let p = parts(Method::POST, "/x", Some("http://127.0.0.1:3001/kurse"));
         assert_eq!(referer_path(&p, base), None);
     }
 }
