@@ -1,0 +1,139 @@
+//! Organisationseinheiten: the org tree with creating, renaming, moving and deleting.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::get_current_user;
+use crate::api::org::{CreateOrgUnit, DeleteOrgUnit, UpdateOrgUnit};
+use crate::api::users::list_org_units;
+use crate::app::use_texts;
+use crate::components::form::unit_options;
+use crate::components::form::{action_error, ErrorSummary, TextField};
+use crate::model::{OrgUnit, Role};
+
+#[component]
+pub fn OrgUnitsPage() -> impl IntoView {
+    let t = use_texts();
+    let create = ServerAction::<CreateOrgUnit>::new();
+    let update = ServerAction::<UpdateOrgUnit>::new();
+    let delete = ServerAction::<DeleteOrgUnit>::new();
+    let create_error = action_error(create);
+    let update_error = action_error(update);
+    let delete_error = action_error(delete);
+    let q = use_query_map();
+    let units = Resource::new_blocking(
+        move || {
+            (
+                q.read().get("gespeichert"),
+                q.read().get("geloescht"),
+                create.version().get(),
+                update.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_org_units(),
+    );
+    let me = Resource::new_blocking(|| (), |_| get_current_user());
+    view! {
+        <Title text=t.org_title />
+        <h1>{t.org_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let units = crate::loaded!(units.await);
+                let is_admin = matches!(me.await, Ok(Some(ref m)) if m.role == Role::Admin);
+                let create_options = unit_options(&units, None);
+                let items = units
+                    .clone()
+                    .into_iter()
+                    .map(|u| {
+                        let others: Vec<OrgUnit> = units
+                            .iter()
+                            .filter(|o| o.id != u.id)
+                            .cloned()
+                            .collect();
+                        view! {
+                            <li class=format!("tree__item depth-{}", u.depth.min(6))>
+                                <span class="tree__name">{u.name.clone()}</span>
+                                " "
+                                <span class="tree__count">{t.org_members.of(u.member_count)}</span>
+                                {is_admin
+                                    .then(|| {
+                                        view! {
+                                            <details class="tree__edit">
+                                                <summary>
+                                                    {t.org_edit}
+                                                    <span class="visually-hidden">
+                                                        {format!(": {}", u.name)}
+                                                    </span>
+                                                </summary>
+                                                <ActionForm action=update attr:class="form form--inline">
+                                                    <input type="hidden" name="id" value=u.id.to_string() />
+                                                    <div class="field">
+                                                        <label for=format!("name-{}", u.id)>{t.field_name}</label>
+                                                        <input
+                                                            id=format!("name-{}", u.id)
+                                                            name="name"
+                                                            value=u.name.clone()
+                                                            required=true
+                                                        />
+                                                    </div>
+                                                    <div class="field">
+                                                        <label for=format!("parent-{}", u.id)>{t.org_parent}</label>
+                                                        <select id=format!("parent-{}", u.id) name="parent_id">
+                                                            <option value="">{t.org_top_level}</option>
+                                                            {unit_options(&others, u.parent_id)}
+                                                        </select>
+                                                    </div>
+                                                    <button type="submit" class="button">
+                                                        {t.save}
+                                                    </button>
+                                                </ActionForm>
+                                                <ActionForm action=delete>
+                                                    <input type="hidden" name="id" value=u.id.to_string() />
+                                                    <button type="submit" class="button button--danger">
+                                                        {t.org_delete}
+                                                    </button>
+                                                </ActionForm>
+                                            </details>
+                                        }
+                                    })}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <ErrorSummary error=update_error />
+                    <ErrorSummary error=delete_error />
+                    <ul class="tree">{items}</ul>
+                    {is_admin
+                        .then(|| {
+                            view! {
+                                <section class="card" aria-labelledby="new-unit-heading">
+                                    <h2 id="new-unit-heading">{t.org_new}</h2>
+                                    <ErrorSummary error=create_error />
+                                    <ActionForm action=create attr:class="form">
+                                        <TextField
+                                            label=t.field_name
+                                            name="name"
+                                            error=create_error
+                                        />
+                                        <div class="field">
+                                            <label for="parent_id">{t.org_parent}</label>
+                                            <select id="parent_id" name="parent_id">
+                                                <option value="">{t.org_top_level}</option>
+                                                {create_options}
+                                            </select>
+                                        </div>
+                                        <button type="submit" class="button">
+                                            {t.org_create_submit}
+                                        </button>
+                                    </ActionForm>
+                                </section>
+                            }
+                        })}
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,221 @@
+//! Übersicht: the state bars of the org units, drilled down by unit, course and state.
+use super::people::PeopleSection;
+use super::*;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let q = use_query_map();
+    let get = move |k: &str| q.read().get(k).filter(|v| !v.trim().is_empty());
+    let dash = Resource::new_blocking(move || get("kurs"), get_dashboard);
+    let people = Resource::new_blocking(
+        move || {
+            (
+                get("einheit").and_then(|v| v.parse::<i64>().ok()),
+                get("kurs"),
+                get("status"),
+                get("q"),
+                get("sortierung"),
+                get("seite").and_then(|v| v.parse::<i64>().ok()),
+            )
+        },
+        |(unit, course, state, search, sort, page)| async move {
+            if unit.is_none() && state.is_none() && search.is_none() {
+                return Ok(None);
+            }
+            list_people_status(unit, course, state, search, sort, page)
+                .await
+                .map(Some)
+        },
+    );
+    view! {
+        <Title text=t.dash_title />
+        <h1>{t.dash_title}</h1>
+        <p class="lead">{t.dash_intro}</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let d = crate::loaded!(dash.await);
+                let course = get("kurs").unwrap_or_default();
+                let unit = get("einheit").unwrap_or_default();
+                let selected_unit: Option<i64> = unit.parse().ok();
+                let unit_name = selected_unit
+                    .and_then(|u| d.units.iter().find(|x| x.id == u).map(|x| x.name.clone()));
+                let status_href = href_with(
+                    "/verwaltung/export/status.csv",
+                    &[
+                        ("einheit", unit.clone()),
+                        ("kurs", course.clone()),
+                        ("status", get("status").unwrap_or_default()),
+                        ("q", get("q").unwrap_or_default()),
+                    ],
+                );
+                let evidence = |ext: &str| href_with(
+                    &format!("/verwaltung/export/nachweis.{ext}"),
+                    &[("einheit", unit.clone())],
+                );
+                let r = d.reminders;
+                view! {
+                    <section class="reminders" aria-labelledby="reminders-heading">
+                        <h2 id="reminders-heading">{t.dash_reminders}</h2>
+                        <ul class="reminder-list">
+                            {[
+                                (
+                                    "reminder reminder--overdue",
+                                    "ueberfaellig",
+                                    t.dash_reminder_overdue,
+                                    r.overdue,
+                                ),
+                                ("reminder", DUE_SOON_CODE, t.dash_reminder_due_soon, r.due_soon),
+                                ("reminder", "laeuft-ab", t.dash_reminder_expiring, r.expiring),
+                            ]
+                                .into_iter()
+                                .map(|(class, status, text, n)| {
+                                    view! {
+                                        <li class=class>
+                                            <a href=href_with(
+                                                "/verwaltung/uebersicht",
+                                                &[("kurs", course.clone()), ("status", status.into())],
+                                            )>
+                                                <Counted text n=i64::from(n) />
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                    <form
+                        method="get"
+                        action="/verwaltung/uebersicht"
+                        class="filters"
+                        aria-label=t.dash_filter
+                    >
+                        {selected_unit
+                            .map(|u| {
+                                view! { <input type="hidden" name="einheit" value=u.to_string() /> }
+                            })}
+                        <div class="field">
+                            <label for="kurs">{t.dash_course}</label>
+                            <select id="kurs" name="kurs">
+                                <option value="">{t.dash_all_courses}</option>
+                                {d
+                                    .courses
+                                    .iter()
+                                    .map(|c| {
+                                        view! {
+                                            <option value=c.slug.clone() selected=c.slug == course>
+                                                {c.title.clone()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        <button type="submit" class="button">
+                            {t.filter_apply}
+                        </button>
+                    </form>
+                    <p class="meta">
+                        {t.dash_as_of(locale.format_date(d.today))}" "
+                        {format!(
+                            "{}, {}.",
+                            t.dash_totals.of(d.people),
+                            t.dash_pairs.of(d.total.total()),
+                        )}
+                    </p>
+                    {legend(t)}
+                    <TableWrap label=t.dash_table_caption>
+                        <table class="table table--numbers">
+                            <caption class="visually-hidden">{t.dash_table_caption}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.field_unit}</th>
+                                    <th scope="col">{t.dash_people}</th>
+                                    {CourseState::ALL
+                                        .into_iter()
+                                        .map(|s| view! { <th scope="col">{s.label(t)}</th> })
+                                        .collect_view()}
+                                    <th scope="col">{t.dash_distribution}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {d
+                                    .units
+                                    .iter()
+                                    .map(|u| {
+                                        let href = href_with(
+                                            "/verwaltung/uebersicht",
+                                            &[("einheit", u.id.to_string()), ("kurs", course.clone())],
+                                        );
+                                        let current = selected_unit == Some(u.id);
+                                        view! {
+                                            <tr class=format!("depth-{}", u.depth.min(6))>
+                                                <th scope="row">
+                                                    <a href=href aria-current=current.then_some("true")>
+                                                        {u.name.clone()}
+                                                    </a>
+                                                </th>
+                                                <td>{u.people}</td>
+                                                {CourseState::ALL
+                                                    .into_iter()
+                                                    .map(|s| view! { <td>{u.counts.get(s)}</td> })
+                                                    .collect_view()}
+                                                <td>
+                                                    <StateBar counts=u.counts />
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </TableWrap>
+                    <section class="card" aria-labelledby="export-heading">
+                        <h2 id="export-heading">{t.dash_exports}</h2>
+                        <p>
+                            {match &unit_name {
+                                Some(n) => t.dash_exports_unit(n),
+                                None => t.dash_exports_all.to_string(),
+                            }}
+                        </p>
+                        <ul class="actions">
+                            <li>
+                                <a
+                                    class="button button--secondary"
+                                    href=status_href
+                                    download
+                                    rel="external"
+                                >
+                                    {t.dash_export_status}
+                                </a>
+                            </li>
+                            <li>
+                                <a
+                                    class="button button--secondary"
+                                    href=evidence("csv")
+                                    download
+                                    rel="external"
+                                >
+                                    {t.dash_export_evidence_csv}
+                                </a>
+                            </li>
+                            <li>
+                                <a
+                                    class="button button--secondary"
+                                    href=evidence("pdf")
+                                    download
+                                    rel="external"
+                                >
+                                    {t.dash_export_evidence_pdf}
+                                </a>
+                            </li>
+                        </ul>
+                    </section>
+                    <PeopleSection people unit_name />
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
