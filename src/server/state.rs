@@ -11,9 +11,14 @@ use super::content::Catalog;
 use super::db::Db;
 use crate::error::AppError;
 
-/// Shared by every handler and server function (provided to Leptos as context).
-#[derive(Debug, Clone, FromRef)]
-pub struct AppState {
+/// Shared by every handler and server function (provided to Leptos as context). One `Arc`:
+/// axum and Leptos clone the state several times per request, and a clone of the fields (the
+/// Leptos options alone hold a dozen strings) showed up in profiles of a page.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<State>);
+
+#[derive(Debug, Clone)]
+pub struct State {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
@@ -23,6 +28,29 @@ pub struct AppState {
     pub cert_key: CertificateKey,
     pub verify_limiter: Arc<RateLimiter>,
     pub metrics: Arc<super::metrics::Metrics>,
+}
+
+impl AppState {
+    /// The same state with other settings (tests that change a setting of a running state).
+    pub fn with_config(&self, config: Config) -> AppState {
+        let mut state = (*self.0).clone();
+        state.config = Arc::new(config);
+        AppState(Arc::new(state))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
 }
 
 /// Requests per client address and minute (one instance's view; enough to stop enumeration).
@@ -67,7 +95,7 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.bind_addr)
             .build();
-        AppState {
+        AppState(Arc::new(State {
             leptos_options,
             db,
             config: Arc::new(config),
@@ -77,7 +105,7 @@ impl AppState {
             cert_key,
             verify_limiter: Arc::new(RateLimiter::default()),
             metrics: Arc::new(super::metrics::Metrics::default()),
-        }
+        }))
     }
 }
 

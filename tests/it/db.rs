@@ -1923,7 +1923,7 @@ async fn reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day(db: &D
     let dir = tempfile::tempdir().unwrap();
     let mut config = (*st.config).clone();
     config.mail.mode = MailMode::File(dir.path().to_path_buf());
-    st.config = std::sync::Arc::new(config);
+    st = st.with_config(config);
     let day = 86_400;
     let t0 = 1_800_000_000;
     let today = seepferdchen::server::tracking::today(t0);

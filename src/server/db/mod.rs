@@ -111,6 +111,9 @@ impl Db {
                 }
                 AnyPoolOptions::new()
                     .max_connections(8)
+                    // An embedded database cannot have gone away: no ping before each use
+                    // (it was a round trip to the connection's thread per query).
+                    .test_before_acquire(false)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(
