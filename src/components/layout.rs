@@ -268,6 +268,33 @@ pub fn Counted(text: crate::i18n::Plural, n: i64) -> impl IntoView {
     }
 }
 
+/// A data table in its scroll region: the caption that names it (for screen readers only unless
+/// `caption_shown`), a header row with one column header per name, and `children` as the rows.
+#[component]
+pub fn DataTable(
+    caption: &'static str,
+    columns: Vec<&'static str>,
+    #[prop(optional)] caption_shown: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <TableWrap label=caption>
+            <table class="table">
+                <caption class:visually-hidden=!caption_shown>{caption}</caption>
+                <thead>
+                    <tr>
+                        {columns
+                            .into_iter()
+                            .map(|c| view! { <th scope="col">{c}</th> })
+                            .collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </TableWrap>
+    }
+}
+
 /// The box a wide table scrolls in: a named region that keyboard users can focus and scroll with
 /// the arrow keys (WCAG 2.1.1, 1.4.10), so the page itself never scrolls sideways.
 #[component]

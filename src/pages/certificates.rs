@@ -1,4 +1,5 @@
 //! Meine Zertifikate, the public verify page, and the admin list with revocation.
+use crate::components::layout::DataTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -8,7 +9,6 @@ use crate::api::certificates::{
 };
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
-use crate::components::layout::TableWrap;
 use crate::i18n::Texts;
 use crate::model::{CertStatus, CertificateSummary};
 
@@ -194,60 +194,55 @@ pub fn AdminCertificatesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let list: Vec<CertificateSummary> = crate::loaded!(certs.await);
                 view! {
-                    <TableWrap label=t.admin_certs_title>
-                        <table class="table">
-                            <caption class="visually-hidden">{t.admin_certs_title}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.verify_holder}</th>
-                                    <th scope="col">{t.verify_course}</th>
-                                    <th scope="col">{t.verify_valid_until}</th>
-                                    <th scope="col">{t.cert_status}</th>
-                                    <th scope="col">{t.cert_revoke}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {list
-                                    .into_iter()
-                                    .map(|c| {
-                                        let reason_id = format!("reason-{}", c.code);
-                                        view! {
-                                            <tr>
-                                                <td>{c.holder.clone()}</td>
-                                                <td>
-                                                    {c.course_title.clone()}<br />
-                                                    <code>{c.code_grouped.clone()}</code>
-                                                </td>
-                                                <td>{locale.format_date(c.valid_until)}</td>
-                                                <td>{status_label(t, c.status)}</td>
-                                                <td>
-                                                    {(c.status != CertStatus::Revoked)
-                                                        .then(|| {
-                                                            view! {
-                                                                <ActionForm action=revoke attr:class="form form--inline">
-                                                                    <input type="hidden" name="code" value=c.code.clone() />
-                                                                    <label for=reason_id
-                                                                        .clone()>
-                                                                        {t.cert_revoke_reason}
-                                                                        <span class="visually-hidden">
-                                                                            {format!(" ({})", c.holder)}
-                                                                        </span>
-                                                                    </label>
-                                                                    <input id=reason_id name="reason" required=true />
-                                                                    <button type="submit" class="button button--danger">
-                                                                        {t.cert_revoke}
-                                                                    </button>
-                                                                </ActionForm>
-                                                            }
-                                                        })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable
+                        caption=t.admin_certs_title
+                        columns=vec![
+                            t.verify_holder,
+                            t.verify_course,
+                            t.verify_valid_until,
+                            t.cert_status,
+                            t.cert_revoke,
+                        ]
+                    >
+                        {list
+                            .into_iter()
+                            .map(|c| {
+                                let reason_id = format!("reason-{}", c.code);
+                                view! {
+                                    <tr>
+                                        <td>{c.holder.clone()}</td>
+                                        <td>
+                                            {c.course_title.clone()}<br />
+                                            <code>{c.code_grouped.clone()}</code>
+                                        </td>
+                                        <td>{locale.format_date(c.valid_until)}</td>
+                                        <td>{status_label(t, c.status)}</td>
+                                        <td>
+                                            {(c.status != CertStatus::Revoked)
+                                                .then(|| {
+                                                    view! {
+                                                        <ActionForm action=revoke attr:class="form form--inline">
+                                                            <input type="hidden" name="code" value=c.code.clone() />
+                                                            <label for=reason_id
+                                                                .clone()>
+                                                                {t.cert_revoke_reason}
+                                                                <span class="visually-hidden">
+                                                                    {format!(" ({})", c.holder)}
+                                                                </span>
+                                                            </label>
+                                                            <input id=reason_id name="reason" required=true />
+                                                            <button type="submit" class="button button--danger">
+                                                                {t.cert_revoke}
+                                                            </button>
+                                                        </ActionForm>
+                                                    }
+                                                })}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </DataTable>
                 }
                     .into_any()
             })}

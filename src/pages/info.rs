@@ -1,6 +1,7 @@
 //! The built-in pages linked from every footer: Barrierefreiheit, Leichte Sprache, Impressum,
 //! Datenschutz (texts from the installation's files), the "Barriere melden" form, and the list
 //! of reports for admins.
+use crate::components::layout::DataTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -8,7 +9,6 @@ use leptos_router::hooks::use_query_map;
 use crate::api::site::{barrier_reports, get_site_page, ReportBarrier, SetBarrierDone};
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
-use crate::components::layout::TableWrap;
 use crate::components::pagination::pagination;
 use crate::components::status::Loaded;
 
@@ -137,70 +137,65 @@ pub fn BarrierReportsPage() -> impl IntoView {
                 let page_count = data.page_count();
                 let page = data.page;
                 view! {
-                    <TableWrap label=t.barriers_title>
-                        <table class="table">
-                            <caption class="visually-hidden">{t.barriers_title}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.barriers_col_date}</th>
-                                    <th scope="col">{t.barriers_col_page}</th>
-                                    <th scope="col">{t.barriers_col_description}</th>
-                                    <th scope="col">{t.barriers_col_contact}</th>
-                                    <th scope="col">{t.barriers_col_status}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {data
-                                    .items
-                                    .into_iter()
-                                    .map(|r| {
-                                        let done = r.done_at.is_some();
-                                        view! {
-                                            <tr>
-                                                <td>{locale.format_date_time(r.created_at)}</td>
-                                                <td class="cell-text">{r.page}</td>
-                                                <td class="pre-line cell-text">{r.description}</td>
-                                                <td>
-                                                    {if r.contact.is_empty() {
-                                                        t.barriers_no_contact.to_string()
+                    <DataTable
+                        caption=t.barriers_title
+                        columns=vec![
+                            t.barriers_col_date,
+                            t.barriers_col_page,
+                            t.barriers_col_description,
+                            t.barriers_col_contact,
+                            t.barriers_col_status,
+                        ]
+                    >
+                        {data
+                            .items
+                            .into_iter()
+                            .map(|r| {
+                                let done = r.done_at.is_some();
+                                view! {
+                                    <tr>
+                                        <td>{locale.format_date_time(r.created_at)}</td>
+                                        <td class="cell-text">{r.page}</td>
+                                        <td class="pre-line cell-text">{r.description}</td>
+                                        <td>
+                                            {if r.contact.is_empty() {
+                                                t.barriers_no_contact.to_string()
+                                            } else {
+                                                r.contact
+                                            }}
+                                        </td>
+                                        <td>
+                                            <span class=if done {
+                                                "state state--erledigt"
+                                            } else {
+                                                "state state--offen"
+                                            }>
+                                                {if done {
+                                                    t.barriers_status_done
+                                                } else {
+                                                    t.barriers_status_open
+                                                }}
+                                            </span>
+                                            <ActionForm action=toggle attr:class="inline-form">
+                                                <input type="hidden" name="id" value=r.id />
+                                                {(!done)
+                                                    .then(|| {
+                                                        view! { <input type="hidden" name="done" value="1" /> }
+                                                    })}
+                                                <button type="submit" class="button button--secondary">
+                                                    {if done {
+                                                        t.barriers_reopen
                                                     } else {
-                                                        r.contact
+                                                        t.barriers_mark_done
                                                     }}
-                                                </td>
-                                                <td>
-                                                    <span class=if done {
-                                                        "state state--erledigt"
-                                                    } else {
-                                                        "state state--offen"
-                                                    }>
-                                                        {if done {
-                                                            t.barriers_status_done
-                                                        } else {
-                                                            t.barriers_status_open
-                                                        }}
-                                                    </span>
-                                                    <ActionForm action=toggle attr:class="inline-form">
-                                                        <input type="hidden" name="id" value=r.id />
-                                                        {(!done)
-                                                            .then(|| {
-                                                                view! { <input type="hidden" name="done" value="1" /> }
-                                                            })}
-                                                        <button type="submit" class="button button--secondary">
-                                                            {if done {
-                                                                t.barriers_reopen
-                                                            } else {
-                                                                t.barriers_mark_done
-                                                            }}
-                                                        </button>
-                                                    </ActionForm>
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                                                </button>
+                                            </ActionForm>
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </DataTable>
                     {(page_count > 1)
                         .then(|| pagination(
                             page,

@@ -1,5 +1,6 @@
 //! E-Mails (admins): whether mail is on, the queue, what was sent and what failed with the mail
 //! server's answer, a retry for failed mails and a test mail to oneself.
+use crate::components::layout::DataTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -7,7 +8,6 @@ use leptos_router::hooks::use_query_map;
 use crate::api::mail::{mail_overview, RetryMail, SendTestMail};
 use crate::app::{use_locale, use_texts};
 use crate::components::form::{action_error, ErrorSummary, Notice};
-use crate::components::layout::TableWrap;
 
 #[component]
 pub fn MailPage() -> impl IntoView {
@@ -75,56 +75,51 @@ pub fn MailPage() -> impl IntoView {
                         view! { <p>{t.mail_no_problems}</p> }.into_any()
                     } else {
                         view! {
-                            <TableWrap label=t.mail_problems>
-                                <table class="table">
-                                    <caption class="visually-hidden">{t.mail_problems}</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t.mail_col_created}</th>
-                                            <th scope="col">{t.mail_col_recipient}</th>
-                                            <th scope="col">{t.mail_col_subject}</th>
-                                            <th scope="col">{t.mail_col_answer}</th>
-                                            <th scope="col">{t.mail_col_state}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {figures
-                                            .problems
-                                            .into_iter()
-                                            .map(|p| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{locale.format_date_time(p.created_at)}</td>
-                                                        <td class="cell-text">{p.recipient.clone()}</td>
-                                                        <td class="cell-text">{p.subject.clone()}</td>
-                                                        <td class="cell-text">{p.error.clone()}</td>
-                                                        <td>
-                                                            {if p.failed {
-                                                                view! {
-                                                                    <span>{t.mail_given_up}</span>
-                                                                    <ActionForm action=retry>
-                                                                        <input type="hidden" name="id" value=p.id.to_string() />
-                                                                        <button type="submit" class="button button--secondary">
-                                                                            {t.mail_retry}
-                                                                            <span class="visually-hidden">
-                                                                                {format!(": {}", p.recipient)}
-                                                                            </span>
-                                                                        </button>
-                                                                    </ActionForm>
-                                                                }
-                                                                    .into_any()
-                                                            } else {
-                                                                view! { <span>{t.mail_will_retry.of(p.attempts)}</span> }
-                                                                    .into_any()
-                                                            }}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </TableWrap>
+                            <DataTable
+                                caption=t.mail_problems
+                                columns=vec![
+                                    t.mail_col_created,
+                                    t.mail_col_recipient,
+                                    t.mail_col_subject,
+                                    t.mail_col_answer,
+                                    t.mail_col_state,
+                                ]
+                            >
+                                {figures
+                                    .problems
+                                    .into_iter()
+                                    .map(|p| {
+                                        view! {
+                                            <tr>
+                                                <td>{locale.format_date_time(p.created_at)}</td>
+                                                <td class="cell-text">{p.recipient.clone()}</td>
+                                                <td class="cell-text">{p.subject.clone()}</td>
+                                                <td class="cell-text">{p.error.clone()}</td>
+                                                <td>
+                                                    {if p.failed {
+                                                        view! {
+                                                            <span>{t.mail_given_up}</span>
+                                                            <ActionForm action=retry>
+                                                                <input type="hidden" name="id" value=p.id.to_string() />
+                                                                <button type="submit" class="button button--secondary">
+                                                                    {t.mail_retry}
+                                                                    <span class="visually-hidden">
+                                                                        {format!(": {}", p.recipient)}
+                                                                    </span>
+                                                                </button>
+                                                            </ActionForm>
+                                                        }
+                                                            .into_any()
+                                                    } else {
+                                                        view! { <span>{t.mail_will_retry.of(p.attempts)}</span> }
+                                                            .into_any()
+                                                    }}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </DataTable>
                         }
                             .into_any()
                     }}

@@ -1,5 +1,6 @@
 //! CSV-Import: the upload form and the preview before anything is created.
 use super::{param_id, PasswordLinks};
+use crate::components::layout::DataTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -7,7 +8,6 @@ use crate::api::users::{get_import_preview, CommitImport};
 use crate::app::use_query_param as query;
 use crate::app::use_texts;
 use crate::components::form::{action_error, ErrorSummary};
-use crate::components::layout::TableWrap;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
@@ -131,37 +131,33 @@ pub fn ImportPreviewPage() -> impl IntoView {
                             {t.import_commit.of(count)}
                         </button>
                     </ActionForm>
-                    <TableWrap label=t.import_preview_caption>
-                        <table class="table">
-                            <caption>{t.import_preview_caption}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.import_col_row}</th>
-                                    <th scope="col">{t.field_name}</th>
-                                    <th scope="col">{t.field_email}</th>
-                                    <th scope="col">{t.field_unit}</th>
-                                    <th scope="col">{t.field_role}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {p
-                                    .rows
-                                    .into_iter()
-                                    .map(|r| {
-                                        view! {
-                                            <tr>
-                                                <td>{r.row}</td>
-                                                <td>{r.name}</td>
-                                                <td>{r.email}</td>
-                                                <td>{r.org_unit}</td>
-                                                <td>{r.role.label(t)}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable
+                        caption=t.import_preview_caption
+                        caption_shown=true
+                        columns=vec![
+                            t.import_col_row,
+                            t.field_name,
+                            t.field_email,
+                            t.field_unit,
+                            t.field_role,
+                        ]
+                    >
+                        {p
+                            .rows
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <tr>
+                                        <td>{r.row}</td>
+                                        <td>{r.name}</td>
+                                        <td>{r.email}</td>
+                                        <td>{r.org_unit}</td>
+                                        <td>{r.role.label(t)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </DataTable>
                 }
                     .into_any()
             })}

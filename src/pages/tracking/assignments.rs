@@ -1,5 +1,6 @@
 //! Zuweisungen: assigning courses to units and people, and removing an assignment.
 use super::*;
+use crate::components::layout::DataTable;
 
 #[component]
 pub fn AssignmentsPage() -> impl IntoView {
@@ -64,16 +65,7 @@ pub fn AssignmentsPage() -> impl IntoView {
                         view! { <p>{t.assign_none}</p> }.into_any()
                     } else {
                         view! {
-                            <TableWrap label=t.assign_list_heading>
-                                <table class="table">
-                                    <caption class="visually-hidden">{t.assign_list_heading}</caption>
-                                    <thead><tr>
-                                        <th scope="col">{t.csv_course}</th>
-                                        <th scope="col">{t.assign_target}</th>
-                                        <th scope="col">{t.csv_due}</th>
-                                        <th scope="col">{t.assign_change}</th>
-                                    </tr></thead>
-                                    <tbody>
+                            <DataTable caption=t.assign_list_heading columns=vec![t.csv_course, t.assign_target, t.csv_due, t.assign_change]>
                                         {list.into_iter().map(|a| {
                                             let due_id = format!("due-{}", a.id);
                                             let m_id = format!("mandatory-{}", a.id);
@@ -112,9 +104,7 @@ pub fn AssignmentsPage() -> impl IntoView {
                                                 </tr>
                                             }
                                         }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </TableWrap>
+                                    </DataTable>
                         }.into_any()
                     }}
                 }

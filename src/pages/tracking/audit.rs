@@ -1,5 +1,6 @@
 //! Protokoll: the audit log as German sentences, filtered and paged.
 use super::*;
+use crate::components::layout::DataTable;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -64,48 +65,39 @@ pub fn AuditPage() -> impl IntoView {
                 );
                 view! {
                     <p role="status">{t.audit_count.of(data.total)}</p>
-                    <TableWrap label=t.audit_title>
-                        <table class="table">
-                            <caption class="visually-hidden">{t.audit_title}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.audit_when}</th>
-                                    <th scope="col">{t.audit_who}</th>
-                                    <th scope="col">{t.audit_event}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {data
-                                    .items
-                                    .into_iter()
-                                    .map(|e| {
-                                        view! {
-                                            <tr>
-                                                <td>{locale.format_date_time(e.at)}</td>
-                                                <td class="cell-text">
-                                                    {match e.actor.rsplit_once(" <") {
-                                                        Some((name, mail)) => {
-                                                            // "Name <address>": the name, the address below it.
-                                                            view! {
-                                                                {name.to_string()}
-                                                                <br />
-                                                                <span class="meta">
-                                                                    {mail.trim_end_matches('>').to_string()}
-                                                                </span>
-                                                            }
-                                                                .into_any()
-                                                        }
-                                                        None => view! { {e.actor.clone()} }.into_any(),
-                                                    }}
-                                                </td>
-                                                <td class="cell-text">{e.summary}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </TableWrap>
+                    <DataTable
+                        caption=t.audit_title
+                        columns=vec![t.audit_when, t.audit_who, t.audit_event]
+                    >
+                        {data
+                            .items
+                            .into_iter()
+                            .map(|e| {
+                                view! {
+                                    <tr>
+                                        <td>{locale.format_date_time(e.at)}</td>
+                                        <td class="cell-text">
+                                            {match e.actor.rsplit_once(" <") {
+                                                Some((name, mail)) => {
+                                                    // "Name <address>": the name, the address below it.
+                                                    view! {
+                                                        {name.to_string()}
+                                                        <br />
+                                                        <span class="meta">
+                                                            {mail.trim_end_matches('>').to_string()}
+                                                        </span>
+                                                    }
+                                                        .into_any()
+                                                }
+                                                None => view! { {e.actor.clone()} }.into_any(),
+                                            }}
+                                        </td>
+                                        <td class="cell-text">{e.summary}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </DataTable>
                     {(page_count > 1).then(|| pagination(page, page_count, page_href))}
                 }
                     .into_any()

@@ -1,5 +1,6 @@
 //! The people of an Übersicht selection, and one person's courses.
 use super::*;
+use crate::components::layout::DataTable;
 
 #[component]
 pub(super) fn PeopleSection(
@@ -96,58 +97,53 @@ pub(super) fn PeopleSection(
                     );
                     view! {
                         <p role="status">{t.users_count.of(data.total)}</p>
-                        <TableWrap label=t.dash_people_heading>
-                            <table class="table">
-                                <caption class="visually-hidden">{t.dash_people_heading}</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t.field_name}</th>
-                                        <th scope="col">{t.dash_state}</th>
-                                        <th scope="col">{t.field_unit}</th>
-                                        <th scope="col">{t.dash_assigned}</th>
-                                        <th scope="col">{t.state_done}</th>
-                                        <th scope="col">{t.state_overdue}</th>
-                                        <th scope="col">{t.dash_next_due}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {data
-                                        .items
-                                        .into_iter()
-                                        .map(|p| {
-                                            view! {
-                                                <tr>
-                                                    <th scope="row">
-                                                        <a href=format!(
-                                                            "/verwaltung/benutzer/{}",
-                                                            p.id,
-                                                        )>{p.name}</a>
-                                                    </th>
-                                                    <td>
-                                                        {match p.worst {
-                                                            Some(s) => view! { <StateTag state=s /> }.into_any(),
-                                                            None => {
-                                                                view! { <span>{t.dash_nothing_assigned}</span> }.into_any()
-                                                            }
-                                                        }}
-                                                    </td>
-                                                    <td class="cell-text">{p.unit.unwrap_or_default()}</td>
-                                                    <td>{p.counts.total()}</td>
-                                                    <td>{p.counts.done + p.counts.expiring}</td>
-                                                    <td>{p.counts.overdue}</td>
-                                                    <td>
-                                                        {p
-                                                            .next_due
-                                                            .map(|d| locale.format_date(d))
-                                                            .unwrap_or_default()}
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </TableWrap>
+                        <DataTable
+                            caption=t.dash_people_heading
+                            columns=vec![
+                                t.field_name,
+                                t.dash_state,
+                                t.field_unit,
+                                t.dash_assigned,
+                                t.state_done,
+                                t.state_overdue,
+                                t.dash_next_due,
+                            ]
+                        >
+                            {data
+                                .items
+                                .into_iter()
+                                .map(|p| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">
+                                                <a href=format!(
+                                                    "/verwaltung/benutzer/{}",
+                                                    p.id,
+                                                )>{p.name}</a>
+                                            </th>
+                                            <td>
+                                                {match p.worst {
+                                                    Some(s) => view! { <StateTag state=s /> }.into_any(),
+                                                    None => {
+                                                        view! { <span>{t.dash_nothing_assigned}</span> }.into_any()
+                                                    }
+                                                }}
+                                            </td>
+                                            <td class="cell-text">{p.unit.unwrap_or_default()}</td>
+                                            <td>{p.counts.total()}</td>
+                                            <td>{p.counts.done + p.counts.expiring}</td>
+                                            <td>{p.counts.overdue}</td>
+                                            <td>
+                                                {p
+                                                    .next_due
+                                                    .map(|d| locale.format_date(d))
+                                                    .unwrap_or_default()}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </DataTable>
                         {(page_count > 1).then(|| pagination(page, page_count, page_href))}
                     }
                         .into_any()
