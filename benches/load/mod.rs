@@ -392,7 +392,6 @@ async fn prepare_submissions(
         .fetch_all(&db.pool)
         .await
         .map_err(|e| e.to_string())?;
-    let t = seepferdchen::i18n::Locale::De.texts();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let user = seepferdchen::server::db::users::get(&db.pool, id)
@@ -408,7 +407,7 @@ async fn prepare_submissions(
             &actor,
             "ki-seepferdchen",
             Some(&module),
-            t,
+            seepferdchen::i18n::Locale::De,
         )
         .await
         .map_err(|e| format!("{e:?}"))?;

@@ -182,6 +182,5 @@ pub async fn mark_read(course: String, module: String) -> Result<(), AppError> {
 pub async fn get_attempt(id: i64) -> Result<AttemptView, AppError> {
     use ssr::*;
     let Ctx { state, actor } = Ctx::signed_in().await?;
-    let t = crate::app::current_locale().texts();
-    crate::server::quiz::service::view(&state, &actor, id, t).await
+    crate::server::quiz::service::view(&state, &actor, id, crate::app::current_locale()).await
 }

@@ -961,14 +961,26 @@ async fn concurrent_submissions_grade_exactly_once(db: &Db) {
     let (st, ..) = seeded(db).await;
     let anna = learner(&st, db, "elif.kaya@musterstadt.example").await;
     complete_all_modules(&st, db, &anna, "ki-seepferdchen").await;
-    let id = quiz::start(&st, &anna, "ki-seepferdchen", None, de())
-        .await
-        .unwrap();
+    let id = quiz::start(
+        &st,
+        &anna,
+        "ki-seepferdchen",
+        None,
+        seepferdchen::i18n::Locale::De,
+    )
+    .await
+    .unwrap();
     // Starting again continues the open attempt instead of drawing a second one.
     assert_eq!(
-        quiz::start(&st, &anna, "ki-seepferdchen", None, de())
-            .await
-            .unwrap(),
+        quiz::start(
+            &st,
+            &anna,
+            "ki-seepferdchen",
+            None,
+            seepferdchen::i18n::Locale::De
+        )
+        .await
+        .unwrap(),
         id
     );
     let fields = right_answers(&st, id).await;
@@ -976,7 +988,7 @@ async fn concurrent_submissions_grade_exactly_once(db: &Db) {
     for _ in 0..100 {
         let (st, anna, fields) = (st.clone(), anna.clone(), fields.clone());
         tasks.push(tokio::spawn(async move {
-            quiz::submit(&st, &anna, id, &fields, de()).await
+            quiz::submit(&st, &anna, id, &fields, seepferdchen::i18n::Locale::De).await
         }));
     }
     let mut ok = 0;
@@ -1006,7 +1018,9 @@ async fn concurrent_submissions_grade_exactly_once(db: &Db) {
         .await
         .unwrap();
     assert_eq!(certificates, 1, "exactly one certificate");
-    let view = quiz::view(&st, &anna, id, de()).await.unwrap();
+    let view = quiz::view(&st, &anna, id, seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap();
     let r = view.result.unwrap();
     assert!(r.passed && r.course_completed);
     assert_eq!(r.points, r.max_points);
@@ -1016,17 +1030,25 @@ async fn attempts_belong_to_their_owner_and_check_ids(db: &Db) {
     let (st, ..) = seeded(db).await;
     let anna = learner(&st, db, "frank.mueller@musterstadt.example").await;
     let ben = learner(&st, db, "guel.demir@musterstadt.example").await;
-    let id = quiz::start(&st, &anna, "ki-seepferdchen", Some("was-ist-ki"), de())
-        .await
-        .unwrap();
+    let id = quiz::start(
+        &st,
+        &anna,
+        "ki-seepferdchen",
+        Some("was-ist-ki"),
+        seepferdchen::i18n::Locale::De,
+    )
+    .await
+    .unwrap();
     // Someone else's attempt: not found, whether viewing or submitting.
     assert_eq!(
-        quiz::view(&st, &ben, id, de()).await.unwrap_err(),
+        quiz::view(&st, &ben, id, seepferdchen::i18n::Locale::De)
+            .await
+            .unwrap_err(),
         AppError::NotFound
     );
     let fields = right_answers(&st, id).await;
     assert_eq!(
-        quiz::submit(&st, &ben, id, &fields, de())
+        quiz::submit(&st, &ben, id, &fields, seepferdchen::i18n::Locale::De)
             .await
             .unwrap_err(),
         AppError::NotFound
@@ -1034,7 +1056,9 @@ async fn attempts_belong_to_their_owner_and_check_ids(db: &Db) {
     // Foreign ids: a clear error, nothing recorded.
     let mut bad = fields.clone();
     bad.push(("q.sf-vo-f01".into(), "a".into()));
-    let e = quiz::submit(&st, &anna, id, &bad, de()).await.unwrap_err();
+    let e = quiz::submit(&st, &anna, id, &bad, seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap_err();
     assert_eq!(e, AppError::InvalidInput(de().quiz_unknown_ids.into()));
     let mut foreign_option = fields.clone();
     let first_q = fields
@@ -1044,11 +1068,17 @@ async fn attempts_belong_to_their_owner_and_check_ids(db: &Db) {
         .0
         .clone();
     foreign_option.push((first_q, "zz".into()));
-    assert!(quiz::submit(&st, &anna, id, &foreign_option, de())
-        .await
-        .is_err());
+    assert!(quiz::submit(
+        &st,
+        &anna,
+        id,
+        &foreign_option,
+        seepferdchen::i18n::Locale::De
+    )
+    .await
+    .is_err());
     assert!(
-        quiz::view(&st, &anna, id, de())
+        quiz::view(&st, &anna, id, seepferdchen::i18n::Locale::De)
             .await
             .unwrap()
             .result
@@ -1058,10 +1088,10 @@ async fn attempts_belong_to_their_owner_and_check_ids(db: &Db) {
     // A score sent along is ignored; the module is completed by passing.
     let mut with_score = fields;
     with_score.push(("points".into(), "999".into()));
-    quiz::submit(&st, &anna, id, &with_score, de())
+    quiz::submit(&st, &anna, id, &with_score, seepferdchen::i18n::Locale::De)
         .await
         .unwrap();
-    let r = quiz::view(&st, &anna, id, de())
+    let r = quiz::view(&st, &anna, id, seepferdchen::i18n::Locale::De)
         .await
         .unwrap()
         .result
@@ -1073,9 +1103,15 @@ async fn attempts_belong_to_their_owner_and_check_ids(db: &Db) {
     assert_eq!(done.len(), 1);
     assert_eq!(done[0].1, "was-ist-ki");
     // Before all modules are complete the final test does not start.
-    let e = quiz::start(&st, &anna, "ki-seepferdchen", None, de())
-        .await
-        .unwrap_err();
+    let e = quiz::start(
+        &st,
+        &anna,
+        "ki-seepferdchen",
+        None,
+        seepferdchen::i18n::Locale::De,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e, AppError::InvalidInput(de().quiz_modules_first.into()));
 }
 
@@ -1084,26 +1120,48 @@ async fn three_failures_mean_a_waiting_period_and_late_answers_count_zero(db: &D
     let ben = learner(&st, db, "ben.yilmaz@musterstadt.example").await;
     complete_all_modules(&st, db, &ben, "ki-freischwimmer").await;
     for _ in 0..3 {
-        let id = quiz::start(&st, &ben, "ki-freischwimmer", None, de())
+        let id = quiz::start(
+            &st,
+            &ben,
+            "ki-freischwimmer",
+            None,
+            seepferdchen::i18n::Locale::De,
+        )
+        .await
+        .unwrap();
+        quiz::submit(&st, &ben, id, &[], seepferdchen::i18n::Locale::De)
             .await
             .unwrap();
-        quiz::submit(&st, &ben, id, &[], de()).await.unwrap();
         st.clock.set(st.clock.now() + 60);
     }
-    let e = quiz::start(&st, &ben, "ki-freischwimmer", None, de())
-        .await
-        .unwrap_err();
+    let e = quiz::start(
+        &st,
+        &ben,
+        "ki-freischwimmer",
+        None,
+        seepferdchen::i18n::Locale::De,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e, AppError::InvalidInput(de().quiz_wait.into()));
     st.clock
         .set(st.clock.now() + st.config.final_test_wait_seconds);
-    let id = quiz::start(&st, &ben, "ki-freischwimmer", None, de())
-        .await
-        .unwrap();
+    let id = quiz::start(
+        &st,
+        &ben,
+        "ki-freischwimmer",
+        None,
+        seepferdchen::i18n::Locale::De,
+    )
+    .await
+    .unwrap();
     // The time limit (25 minutes) plus grace has passed: right answers arrive too late.
     let fields = right_answers(&st, id).await;
     st.clock.set(st.clock.now() + 25 * 60 + 121);
-    quiz::submit(&st, &ben, id, &fields, de()).await.unwrap();
-    let r = quiz::view(&st, &ben, id, de())
+    quiz::submit(&st, &ben, id, &fields, seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap();
+    let r = quiz::view(&st, &ben, id, seepferdchen::i18n::Locale::De)
         .await
         .unwrap()
         .result
@@ -1406,7 +1464,7 @@ async fn evidence_report_names_versions_codes_and_validity(db: &Db) {
     let units = org_units::all(&db.pool).await.unwrap();
     let bb = units.iter().find(|u| u.name == "Bürgerbüro").unwrap().id;
     let fb3 = units.iter().find(|u| u.name == "Sozialamt").unwrap().id;
-    let e = reports::evidence::build(&st, &coord, Some(bb), t)
+    let e = reports::evidence::build(&st, &coord, Some(bb), seepferdchen::i18n::Locale::De)
         .await
         .unwrap();
     assert!(e.unit.ends_with("Bürgerbüro"));
@@ -1437,11 +1495,11 @@ async fn evidence_report_names_versions_codes_and_validity(db: &Db) {
     assert!(tim.code.is_empty() && tim.completed.is_none());
     // Out of scope: the coordinator of FB2 gets nothing of Sozialamt.
     assert!(matches!(
-        reports::evidence::build(&st, &coord, Some(fb3), t).await,
+        reports::evidence::build(&st, &coord, Some(fb3), seepferdchen::i18n::Locale::De).await,
         Err(seepferdchen::error::AppError::NotFound)
     ));
     // The admin's report of everything, as CSV and as PDF.
-    let all = reports::evidence::build(&st, &admin, None, t)
+    let all = reports::evidence::build(&st, &admin, None, seepferdchen::i18n::Locale::De)
         .await
         .unwrap();
     let csv = reports::evidence::to_csv(&all, t);
@@ -1621,7 +1679,7 @@ async fn erasure_removes_the_person_and_keeps_anonymous_completions(db: &Db) {
         .unwrap();
     assert!(log.iter().any(|l| l.contains("Gelöschte Person #1")));
     // The evidence report shows the kept completion without name, in her former unit.
-    let e = reports::evidence::build(&st, &admin, None, de())
+    let e = reports::evidence::build(&st, &admin, None, seepferdchen::i18n::Locale::De)
         .await
         .unwrap();
     let kept_line = e
@@ -1749,9 +1807,16 @@ async fn parallel_starts_open_one_final_attempt(db: &Db) {
         let tasks: Vec<_> = (0..12)
             .map(|_| {
                 let (st, ben) = (st.clone(), ben.clone());
-                tokio::spawn(
-                    async move { quiz::start(&st, &ben, "ki-freischwimmer", None, de()).await },
-                )
+                tokio::spawn(async move {
+                    quiz::start(
+                        &st,
+                        &ben,
+                        "ki-freischwimmer",
+                        None,
+                        seepferdchen::i18n::Locale::De,
+                    )
+                    .await
+                })
             })
             .collect();
         async move {
@@ -1787,7 +1852,9 @@ async fn parallel_starts_open_one_final_attempt(db: &Db) {
         );
         assert_eq!(count_final_attempts(db, ben.id()).await, before + rounds);
         let id = *ids.iter().next().unwrap();
-        quiz::submit(&st, &ben, id, &[], de()).await.unwrap();
+        quiz::submit(&st, &ben, id, &[], seepferdchen::i18n::Locale::De)
+            .await
+            .unwrap();
         st.clock.set(st.clock.now() + 60);
     }
     assert!(

@@ -29,8 +29,9 @@ pub(super) async fn start_attempt(
         Some(m) => format!("/kurse/{course}/{m}"),
         None => format!("/kurse/{course}"),
     };
-    let t = locale.texts();
-    match crate::server::quiz::service::start(&state, &actor, &course, module.as_deref(), t).await {
+    match crate::server::quiz::service::start(&state, &actor, &course, module.as_deref(), locale)
+        .await
+    {
         Ok(id) => Redirect::to(&format!("/versuche/{id}")).into_response(),
         Err(crate::error::AppError::InvalidInput(_)) => {
             Redirect::to(&format!("{back}?test=gesperrt")).into_response()
@@ -49,8 +50,9 @@ pub(super) async fn submit_attempt(
     body: axum::body::Bytes,
 ) -> Response {
     let here = format!("/versuche/{id}");
-    let t = locale.texts();
-    match crate::server::quiz::service::submit(&state, &actor, id, &form_fields(&body), t).await {
+    match crate::server::quiz::service::submit(&state, &actor, id, &form_fields(&body), locale)
+        .await
+    {
         Ok(()) => Redirect::to(&here).into_response(),
         Err(crate::error::AppError::InvalidInput(_)) => {
             Redirect::to(&format!("{here}?fehler=antworten")).into_response()

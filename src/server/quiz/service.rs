@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{answers_from_form, draw, grade, present, Answer, Drawn, GradeError};
 use crate::error::AppError;
-use crate::i18n::{time_in_germany, Date, Texts};
+use crate::i18n::{time_in_germany, Date, Locale};
 use crate::model::{
     AttemptResult, AttemptSummary, AttemptView, FinalTestInfo, QuestionFeedback, QuestionType,
     QuizOption, QuizQuestion,
@@ -98,8 +98,9 @@ pub async fn start(
     actor: &Actor,
     slug: &str,
     module: Option<&str>,
-    t: &Texts,
+    locale: Locale,
 ) -> Result<i64, AppError> {
+    let t = locale.texts();
     let c = course(state, slug)?;
     let now = state.clock.now();
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
@@ -184,8 +185,9 @@ pub async fn submit(
     actor: &Actor,
     id: i64,
     fields: &[(String, String)],
-    t: &Texts,
+    locale: Locale,
 ) -> Result<(), AppError> {
+    let t = locale.texts();
     let attempt = owned(state, actor, id).await?;
     if attempt.submitted_at.is_some() {
         return Ok(());
@@ -279,8 +281,9 @@ pub async fn view(
     state: &AppState,
     actor: &Actor,
     id: i64,
-    t: &Texts,
+    locale: Locale,
 ) -> Result<AttemptView, AppError> {
+    let t = locale.texts();
     let a = owned(state, actor, id).await?;
     let c = course(state, &a.course_slug)?;
     let index = question_index(c);

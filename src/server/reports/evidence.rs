@@ -11,7 +11,7 @@ use krilla::Document;
 use super::csv::{date_cell, CsvWriter};
 use super::PeopleFilter;
 use crate::error::AppError;
-use crate::i18n::{time_in_germany, Date, Texts};
+use crate::i18n::{time_in_germany, Date, Locale, Texts};
 use crate::server::auth::authz::Actor;
 use crate::server::certificate::pdf::{fill, text, BOLD, REGULAR};
 use crate::server::db;
@@ -42,8 +42,9 @@ pub async fn build(
     state: &AppState,
     actor: &Actor,
     unit: Option<i64>,
-    t: &Texts,
+    locale: Locale,
 ) -> Result<Evidence, AppError> {
+    let t = locale.texts();
     let filter = PeopleFilter {
         unit,
         ..PeopleFilter::default()

@@ -81,7 +81,7 @@ async fn evidence_for(
 ) -> Result<(evidence::Evidence, &'static crate::i18n::Texts), Response> {
     let unit = q.get("einheit").and_then(|v| v.trim().parse::<i64>().ok());
     let t = locale.texts();
-    let e = evidence::build(state, actor, unit, t)
+    let e = evidence::build(state, actor, unit, locale)
         .await
         .map_err(IntoResponse::into_response)?;
     actor
