@@ -358,6 +358,7 @@ async fn mail_rows(smoke: bool) -> Result<Vec<Row>, String> {
         &db::users::NewUser {
             email: "admin@kreis.example",
             display_name: "Admin",
+            personnel_no: None,
             org_unit_id: None,
             role: seepferdchen::model::Role::Admin,
             now,

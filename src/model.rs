@@ -120,16 +120,46 @@ pub struct PasswordLink {
 }
 
 /// Preview of an uploaded CSV import.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ImportPreview {
     pub id: i64,
     pub file_name: String,
-    pub rows: Vec<ImportPreviewRow>,
-    /// Human-readable problems ("Zeile 4, Spalte E-Mail: …"); empty when the file can be imported.
-    pub errors: Vec<String>,
     pub committed: bool,
     /// Mail is on: the page offers to send the invitations now.
     pub mail_enabled: bool,
+    /// The mapping step: each column of the file and what it is read as.
+    pub columns: Vec<ImportColumn>,
+    /// What a column can be read as: (code, label).
+    pub fields: Vec<(String, String)>,
+    /// Where unknown units are created: "" (nowhere), "oben" or a unit id.
+    pub create_under: String,
+    /// Whose missing people are deactivated: "" (nobody), "alle" or a unit id.
+    pub sync: String,
+    /// The importer may create top-level units and sync the whole administration.
+    pub may_top_level: bool,
+    /// The units in the importer's scope (id, path), for the two choices.
+    pub units: Vec<(i64, String)>,
+    /// New and changed people, by row.
+    pub rows: Vec<ImportPreviewRow>,
+    pub new_count: usize,
+    pub update_count: usize,
+    pub unchanged: usize,
+    /// Units the import creates (paths as written in the file).
+    pub new_units: Vec<String>,
+    /// People the import deactivates.
+    pub deactivate: Vec<ImportPreviewPerson>,
+    /// Units the file names that do not exist, while no place to create them is chosen.
+    pub unknown_units: Vec<String>,
+    /// Human-readable problems ("Zeile 4, Spalte E-Mail: …"); empty when the file can be imported.
+    pub errors: Vec<String>,
+}
+
+/// A column of an uploaded file: its header, the first row's value and its field code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportColumn {
+    pub header: String,
+    pub sample: String,
+    pub field: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,8 +167,18 @@ pub struct ImportPreviewRow {
     pub row: usize,
     pub name: String,
     pub email: String,
+    pub personnel_no: String,
     pub org_unit: String,
     pub role: Role,
+    /// What an update changes ("Name, Organisationseinheit"); empty for a new person.
+    pub changes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreviewPerson {
+    pub name: String,
+    pub email: String,
+    pub org_unit: String,
 }
 
 /// Badge level of a course (after the German swimming badges).

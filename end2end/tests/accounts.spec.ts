@@ -76,13 +76,17 @@ test("CSV import with preview", async ({ page }, testInfo) => {
   await page.getByLabel("CSV-Datei").setInputFiles({ name: "liste.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Import prüfen");
-  const table = page.getByRole("table");
+  // The standard columns are read without any choice.
+  await expect(page.getByLabel("Inhalt „E-Mail“")).toHaveValue("email");
+  await expect(page.getByLabel("Inhalt „Organisationseinheit“")).toHaveValue("einheit");
+  const table = page.getByRole("table", { name: "Neue und geänderte Personen" });
   await expect(table).toContainText("Jörg Übel");
   await expect(table).toContainText("Schmidt; Maria");
   await expect(table).toContainText("Fachbereich 2 – Bürgerservice und Ordnung > Ordnungsamt");
   await expectNoAxeViolations(page, "/verwaltung/import/:id");
   if (jsEnabled(testInfo)) await waitForHydration(page);
-  await page.getByRole("button", { name: "2 Personen importieren" }).click();
+  await expect(page.getByText("2 neu, 0 geändert, 0 unverändert")).toBeVisible();
+  await page.getByRole("button", { name: "Import ausführen" }).click();
   await expect(page.getByRole("status")).toContainText("Der Import ist abgeschlossen.");
   await expect(page.locator(".link-to-hand-over")).toHaveCount(2);
   await page.goto(`/verwaltung/benutzer?q=${encodeURIComponent("uebel." + tag)}`);
@@ -103,7 +107,9 @@ test("a CSV with bad rows imports nothing and names each row", async ({ page }, 
   const alert = page.getByRole("alert");
   await expect(alert).toContainText("Es wurde nichts importiert.");
   await expect(alert).toContainText("Zeile 3, Spalte E-Mail");
-  await expect(alert).toContainText("Zeile 4, Spalte Organisationseinheit");
+  // The unknown unit is listed once, with the way out.
+  await expect(alert).toContainText("1 unbekannte Organisationseinheit. Wählen Sie oben, wo sie angelegt werden soll");
+  await expect(alert.getByRole("listitem").filter({ hasText: /^Mondamt$/ })).toHaveCount(1);
   await expectNoAxeViolations(page, "/verwaltung/import/:id (Fehler)");
 });
 

@@ -52,7 +52,8 @@ test("a coordinator's import invites 50 people by mail; one of them starts from 
   // Invitations by mail are ticked by default.
   await expect(page.getByLabel("Einladungen jetzt per E-Mail senden")).toBeChecked();
   if (js) await waitForHydration(page);
-  await page.getByRole("button", { name: "50 Personen importieren" }).click();
+  await expect(page.getByText("50 neu, 0 geändert, 0 unverändert")).toBeVisible();
+  await page.getByRole("button", { name: "Import ausführen" }).click();
   await expect(page.getByRole("status").first()).toContainText("Der Import ist abgeschlossen.");
   // The page says the links went by mail; no links to hand over.
   await expect(page.getByText("per E-Mail verschickt").first()).toBeVisible();

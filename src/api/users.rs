@@ -257,19 +257,7 @@ pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
         .filter(|b| b.created_by == actor.id());
     let batch = batch.ok_or(AppError::NotFound)?;
     let t = current_locale().texts();
-    let (rows, errors) =
-        match crate::server::accounts::import::validate(&state, &actor, &batch.content, t).await? {
-            Ok(rows) => (rows, vec![]),
-            Err(errors) => (vec![], errors),
-        };
-    Ok(ImportPreview {
-        id: batch.id,
-        file_name: batch.file_name,
-        rows,
-        errors,
-        committed: batch.committed,
-        mail_enabled: state.config.mail.enabled(),
-    })
+    crate::server::accounts::import::preview(&state, &actor, &batch, t).await
 }
 
 /// Imports every row of a previewed file, or none: validated again, then one transaction.

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod certificate;
 pub mod client_ip;
 pub mod clock;
+pub mod collation;
 pub mod config;
 pub mod content;
 pub mod db;

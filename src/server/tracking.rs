@@ -393,6 +393,7 @@ mod tests {
             id,
             parent_id: parent,
             name: format!("u{id}"),
+            code: None,
             member_count: 0,
         }
     }

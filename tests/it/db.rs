@@ -460,10 +460,11 @@ async fn import_is_all_or_nothing(db: &Db) {
     let id = imports::insert(db, coord.id(), "fehler.csv", bad, st.clock.now())
         .await
         .unwrap();
-    let errors = import::validate(&st, &coord, bad, de())
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let errors = import::preview(&st, &coord, &batch, de())
         .await
         .unwrap()
-        .unwrap_err();
+        .errors;
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(
         errors[0].starts_with("Zeile 3, Spalte E-Mail"),
@@ -471,12 +472,12 @@ async fn import_is_all_or_nothing(db: &Db) {
         errors[0]
     );
     assert!(
-        errors[1].starts_with("Zeile 4, Spalte Organisationseinheit"),
+        errors[1].starts_with("Zeile 5, Spalte E-Mail"),
         "{}",
         errors[1]
     );
     assert!(
-        errors[2].starts_with("Zeile 5, Spalte E-Mail"),
+        errors[2].starts_with("1 unbekannte Organisationseinheit."),
         "{}",
         errors[2]
     );
@@ -509,6 +510,224 @@ async fn import_is_all_or_nothing(db: &Db) {
         .await
         .is_err());
     assert_eq!(users::count(db).await.unwrap(), before + 5000);
+}
+
+/// An HR export read with a mapping: its units created under a chosen parent in the same
+/// transaction, then a second export that updates one person and deactivates a leaver.
+async fn import_syncs_an_hr_export(db: &Db) {
+    let (st, admin, coord) = seeded(db).await;
+    let units = org_units::all(&db.pool).await.unwrap();
+    let unit_id = |name: &str| units.iter().find(|u| u.name == name).unwrap().id;
+    let kreis = unit_id("Fachbereich 1 – Zentrale Dienste");
+    let mut file = String::from("Personalnr.;Nachname;Vorname;Amt;E-Mail-Adresse\r\n");
+    for (i, amt) in [
+        "Dezernat II / Amt 36",
+        "Dezernat II / Amt 40",
+        "Amt 51",
+        "Straßenmeisterei",
+        "Bauhof",
+        "Dezernat II / Amt 36",
+    ]
+    .iter()
+    .enumerate()
+    {
+        file.push_str(&format!(
+            "{};Nachname{i};Vorname{i};{amt};person{i}@kreis.example\r\n",
+            9000 + i
+        ));
+    }
+    let id = imports::insert(db, admin.id(), "hr.csv", &file, st.clock.now())
+        .await
+        .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    // Proposed mapping, no place for unknown units: they are listed once.
+    let p = import::preview(&st, &admin, &batch, de()).await.unwrap();
+    assert_eq!(p.unknown_units.len(), 5, "{:?}", p.unknown_units);
+    assert!(p.errors[0].starts_with("5 unbekannte Organisationseinheiten"));
+    // A coordinator may not create them outside her scope (and cannot see this batch).
+    let choice = |under: &str, sync: &str| import::Stored {
+        kopf: vec![],
+        spalten: ["personalnummer", "nachname", "vorname", "einheit", "email"]
+            .map(String::from)
+            .to_vec(),
+        einheiten_unter: under.into(),
+        abgleich: sync.into(),
+    };
+    assert!(
+        import::save_mapping(&st, &coord, &batch, choice(&kreis.to_string(), ""), de())
+            .await
+            .is_err()
+    );
+    import::save_mapping(&st, &admin, &batch, choice(&kreis.to_string(), ""), de())
+        .await
+        .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let p = import::preview(&st, &admin, &batch, de()).await.unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(p.new_count, 6);
+    assert_eq!(
+        p.new_units.len(),
+        6,
+        "Dezernat II, Amt 36, Amt 40, Amt 51, Straßenmeisterei, Bauhof"
+    );
+    let units_before = org_units::all(&db.pool).await.unwrap().len();
+    import::commit(&st, &admin, &batch, false, de())
+        .await
+        .unwrap();
+    let after = org_units::all(&db.pool).await.unwrap();
+    assert_eq!(after.len(), units_before + 6);
+    let dezernat = after.iter().find(|u| u.name == "Dezernat II").unwrap();
+    assert_eq!(dezernat.parent_id, Some(kreis));
+    let amt36 = after.iter().find(|u| u.name == "Amt 36").unwrap();
+    assert_eq!(amt36.parent_id, Some(dezernat.id));
+    assert_eq!(amt36.member_count, 2);
+    let people = users::for_import(db).await.unwrap();
+    let anna = people
+        .iter()
+        .find(|p| p.personnel_no.as_deref() == Some("9000"))
+        .unwrap();
+    assert_eq!(anna.display_name, "Vorname0 Nachname0");
+    assert_eq!(anna.org_unit_id, Some(amt36.id));
+
+    // The next month's export: 9000 married (new name and address), 9005 left. The mapping
+    // is remembered by column name.
+    let next = file
+        .replace("Nachname0;Vorname0", "Neuname;Vorname0")
+        .replace("person0@", "neu0@")
+        .lines()
+        .filter(|l| !l.starts_with("9005;"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let proposal = import::propose(&st, &next).await.unwrap();
+    assert_eq!(proposal.spalten[3], "einheit");
+    assert_eq!(proposal.spalten[0], "personalnummer");
+    let id = imports::insert(db, admin.id(), "hr-2.csv", &next, st.clock.now())
+        .await
+        .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let mut sync = choice("", &dezernat.id.to_string());
+    sync.spalten = proposal.spalten.clone();
+    import::save_mapping(&st, &admin, &batch, sync, de())
+        .await
+        .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let p = import::preview(&st, &admin, &batch, de()).await.unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!((p.new_count, p.update_count, p.unchanged), (0, 1, 4));
+    assert_eq!(p.deactivate.len(), 1);
+    assert_eq!(p.deactivate[0].email, "person5@kreis.example");
+    import::commit(&st, &admin, &batch, false, de())
+        .await
+        .unwrap();
+    let people = users::for_import(db).await.unwrap();
+    let anna = people
+        .iter()
+        .find(|p| p.personnel_no.as_deref() == Some("9000"))
+        .unwrap();
+    assert_eq!(anna.email, "neu0@kreis.example");
+    assert_eq!(anna.display_name, "Vorname0 Neuname");
+    let leaver = people
+        .iter()
+        .find(|p| p.personnel_no.as_deref() == Some("9005"))
+        .unwrap();
+    assert!(!leaver.active);
+    // Outside the synced Dezernat nobody was touched.
+    assert_eq!(
+        people.iter().filter(|p| !p.active).count(),
+        1,
+        "only the leaver"
+    );
+    let log = audit::recent(db, 3).await.unwrap();
+    assert_eq!(log[0].0, "user.import");
+    assert!(log[0].2.contains("\"deactivated\":1"), "{}", log[0].2);
+    assert_eq!(log[1].0, "user.import.deactivate");
+    assert_eq!(log[2].0, "user.import.update");
+    assert!(log[2].2.contains("Neuname"), "{}", log[2].2);
+
+    // A sync that would deactivate the importer is refused; nothing is written.
+    let id = imports::insert(db, admin.id(), "ohne-mich.csv", &next, st.clock.now())
+        .await
+        .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let mut all = choice("", "alle");
+    all.spalten = proposal.spalten;
+    import::save_mapping(&st, &admin, &batch, all, de())
+        .await
+        .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let p = import::preview(&st, &admin, &batch, de()).await.unwrap();
+    assert!(p.errors[0].contains("Ihr eigenes Konto"), "{:?}", p.errors);
+    assert!(import::commit(&st, &admin, &batch, false, de())
+        .await
+        .is_err());
+    assert_eq!(
+        users::for_import(db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|p| !p.active)
+            .count(),
+        1
+    );
+}
+
+/// Names sort in German order on both backends: ä with a, ß with ss, Ł with L.
+async fn people_sort_in_german_order(db: &Db) {
+    let (st, admin, _) = seeded(db).await;
+    let unit = org_units::insert(&db.pool, None, "Sortierung", st.clock.now())
+        .await
+        .unwrap();
+    for (i, name) in [
+        "Zoe Zander",
+        "Łukasz Nowak",
+        "Björn Berg",
+        "Bärbel Bauer",
+        "Özlem Öz",
+        "Oskar Ost",
+    ]
+    .iter()
+    .enumerate()
+    {
+        users::insert(
+            &db.pool,
+            &users::NewUser {
+                email: &format!("sort{i}@kreis.example"),
+                display_name: name,
+                personnel_no: None,
+                org_unit_id: Some(unit),
+                role: Role::Employee,
+                now: st.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let _ = admin;
+    let list = users::list(
+        db,
+        &users::UserFilter {
+            search: "",
+            units: Some(&[unit]),
+            role: None,
+            not_signed_in: false,
+            page: 1,
+            per_page: 50,
+        },
+    )
+    .await
+    .unwrap();
+    let names: Vec<&str> = list.items.iter().map(|u| u.display_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Bärbel Bauer",
+            "Björn Berg",
+            "Łukasz Nowak",
+            "Oskar Ost",
+            "Özlem Öz",
+            "Zoe Zander"
+        ]
+    );
 }
 
 async fn user_list_filters_and_pages(db: &Db) {
@@ -629,6 +848,7 @@ async fn sessions_and_flashes(db: &Db) {
         &users::NewUser {
             email: "s@x.de",
             display_name: "S",
+            personnel_no: None,
             org_unit_id: None,
             role: Role::Employee,
             now: 1,
@@ -676,6 +896,8 @@ db_tests!(
     throttle_refuses_without_hashing_and_expires,
     login_timing_does_not_reveal_accounts,
     import_is_all_or_nothing,
+    import_syncs_an_hr_export,
+    people_sort_in_german_order,
     user_list_filters_and_pages,
     org_units_insert_update_delete,
     sessions_and_flashes,
@@ -2009,6 +2231,7 @@ async fn reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day(db: &D
             &users::NewUser {
                 email,
                 display_name: name,
+                personnel_no: None,
                 org_unit_id: Some(unit),
                 role: seepferdchen::model::Role::Employee,
                 now: t0,

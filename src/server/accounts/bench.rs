@@ -69,7 +69,8 @@ pub async fn seed(db: &Db, size: BenchSize, now: i64) -> Result<Vec<i64>, AppErr
     let mut ids = Vec::with_capacity(size.people);
     for chunk in (0..size.people).collect::<Vec<_>>().chunks(200) {
         let mut sql = String::from(
-            "INSERT INTO users (email, display_name, org_unit_id, role, active, created_at) VALUES ",
+            "INSERT INTO users (email, display_name, org_unit_id, role, active, created_at, \
+             sort_name) VALUES ",
         );
         for (k, i) in chunk.iter().enumerate() {
             if k > 0 {
@@ -77,7 +78,7 @@ pub async fn seed(db: &Db, size: BenchSize, now: i64) -> Result<Vec<i64>, AppErr
             }
             let unit = leaves[i % leaves.len()];
             sql.push_str(&format!(
-                "('person{i}@bench.example', 'Person {i:05}', {unit}, 'employee', 1, {now})"
+                "('person{i}@bench.example', 'Person {i:05}', {unit}, 'employee', 1, {now}, 'person {i:05}')"
             ));
         }
         sql.push_str(" RETURNING id");

@@ -150,6 +150,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
             &db::users::NewUser {
                 email: &email,
                 display_name: name,
+                personnel_no: None,
                 org_unit_id: unit_ids.get(unit).copied(),
                 role: *role,
                 now,

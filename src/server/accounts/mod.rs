@@ -83,18 +83,32 @@ pub fn tree(rows: &[UnitRow]) -> Vec<OrgUnit> {
     out
 }
 
-/// Lookup keys for org units as people write them in a CSV: full path and, where unique, name.
+/// Lookup keys for org units as people write them in a CSV: the full path and, where unique,
+/// every shorter tail of it down to the name ("Dezernat II / Amt 36" finds the Amt 36 that
+/// sits under a Dezernat II, whatever lies above).
 pub fn unit_keys(units: &[OrgUnit]) -> HashMap<String, i64> {
-    let mut map = HashMap::new();
-    let mut name_count: HashMap<String, usize> = HashMap::new();
+    let tails = |u: &OrgUnit| -> Vec<String> {
+        let key = csv_import::unit_key(&u.path);
+        let segments: Vec<&str> = key.split(" > ").collect();
+        (1..segments.len())
+            .map(|start| segments[start..].join(" > "))
+            .collect()
+    };
+    let mut count: HashMap<String, usize> = HashMap::new();
     for u in units {
-        *name_count.entry(csv_import::unit_key(&u.name)).or_default() += 1;
+        for tail in tails(u) {
+            *count.entry(tail).or_default() += 1;
+        }
     }
+    let mut map = HashMap::new();
     for u in units {
         map.insert(csv_import::unit_key(&u.path), u.id);
-        let key = csv_import::unit_key(&u.name);
-        if name_count.get(&key) == Some(&1) {
-            map.entry(key).or_insert(u.id);
+    }
+    for u in units {
+        for tail in tails(u) {
+            if count.get(&tail) == Some(&1) {
+                map.entry(tail).or_insert(u.id);
+            }
         }
     }
     map
@@ -237,6 +251,7 @@ pub async fn create_user(
         &db::users::NewUser {
             email: &input.email,
             display_name: input.display_name.trim(),
+            personnel_no: None,
             org_unit_id: input.org_unit_id,
             role: input.role,
             now,
@@ -538,6 +553,7 @@ mod tests {
             id,
             parent_id: parent,
             name: name.into(),
+            code: None,
             member_count: 0,
         }
     }
@@ -570,6 +586,24 @@ mod tests {
             keys.get(&csv_import::unit_key("Fachbereich 2 > Ordnungsamt")),
             Some(&2)
         );
+    }
+
+    #[test]
+    fn unit_keys_find_unique_path_tails() {
+        let rows = [
+            row(1, None, "Kreis"),
+            row(2, Some(1), "Dezernat I"),
+            row(3, Some(1), "Dezernat II"),
+            row(4, Some(2), "Amt 36"),
+            row(5, Some(3), "Amt 36"),
+            row(6, Some(3), "Amt 40"),
+        ];
+        let keys = unit_keys(&tree(&rows));
+        let find = |s: &str| keys.get(&csv_import::unit_key(s)).copied();
+        assert_eq!(find("Dezernat II / Amt 36"), Some(5));
+        assert_eq!(find("Kreis > Dezernat I > Amt 36"), Some(4));
+        assert_eq!(find("Amt 40"), Some(6));
+        assert_eq!(find("Amt 36"), None, "two units of that name");
     }
 
     #[test]

@@ -256,7 +256,8 @@ pub async fn active_people_with_ids(db: &Db, ids: &[i64]) -> Result<Vec<Person>,
 async fn people_where(db: &Db, filter: &str) -> Result<Vec<Person>, sqlx::Error> {
     let sql = format!(
         "SELECT id, display_name, email, org_unit_id FROM users WHERE active = 1 {filter} \
-         ORDER BY LOWER(display_name), id"
+         ORDER BY {}, display_name, id",
+        db.bytewise("sort_name")
     );
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
     rows.iter()

@@ -9,6 +9,8 @@ pub struct Batch {
     pub file_name: String,
     pub content: String,
     pub committed: bool,
+    /// The choices of the mapping step (JSON, see `accounts::import::Stored`).
+    pub mapping: Option<String>,
 }
 
 pub async fn insert(
@@ -30,9 +32,30 @@ pub async fn insert(
     .await
 }
 
+pub async fn set_mapping(db: &Db, id: i64, mapping: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE import_batches SET mapping = $1 WHERE id = $2 AND committed_at IS NULL")
+        .bind(mapping)
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// The mapping of the most recent committed import, to propose for the next file.
+pub async fn last_mapping(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT mapping FROM import_batches \
+         WHERE committed_at IS NOT NULL AND mapping IS NOT NULL \
+         ORDER BY committed_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
+    .await
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Option<Batch>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, created_by, file_name, content, committed_at FROM import_batches WHERE id = $1",
+        "SELECT id, created_by, file_name, content, committed_at, mapping FROM import_batches \
+         WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -44,6 +67,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Batch>, sqlx::Error> {
             file_name: r.try_get("file_name")?,
             content: r.try_get("content")?,
             committed: r.try_get::<Option<i64>, _>("committed_at")?.is_some(),
+            mapping: r.try_get("mapping")?,
         })
     })
     .transpose()

@@ -149,7 +149,19 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(DbError::Migrate)
+        migrator.run(&self.pool).await.map_err(DbError::Migrate)?;
+        users::fill_sort_names(self)
+            .await
+            .map_err(|e| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e)))
+    }
+
+    /// `ORDER BY` text for a sort-key column: bytewise on both backends (PostgreSQL would
+    /// otherwise use the database's locale, and the two would disagree).
+    pub fn bytewise(&self, column: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => column.to_string(),
+            Backend::Postgres => format!("{column} COLLATE \"C\""),
+        }
     }
 
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: a deferred `BEGIN` that

@@ -3,6 +3,7 @@ use sqlx::{Any, Executor, Row};
 
 use super::Db;
 use crate::model::{Paged, Role, UserDetail, UserSummary};
+use crate::server::collation;
 
 /// What login needs about an account.
 #[derive(Debug, Clone)]
@@ -114,6 +115,7 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
+    pub personnel_no: Option<&'a str>,
     pub org_unit_id: Option<i64>,
     pub role: Role,
     pub now: i64,
@@ -124,14 +126,16 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     u: &NewUser<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO users (email, display_name, org_unit_id, role, active, created_at) \
-         VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+        "INSERT INTO users (email, display_name, personnel_no, org_unit_id, role, active, \
+         created_at, sort_name) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
     )
     .bind(u.email)
     .bind(u.display_name)
+    .bind(u.personnel_no)
     .bind(u.org_unit_id)
     .bind(u.role.code())
     .bind(u.now)
+    .bind(collation::key(u.display_name))
     .fetch_one(e)
     .await
 }
@@ -150,8 +154,9 @@ pub async fn set_password_hash<'e, E: Executor<'e, Database = Any>>(
 }
 
 pub async fn set_display_name(db: &Db, id: i64, name: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET display_name = $1, sort_name = $2 WHERE id = $3")
         .bind(name)
+        .bind(collation::key(name))
         .bind(id)
         .execute(&db.pool)
         .await
@@ -173,17 +178,100 @@ pub async fn update(
     u: &UserUpdate<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE users SET display_name = $1, org_unit_id = $2, role = $3, active = $4 WHERE id = $5",
+        "UPDATE users SET display_name = $1, org_unit_id = $2, role = $3, active = $4, \
+         sort_name = $5 WHERE id = $6",
     )
     .bind(u.display_name)
     .bind(u.org_unit_id)
     .bind(u.role.code())
     .bind(i64::from(u.active))
+    .bind(collation::key(u.display_name))
     .bind(id)
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE course_status SET org_unit_id = $1 WHERE user_id = $2")
         .bind(u.org_unit_id.filter(|_| u.active))
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+}
+
+/// A person as an import compares them with a file.
+pub struct ImportRecord {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub personnel_no: Option<String>,
+    pub org_unit_id: Option<i64>,
+    pub role: Role,
+    pub active: bool,
+}
+
+pub async fn for_import(db: &Db) -> Result<Vec<ImportRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, email, display_name, personnel_no, org_unit_id, role, active FROM users",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ImportRecord {
+                id: r.try_get("id")?,
+                email: r.try_get("email")?,
+                display_name: r.try_get("display_name")?,
+                personnel_no: r.try_get("personnel_no")?,
+                org_unit_id: r.try_get("org_unit_id")?,
+                role: role_of(&r.try_get::<String, _>("role")?)?,
+                active: r.try_get::<i64, _>("active")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// What an import sets on an existing person.
+pub struct ImportedPerson<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub personnel_no: Option<&'a str>,
+    pub org_unit_id: i64,
+}
+
+/// Updates a person from an import row (and reactivates them), with the unit their
+/// course-status rows count for. Run it inside a transaction.
+pub async fn apply_import(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    p: &ImportedPerson<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET email = $1, display_name = $2, personnel_no = $3, org_unit_id = $4, \
+         active = 1, sort_name = $5 WHERE id = $6",
+    )
+    .bind(p.email)
+    .bind(p.display_name)
+    .bind(p.personnel_no)
+    .bind(p.org_unit_id)
+    .bind(collation::key(p.display_name))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE course_status SET org_unit_id = $1 WHERE user_id = $2")
+        .bind(p.org_unit_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+}
+
+/// Deactivates a person; their course-status rows stop counting for a unit (as on the edit
+/// page). Run it inside a transaction.
+pub async fn deactivate(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET active = 0 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE course_status SET org_unit_id = NULL WHERE user_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await
@@ -298,7 +386,8 @@ pub async fn list(db: &Db, f: &UserFilter<'_>) -> Result<Paged<UserSummary>, sql
         "SELECT u.id, u.email, u.display_name, u.role, u.active, \
          CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password, o.name AS unit_name \
          FROM users u LEFT JOIN org_units o ON o.id = u.org_unit_id{where_sql} \
-         ORDER BY LOWER(u.display_name), u.id LIMIT {per_page} OFFSET {}",
+         ORDER BY {}, u.display_name, u.id LIMIT {per_page} OFFSET {}",
+        db.bytewise("u.sort_name"),
         (page - 1) * per_page
     );
     let rows = bind_filter(&list_sql, f, &search)
@@ -345,4 +434,25 @@ fn bind_filter<'q>(
         q = q.bind(role.code());
     }
     q
+}
+
+/// Stores the sort key of every name that has none (rows from before the key existed, and
+/// the benchmark's bulk insert). Runs at start, after the migrations.
+pub async fn fill_sort_names(db: &Db) -> Result<(), sqlx::Error> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, display_name FROM users WHERE sort_name = ''")
+            .fetch_all(&db.pool)
+            .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    for (id, name) in rows {
+        sqlx::query("UPDATE users SET sort_name = $1 WHERE id = $2")
+            .bind(collation::key(&name))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
 }

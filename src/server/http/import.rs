@@ -38,23 +38,78 @@ pub(super) async fn upload_import(
     };
     let content = crate::server::accounts::csv_import::decode_text(&bytes);
     let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
-    match crate::server::db::imports::insert(
-        &state.db,
-        actor.id(),
-        &name,
-        &content,
-        state.clock.now(),
-    )
-    .await
-    {
+    match store(&state, &actor, &name, &content).await {
         Ok(id) => Redirect::to(&format!("/verwaltung/import/{id}")).into_response(),
-        Err(e) => crate::error::AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Stores the file with the mapping proposed for it.
+async fn store(
+    state: &AppState,
+    actor: &crate::server::auth::authz::Actor,
+    name: &str,
+    content: &str,
+) -> Result<i64, crate::error::AppError> {
+    use crate::server::{accounts::import, db};
+    let proposal = import::propose(state, content).await?;
+    let id = db::imports::insert(&state.db, actor.id(), name, content, state.clock.now()).await?;
+    let json = serde_json::to_string(&proposal).map_err(|e| crate::error::AppError::internal(e))?;
+    db::imports::set_mapping(&state.db, id, &json).await?;
+    Ok(id)
+}
+
+/// `POST /verwaltung/import/{id}/zuordnung` (form: `spalte` once per column in order,
+/// `einheiten_unter`, `abgleich`): stores the choices of the mapping step and shows the
+/// preview read with them. A plain form route because the number of columns varies. Only the
+/// person who uploaded the file.
+pub(super) async fn save_mapping(
+    State(state): State<AppState>,
+    Manager(actor): Manager,
+    locale: crate::i18n::Locale,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    use crate::server::{accounts::import, db};
+    let result = async {
+        let batch = db::imports::get(&state.db, id)
+            .await?
+            .filter(|b| b.created_by == actor.id())
+            .ok_or(crate::error::AppError::NotFound)?;
+        let value = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let choice = import::Stored {
+            kopf: Vec::new(),
+            spalten: fields
+                .iter()
+                .filter(|(k, _)| k == "spalte")
+                .map(|(_, v)| v.trim().to_string())
+                .collect(),
+            einheiten_unter: value("einheiten_unter"),
+            abgleich: value("abgleich"),
+        };
+        import::save_mapping(&state, &actor, &batch, choice, locale.texts()).await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/verwaltung/import/{id}#vorschau")).into_response(),
+        Err(crate::error::AppError::InvalidInput(_)) => {
+            Redirect::to(&format!("/verwaltung/import/{id}?fehler=zuordnung")).into_response()
+        }
+        Err(e) => e.into_response(),
     }
 }
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/verwaltung/import",
-        post(upload_import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-    )
+    Router::new()
+        .route(
+            "/verwaltung/import",
+            post(upload_import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/verwaltung/import/{id}/zuordnung", post(save_mapping))
 }
