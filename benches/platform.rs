@@ -220,6 +220,7 @@ async fn coordinator_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<R
             active: true,
             org_unit_id: None,
             has_password: false,
+            unit_since: 0,
         },
         scope: Scope::All,
     };
@@ -236,8 +237,13 @@ async fn coordinator_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<R
     let (c50, _, csv) = timed(if smoke { 1 } else { 3 }, || async {
         let sel = reports::select(&state, &admin, &reports::PeopleFilter::default()).await?;
         let rows: usize = sel.entries.iter().map(Vec::len).sum();
-        let text =
-            reports::csv::status_matrix(&state, &sel, seepferdchen::i18n::Locale::De.texts());
+        let quotas = reports::unit_quotas(&state, &sel).await?;
+        let text = reports::csv::status_matrix(
+            &state,
+            &sel,
+            &quotas,
+            seepferdchen::i18n::Locale::De.texts(),
+        );
         Ok::<_, seepferdchen::error::AppError>((rows, text.len()))
     })
     .await;

@@ -263,14 +263,46 @@ mod tests {
     fn numbers_enter_texts_only_as_counts() {
         const NOT_A_COUNT: &[&str] = &[
             "percent", // "{percent} %"
-            "row", "column", "pos", "position", "page",
+            "row",
+            "column",
+            "pos",
+            "position",
+            "page",
             "total", // "Zeile 3", "Seite 1 von 2", "Modul 1 von 1"
-            "done", "points", // "{done} von {n} Modulen": the noun follows {n}
-            "min", "max",
+            "done",
+            "points", // "{done} von {n} Modulen": the noun follows {n}
+            "min",
+            "max",
             "minutes", // "Zeichen", "Zeilen" of fixed limits; "Min." does not change
-            "date", "time", "until", "version", "file", "value", "problem", "name", "course",
-            "module", "unit", "code", "email", "target", "reason", "role", "org", "url", "title",
-            "from", "to", "step",
+            "date",
+            "time",
+            "until",
+            "version",
+            "file",
+            "value",
+            "problem",
+            "name",
+            "course",
+            "module",
+            "unit",
+            "code",
+            "email",
+            "target",
+            "reason",
+            "role",
+            "org",
+            "url",
+            "title",
+            "from",
+            "to",
+            "step",
+            "count", // "Neue Organisationseinheiten (6)": no noun follows the number
+            "new",
+            "updated",
+            "unchanged", // "12 neu, 3 geändert": adjectives do not inflect
+            "field",
+            "first",
+            "second",
         ];
         for (key, text) in DE_ALL.iter().chain(EN_ALL) {
             let mut rest = *text;

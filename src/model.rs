@@ -518,6 +518,13 @@ impl StateCounts {
     pub fn total(&self) -> u32 {
         CourseState::ALL.iter().map(|&s| self.get(s)).sum()
     }
+
+    /// The share of pairs done (a valid certificate, expiring or not), in whole percent,
+    /// rounded down: 100 % only when everything is done. None without any pair.
+    pub fn done_percent(&self) -> Option<u32> {
+        let total = u64::from(self.total());
+        (total > 0).then(|| (u64::from(self.done + self.expiring) * 100 / total) as u32)
+    }
 }
 
 /// A course as filters and forms offer it.
@@ -595,6 +602,8 @@ pub struct AssignmentView {
     pub target: String,
     pub is_unit: bool,
     pub due: Option<Date>,
+    /// "Within N days" instead of a date.
+    pub due_days: Option<i64>,
     pub mandatory: bool,
     pub created: Date,
 }
@@ -631,7 +640,9 @@ pub fn audit_label(t: &crate::i18n::Texts, action: &str) -> String {
         "user.create" => t.audit_user_create.into(),
         "user.update" => t.audit_user_update.into(),
         "user.role_change" => t.audit_user_role_change.into(),
-        "user.import" => t.audit_user_import.into(),
+        "user.import" | "user.import.update" | "user.import.deactivate" => {
+            t.audit_user_import.into()
+        }
         "user.password_link" => t.audit_user_password_link.into(),
         "org_unit.create" | "org_unit.update" | "org_unit.delete" => t.audit_org_unit.into(),
         "export.status" | "export.evidence" => t.audit_export.into(),
@@ -698,4 +709,21 @@ pub struct MailProblem {
     pub attempts: i64,
     pub error: String,
     pub created_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn done_percent_rounds_down_and_needs_pairs() {
+        let mut c = StateCounts::default();
+        assert_eq!(c.done_percent(), None);
+        c.add(CourseState::Done, 199);
+        c.add(CourseState::Overdue, 1);
+        assert_eq!(c.done_percent(), Some(99), "not 100 % while one is open");
+        c.add(CourseState::Expiring, 50);
+        c.add(CourseState::Expired, 50);
+        assert_eq!(c.done_percent(), Some(83));
+    }
 }

@@ -18,6 +18,7 @@ mod ssr {
     pub use crate::server::accounts;
     pub use crate::server::auth::authz::Actor;
     pub use crate::server::db;
+    pub use crate::server::db::assignments::Due;
     pub use crate::server::reports;
     pub use crate::server::state::AppState;
     pub use crate::server::tracking;
@@ -26,12 +27,12 @@ mod ssr {
     /// nothing changed), a new mandatory course, or a new due date.
     pub fn notice(
         before: Option<&db::assignments::AssignmentRow>,
-        due: Option<i64>,
+        due: Due,
         mandatory: bool,
     ) -> Option<bool> {
         match before {
             _ if !mandatory => None,
-            Some(b) if b.mandatory && b.due_day == due => None,
+            Some(b) if b.mandatory && b.due_day == due.day && b.due_days == due.days => None,
             Some(b) if b.mandatory => Some(true),
             _ => Some(false),
         }
@@ -53,6 +54,43 @@ mod ssr {
             None => None,
         };
         Ok(db::reminders::recipients_in(&mut **tx, units.as_deref(), users).await?)
+    }
+
+    /// The due date of an assignment form: a date (`due`) or a number of days (`due_days`),
+    /// not both; both empty is none.
+    pub fn parse_due(
+        day: Option<&str>,
+        days: Option<&str>,
+        today: i64,
+        t: &crate::i18n::Texts,
+    ) -> Result<Due, crate::error::AppError> {
+        let day = due_day(day, today, t)?;
+        let days = match days.map(str::trim).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=3650).contains(n))
+                    .ok_or_else(|| {
+                        crate::error::AppError::field("due_days", t.assign_due_days_invalid)
+                    })?,
+            ),
+        };
+        if day.is_some() && days.is_some() {
+            return Err(crate::error::AppError::field("due_days", t.assign_due_both));
+        }
+        Ok(Due { day, days })
+    }
+
+    /// The due date a notice mail names: the fixed one, or for a relative one the day the
+    /// people in the unit now have (counted from the assignment's first day).
+    pub fn notice_day(
+        due: Due,
+        before: Option<&db::assignments::AssignmentRow>,
+        today: i64,
+    ) -> Option<i64> {
+        let from = before.map_or(today, |b| tracking::today(b.created_at));
+        due.day.or(due.days.map(|n| from + n))
     }
 
     /// A due date from a date field: empty is none; it must not lie in the past nor more than
@@ -114,6 +152,7 @@ mod ssr {
             },
             is_unit: a.unit_id.is_some(),
             due: a.due_day.map(Date::from_days),
+            due_days: a.due_days,
             mandatory: a.mandatory,
             created: Date::in_germany(a.created_at),
         }
@@ -181,6 +220,7 @@ pub async fn assign_unit(
     course: String,
     org_unit_id: Option<String>,
     due: Option<String>,
+    due_days: Option<String>,
     mandatory: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
@@ -197,12 +237,14 @@ pub async fn assign_unit(
         return Err(AppError::field("org_unit_id", t.assign_unit_missing));
     };
     let now = state.clock.now();
-    let due = due_day(due.as_deref(), tracking::today(now), t)?;
+    let today = tracking::today(now);
+    let due = parse_due(due.as_deref(), due_days.as_deref(), today, t)?;
     let mut tx = state.db.begin().await?;
     let before = db::assignments::find(&mut *tx, &c.slug, Some(unit), None).await?;
     if let Some(changed) = notice(before.as_ref(), due, is_on(&mandatory)) {
         let people = reached(&mut tx, Some(unit), None).await?;
-        crate::server::mail::notify_assignment(&mut tx, &state, &c.slug, &people, due, changed)
+        let day = notice_day(due, before.as_ref(), today);
+        crate::server::mail::notify_assignment(&mut tx, &state, &c.slug, &people, day, changed)
             .await?;
     }
     db::assignments::upsert(
@@ -211,7 +253,8 @@ pub async fn assign_unit(
             course: &c.slug,
             unit_id: Some(unit),
             user_id: None,
-            due_day: due,
+            due_day: due.day,
+            due_days: due.days,
             mandatory: is_on(&mandatory),
             created_by: Some(actor.id()),
             now,
@@ -239,6 +282,7 @@ pub async fn assign_people(
     course: String,
     user_ids: Option<Vec<i64>>,
     due: Option<String>,
+    due_days: Option<String>,
     mandatory: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
@@ -250,7 +294,8 @@ pub async fn assign_people(
     }
     let c = published_course(&state, &course, t)?;
     let now = state.clock.now();
-    let due = due_day(due.as_deref(), tracking::today(now), t)?;
+    let today = tracking::today(now);
+    let due = parse_due(due.as_deref(), due_days.as_deref(), today, t)?;
     let mut tx = state.db.begin().await?;
     for id in &ids {
         let target = db::users::get(&mut *tx, *id).await?;
@@ -258,7 +303,8 @@ pub async fn assign_people(
         let before = db::assignments::find(&mut *tx, &c.slug, None, Some(*id)).await?;
         if let Some(changed) = notice(before.as_ref(), due, is_on(&mandatory)) {
             let people = reached(&mut tx, None, Some(&[*id])).await?;
-            crate::server::mail::notify_assignment(&mut tx, &state, &c.slug, &people, due, changed)
+            let day = notice_day(due, before.as_ref(), today);
+            crate::server::mail::notify_assignment(&mut tx, &state, &c.slug, &people, day, changed)
                 .await?;
         }
         db::assignments::upsert(
@@ -267,7 +313,8 @@ pub async fn assign_people(
                 course: &c.slug,
                 unit_id: None,
                 user_id: Some(*id),
-                due_day: due,
+                due_day: due.day,
+                due_days: due.days,
                 mandatory: is_on(&mandatory),
                 created_by: Some(actor.id()),
                 now,
@@ -296,6 +343,7 @@ pub async fn assign_people(
 pub async fn update_assignment(
     id: i64,
     due: Option<String>,
+    due_days: Option<String>,
     mandatory: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
@@ -306,11 +354,13 @@ pub async fn update_assignment(
         .await?
         .filter(|a| may_change(&actor, a))
         .ok_or(AppError::NotFound)?;
-    let due = due_day(due.as_deref(), tracking::today(state.clock.now()), t)?;
+    let today = tracking::today(state.clock.now());
+    let due = parse_due(due.as_deref(), due_days.as_deref(), today, t)?;
     if let Some(changed) = notice(Some(&a), due, is_on(&mandatory)) {
         let users = a.user_id.map(|u| vec![u]);
         let people = reached(&mut tx, a.unit_id, users.as_deref()).await?;
-        crate::server::mail::notify_assignment(&mut tx, &state, &a.course, &people, due, changed)
+        let day = notice_day(due, Some(&a), today);
+        crate::server::mail::notify_assignment(&mut tx, &state, &a.course, &people, day, changed)
             .await?;
     }
     db::assignments::update(&mut *tx, id, due, is_on(&mandatory)).await?;
@@ -348,7 +398,14 @@ pub async fn delete_assignment(id: i64) -> Result<(), AppError> {
             state.clock.now(),
             "assignment.delete",
             &target,
-            &crate::server::audit::assignment_details(&a.course, a.due_day, a.mandatory),
+            &crate::server::audit::assignment_details(
+                &a.course,
+                Due {
+                    day: a.due_day,
+                    days: a.due_days,
+                },
+                a.mandatory,
+            ),
         )
         .await?;
     tx.commit().await?;

@@ -167,6 +167,7 @@ pub async fn update_user(
             org_unit_id,
             role: new_role,
             active: active.is_some(),
+            today: crate::server::tracking::today(now),
         },
     )
     .await?;

@@ -3,6 +3,7 @@
 //! whatever the UI language; the Protokoll page turns them into a sentence in the reader's
 //! language with course titles and local dates. Entries written before details were JSON are
 //! shown with their raw text.
+use crate::server::db::assignments::Due;
 use serde_json::{json, Map, Value};
 
 use crate::i18n::{Date, Locale, Texts};
@@ -13,10 +14,11 @@ pub fn details(value: Value) -> String {
 }
 
 /// Details of an assignment entry.
-pub fn assignment_details(course: &str, due_day: Option<i64>, mandatory: bool) -> String {
+pub fn assignment_details(course: &str, due: Due, mandatory: bool) -> String {
     details(json!({
         "course": course,
-        "due": due_day.map(|d| Date::from_days(d).iso()),
+        "due": due.day.map(|d| Date::from_days(d).iso()),
+        "due_days": due.days,
         "mandatory": mandatory,
     }))
 }
@@ -55,9 +57,10 @@ pub fn sentence(
                 _ => t.audit_s_assignment_delete,
             });
             if action != "assignment.delete" {
-                match d.get("due").and_then(Value::as_str) {
-                    Some(_) => s.push_str(&t.audit_s_due(date("due"))),
-                    None => s.push_str(t.audit_s_no_due),
+                match (d.get("due").and_then(Value::as_str), count("due_days")) {
+                    (Some(_), _) => s.push_str(&t.audit_s_due(date("due"))),
+                    (None, days) if days > 0 => s.push_str(&t.audit_s_due_days.of(days)),
+                    (None, _) => s.push_str(t.audit_s_no_due),
                 }
                 if d.get("mandatory") == Some(&Value::Bool(false)) {
                     s.push_str(t.audit_s_voluntary);
@@ -82,7 +85,21 @@ pub fn sentence(
             }
             s
         }
-        "user.import" => fill(&t.audit_s_user_import.of(count("people"))).replace("{file}", target),
+        "user.import" => {
+            let mut s = fill(&t.audit_s_user_import.of(count("people"))).replace("{file}", target);
+            for (key, text) in [
+                ("updated", t.audit_s_import_updated),
+                ("deactivated", t.audit_s_import_deactivated),
+                ("units", t.audit_s_import_units),
+            ] {
+                if count(key) > 0 {
+                    s.push_str(&text.of(count(key)));
+                }
+            }
+            s
+        }
+        "user.import.update" => fill(t.audit_s_user_import_update),
+        "user.import.deactivate" => fill(t.audit_s_user_import_deactivate),
         "user.password_link" => fill(t.audit_s_password_link),
         "user.delete" => format!(
             "{}{}{}",
@@ -158,12 +175,19 @@ mod tests {
             de(
                 "assignment.create",
                 "Amt 36",
-                &assignment_details("ki-freischwimmer", Some(due), true)
+                &assignment_details(
+                    "ki-freischwimmer",
+                    Due {
+                        day: Some(due),
+                        days: None
+                    },
+                    true
+                )
             ),
             "Kurs „KI-Freischwimmer“ zugewiesen an Amt 36, fällig bis 15.01.2027"
         );
         assert_eq!(
-            de("assignment.update", "Amt 36", &assignment_details("ki-freischwimmer", None, false)),
+            de("assignment.update", "Amt 36", &assignment_details("ki-freischwimmer", Due::default(), false)),
             "Zuweisung des Kurses „KI-Freischwimmer“ an Amt 36 geändert, ohne Fälligkeitsdatum, freiwillig"
         );
         assert_eq!(
@@ -197,7 +221,14 @@ mod tests {
                 Locale::En,
                 "assignment.create",
                 "Amt 36",
-                &assignment_details("ki-freischwimmer", Some(due), true),
+                &assignment_details(
+                    "ki-freischwimmer",
+                    Due {
+                        day: Some(due),
+                        days: None
+                    },
+                    true
+                ),
                 &title
             ),
             "Course \"KI-Freischwimmer\" assigned to Amt 36, due by 15 Jan 2027"

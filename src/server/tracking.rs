@@ -5,6 +5,11 @@
 //! including people who join later (nothing is copied per person). When several assignments
 //! reach the same person and course, the earliest due date counts and the course is mandatory
 //! if any of them says so.
+//!
+//! A due date is fixed or relative ("within N days"): relative ones count from the later of
+//! the assignment day and the day the person joined their unit, so someone who joins today is
+//! never overdue on their first day. The dashboard counts everyone as of the assignment day in
+//! SQL and then corrects the few who joined later, person by person.
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{CourseState, StateCounts};
@@ -17,26 +22,61 @@ use crate::server::db::{self, Db};
 /// Due date and flag of what reaches one person for one course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Effective {
+    /// The fixed due date; after [`Assignments::for_person`], the person's own due date.
     pub due_day: Option<i64>,
+    /// A relative due date not yet worked out for a person: (assignment day, days).
+    pub relative: Option<(i64, i64)>,
     pub mandatory: bool,
+}
+
+fn earlier(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 impl Effective {
     fn of(a: &AssignmentRow) -> Effective {
         Effective {
             due_day: a.due_day,
+            relative: a.due_days.map(|days| (today(a.created_at), days)),
             mandatory: a.mandatory,
         }
     }
 
+    /// The due date for someone who joined their unit on day `since`.
+    pub fn due_for(self, since: i64) -> Option<i64> {
+        let relative = self.relative.map(|(from, days)| from.max(since) + days);
+        earlier(self.due_day, relative)
+    }
+
+    /// The due date of everyone who was in the unit on the assignment day.
+    pub fn base_due(self) -> Option<i64> {
+        self.due_for(i64::MIN)
+    }
+
+    /// The assignment as it applies to someone who joined their unit on day `since`.
+    pub fn resolved(self, since: i64) -> Effective {
+        Effective {
+            due_day: self.due_for(since),
+            relative: None,
+            mandatory: self.mandatory,
+        }
+    }
+
     /// Two assignments for the same course: the earlier due date, mandatory if either is.
+    /// Of two relative ones the one that ends first for the unit's people is kept (two
+    /// relative assignments of one course to one person are rare; a joiner may then get a
+    /// few days more than the stricter one would give).
     pub fn combine(self, other: Effective) -> Effective {
-        let due_day = match (self.due_day, other.due_day) {
-            (Some(a), Some(b)) => Some(a.min(b)),
+        let relative = match (self.relative, other.relative) {
+            (Some(a), Some(b)) => Some(if a.0 + a.1 <= b.0 + b.1 { a } else { b }),
             (a, b) => a.or(b),
         };
         Effective {
-            due_day,
+            due_day: earlier(self.due_day, other.due_day),
+            relative,
             mandatory: self.mandatory || other.mandatory,
         }
     }
@@ -136,8 +176,14 @@ impl Assignments {
         }
     }
 
-    /// The courses assigned to a person, with the combined due date and flag.
-    pub fn for_person(&self, user_id: i64, unit: Option<i64>) -> BTreeMap<String, Effective> {
+    /// The courses assigned to a person who joined their unit on day `since`, with their
+    /// own due date and flag.
+    pub fn for_person(
+        &self,
+        user_id: i64,
+        unit: Option<i64>,
+        since: i64,
+    ) -> BTreeMap<String, Effective> {
         let mut out = unit
             .and_then(|u| self.by_unit.get(&u))
             .cloned()
@@ -147,7 +193,20 @@ impl Assignments {
                 .and_modify(|x| *x = x.combine(*e))
                 .or_insert(*e);
         }
+        for e in out.values_mut() {
+            *e = e.resolved(since);
+        }
         out
+    }
+
+    /// The first day of any relative unit assignment: people who joined their unit after it
+    /// may have a later due date than their unit's aggregate assumes.
+    pub fn earliest_relative(&self) -> Option<i64> {
+        self.by_unit
+            .values()
+            .flat_map(|m| m.values())
+            .filter_map(|e| e.relative.map(|(from, _)| from))
+            .min()
     }
 }
 
@@ -193,7 +252,7 @@ pub fn matrix_from(
         .iter()
         .map(|p| {
             assignments
-                .for_person(p.id, p.unit_id)
+                .for_person(p.id, p.unit_id, p.since)
                 .into_iter()
                 .map(|(course, assignment)| {
                     let s = status.get(&(p.id, course.clone())).copied();
@@ -283,14 +342,15 @@ pub async fn unit_counts(
             let expired = a.map_or(0, |a| a.expired);
             let started = a.map_or(0, |a| a.started);
             let not_started = (n - valid - expiring - expired - started).max(0);
-            if due_soon(e.due_day, today) {
+            let due = e.base_due();
+            if due_soon(due, today) {
                 entry.due_soon += (started + not_started) as u32;
             }
             let counts = &mut entry.counts;
             counts.add(CourseState::Done, valid as u32);
             counts.add(CourseState::Expiring, expiring as u32);
             counts.add(CourseState::Expired, expired as u32);
-            if e.due_day.is_some_and(|d| d < today) {
+            if due.is_some_and(|d| d < today) {
                 counts.add(CourseState::Overdue, (started + not_started) as u32);
             } else {
                 counts.add(CourseState::InProgress, started as u32);
@@ -298,46 +358,52 @@ pub async fn unit_counts(
             }
         }
     }
-    // Person assignments: add pairs no unit assignment covers, and move pairs whose own due
-    // date is earlier than their unit's.
-    if !assignments.by_person.is_empty() {
-        // Only the people who have assignments of their own, not everyone in scope.
-        let with_own: Vec<i64> = assignments.by_person.keys().copied().collect();
-        let people = course_status::active_people_with_ids(db, &with_own).await?;
-        let direct: Vec<&Person> = people
-            .iter()
-            .filter(|p| p.unit_id.is_some_and(in_scope))
-            .collect();
-        let ids: Vec<i64> = direct.iter().map(|p| p.id).collect();
-        let rows = course_status::for_users(db, Some(&ids)).await?;
-        let status: HashMap<(i64, &str), &StatusRow> =
-            rows.iter().map(|(u, c, s)| ((*u, c.as_str()), s)).collect();
-        for p in direct {
-            let Some(unit) = p.unit_id else { continue };
-            let unit_courses = assignments.by_unit.get(&unit);
-            let figures = out.entry(unit).or_default();
-            let Some(own) = assignments.by_person.get(&p.id) else {
-                continue;
-            };
-            for (c, e) in own.iter().filter(|(c, _)| wanted(c)) {
-                let s = status.get(&(p.id, c.as_str())).copied();
-                // The pair as the unit's aggregate counted it (if the unit has the course), and
-                // as it really stands with the person's own assignment combined in.
-                let unit = unit_courses.and_then(|m| m.get(c)).copied();
-                let due = unit.map_or(*e, |u| u.combine(*e)).due_day;
-                let after = classify(s, due, today);
-                if let Some(u) = unit {
-                    let before = classify(s, u.due_day, today);
-                    let slot = figures.counts.slot(before);
-                    *slot = slot.saturating_sub(1);
-                    if is_open(before) && due_soon(u.due_day, today) {
-                        figures.due_soon = figures.due_soon.saturating_sub(1);
-                    }
+    // People whose pairs the aggregate did not count right: those with assignments of their
+    // own (pairs no unit assignment covers, or an earlier due date), and those who joined
+    // their unit after a relative assignment began (a later due date).
+    let with_own: Vec<i64> = assignments.by_person.keys().copied().collect();
+    let mut people = course_status::active_people_with_ids(db, &with_own).await?;
+    if let Some(from) = assignments.earliest_relative() {
+        let known: std::collections::HashSet<i64> = people.iter().map(|p| p.id).collect();
+        let joiners = course_status::active_people_joined_after(db, from).await?;
+        people.extend(joiners.into_iter().filter(|p| !known.contains(&p.id)));
+    }
+    let direct: Vec<&Person> = people
+        .iter()
+        .filter(|p| p.unit_id.is_some_and(in_scope))
+        .collect();
+    if direct.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<i64> = direct.iter().map(|p| p.id).collect();
+    let rows = course_status::for_users(db, Some(&ids)).await?;
+    let status: HashMap<(i64, &str), &StatusRow> =
+        rows.iter().map(|(u, c, s)| ((*u, c.as_str()), s)).collect();
+    for p in direct {
+        let Some(unit) = p.unit_id else { continue };
+        let unit_courses = assignments.by_unit.get(&unit);
+        let figures = out.entry(unit).or_default();
+        let own = assignments.for_person(p.id, Some(unit), p.since);
+        for (c, e) in own.iter().filter(|(c, _)| wanted(c)) {
+            let s = status.get(&(p.id, c.as_str())).copied();
+            // The pair as the unit's aggregate counted it (if the unit has the course), and as
+            // it really stands for this person.
+            let counted = unit_courses.and_then(|m| m.get(c)).map(|u| u.base_due());
+            let after = classify(s, e.due_day, today);
+            if let Some(base) = counted {
+                let before = classify(s, base, today);
+                if before == after && due_soon(base, today) == due_soon(e.due_day, today) {
+                    continue;
                 }
-                figures.counts.add(after, 1);
-                if is_open(after) && due_soon(due, today) {
-                    figures.due_soon += 1;
+                let slot = figures.counts.slot(before);
+                *slot = slot.saturating_sub(1);
+                if is_open(before) && due_soon(base, today) {
+                    figures.due_soon = figures.due_soon.saturating_sub(1);
                 }
+            }
+            figures.counts.add(after, 1);
+            if is_open(after) && due_soon(e.due_day, today) {
+                figures.due_soon += 1;
             }
         }
     }
@@ -410,6 +476,7 @@ mod tests {
             unit_id: unit,
             user_id: user,
             due_day: due,
+            due_days: None,
             mandatory: m,
             created_at: 0,
             user_name: None,
@@ -436,16 +503,50 @@ mod tests {
         assert_eq!(a.by_unit[&3]["k"].due_day, Some(50));
         assert!(!a.by_unit.get(&4).is_some_and(|m| m.contains_key("k")));
         // A person in unit 3 with their own (undated, mandatory) assignment.
-        let e = a.for_person(7, Some(3))["k"];
+        let e = a.for_person(7, Some(3), 0)["k"];
         assert_eq!(
             e,
             Effective {
                 due_day: Some(50),
+                relative: None,
                 mandatory: true
             }
         );
         // Someone without a unit gets only their own.
-        assert_eq!(a.for_person(7, None)["k"].due_day, None);
-        assert!(a.for_person(8, Some(4)).is_empty());
+        assert_eq!(a.for_person(7, None, 0)["k"].due_day, None);
+        assert!(a.for_person(8, Some(4), 0).is_empty());
+    }
+
+    #[test]
+    fn relative_due_dates_count_from_joining_the_unit() {
+        let units = [unit(1, None), unit(2, Some(1))];
+        let day = |d: i64| d * 86_400 + 12 * 3600;
+        let mut within_30 = assignment(Some(1), None, None, true);
+        within_30.due_days = Some(30);
+        within_30.created_at = day(1000);
+        let a = Assignments::build(&units, &[within_30]);
+        let e = a.by_unit[&2]["k"];
+        assert_eq!(e.relative, Some((1000, 30)));
+        // In the unit before the assignment: 30 days from the assignment.
+        assert_eq!(a.for_person(5, Some(2), 900)["k"].due_day, Some(1030));
+        assert_eq!(e.base_due(), Some(1030));
+        // Joined later: 30 days from the first day there, so not overdue on day one.
+        let joiner = a.for_person(5, Some(2), 1100)["k"];
+        assert_eq!(joiner.due_day, Some(1130));
+        assert_eq!(
+            classify(None, joiner.due_day, 1100),
+            CourseState::NotStarted
+        );
+        assert_eq!(classify(None, joiner.due_day, 1131), CourseState::Overdue);
+        // A fixed date for the same course that comes earlier wins.
+        let mut fixed = assignment(Some(2), None, Some(1050), false);
+        fixed.course = "k".into();
+        let mut within_30 = assignment(Some(1), None, None, true);
+        within_30.due_days = Some(30);
+        within_30.created_at = day(1000);
+        let a = Assignments::build(&units, &[within_30, fixed]);
+        assert_eq!(a.for_person(5, Some(2), 1100)["k"].due_day, Some(1050));
+        assert!(a.for_person(5, Some(2), 1100)["k"].mandatory);
+        assert_eq!(a.earliest_relative(), Some(1000));
     }
 }

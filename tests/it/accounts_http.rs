@@ -461,6 +461,16 @@ async fn tracking_scope_matrix_finds_no_unexpected_allow() {
         } else {
             String::new()
         };
+        if ok {
+            // Each row carries its unit's share done for the course, as the dashboard shows it.
+            let header = csv.lines().next().unwrap_or_default();
+            t.check(
+                format!("{who:?} status.csv carries the unit quotas"),
+                true,
+                header.ends_with("Erledigt in der Einheit (Kurs)")
+                    && csv.lines().skip(1).all(|l| l.ends_with(" %")),
+            );
+        }
         for (area, email, name, unit, id, unit_id) in &ids {
             let expected = manages(*who, *area);
             let (id_s, unit_s) = (id.to_string(), unit_id.to_string());

@@ -897,6 +897,7 @@ db_tests!(
     login_timing_does_not_reveal_accounts,
     import_is_all_or_nothing,
     import_syncs_an_hr_export,
+    relative_due_dates_count_from_the_join_day,
     people_sort_in_german_order,
     user_list_filters_and_pages,
     org_units_insert_update_delete,
@@ -1468,6 +1469,7 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
                 unit_id: None,
                 user_id: Some(user),
                 due_day: Some(due),
+                due_days: None,
                 mandatory: true,
                 created_by: None,
                 now: st.clock.now(),
@@ -1493,6 +1495,8 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
         ),
         (1, 1, 1, 1)
     );
+    // Anna's and Ben's certificates count as done: half of the Bürgerbüro.
+    assert_eq!(bb.counts.done_percent(), Some(50));
     // Personalamt's own assignment is overdue (Oliver and Paula).
     assert_eq!(unit("Personalamt").counts.overdue, 2);
     // Fachbereich 3 is due within a week: everyone there counts as due soon.
@@ -1536,6 +1540,7 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
             org_unit_id: Some(unit),
             role: seepferdchen::model::Role::Employee,
             active,
+            today,
         };
         users::update(&mut tx, id, &update).await.unwrap();
     }
@@ -1553,6 +1558,119 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
         (0, 0)
     );
     assert_eq!(unit("Ordnungsamt").counts.done, 1);
+}
+
+/// "Within 14 days": counted from the assignment for people already in the unit, from their
+/// first day for those who join (or move in) later; the dashboard agrees with the matrix.
+async fn relative_due_dates_count_from_the_join_day(db: &Db) {
+    let (st, admin, _) = seeded(db).await;
+    let t0 = st.clock.now();
+    let day = 86_400;
+    let units = org_units::all(&db.pool).await.unwrap();
+    let unit = |name: &str| units.iter().find(|u| u.name == name).unwrap().id;
+    let (bb, oa) = (unit("Bürgerbüro"), unit("Ordnungsamt"));
+    assignment_db::upsert(
+        &db.pool,
+        &NewAssignment {
+            course: "ki-freischwimmer",
+            unit_id: Some(bb),
+            user_id: None,
+            due_day: None,
+            due_days: Some(14),
+            mandatory: true,
+            created_by: None,
+            now: t0,
+        },
+    )
+    .await
+    .unwrap();
+    // A fixed date and a number of days at once is refused by the database.
+    let both = assignment_db::upsert(
+        &db.pool,
+        &NewAssignment {
+            course: "ki-freischwimmer",
+            unit_id: Some(oa),
+            user_id: None,
+            due_day: Some(30_000),
+            due_days: Some(14),
+            mandatory: true,
+            created_by: None,
+            now: t0,
+        },
+    )
+    .await;
+    assert!(both.is_err());
+    // Twenty days later: a new person joins the Bürgerbüro, and David moves there.
+    st.clock.set(t0 + 20 * day);
+    let today = seepferdchen::server::tracking::today(st.clock.now());
+    let new = users::insert(
+        &db.pool,
+        &users::NewUser {
+            email: "neu.zugang@musterstadt.example",
+            display_name: "Neu Zugang",
+            personnel_no: None,
+            org_unit_id: Some(bb),
+            role: Role::Employee,
+            now: st.clock.now(),
+        },
+    )
+    .await
+    .unwrap();
+    let david = users::find_for_login(db, "david.nowak@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut tx = db.begin().await.unwrap();
+    let update = users::UserUpdate {
+        display_name: "David Nowak",
+        org_unit_id: Some(bb),
+        role: Role::Employee,
+        active: true,
+        today,
+    };
+    users::update(&mut tx, david, &update).await.unwrap();
+    tx.commit().await.unwrap();
+    let state_of = |who: i64| {
+        let st = &st;
+        async move {
+            let user = users::get(&st.db.pool, who).await.unwrap().unwrap();
+            reports::person_courses(st, true, &user)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.slug == "ki-freischwimmer")
+                .unwrap()
+        }
+    };
+    let anna = users::find_for_login(db, "anna.becker@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(state_of(anna).await.state, CourseState::Overdue);
+    for who in [new, david] {
+        let c = state_of(who).await;
+        assert_eq!(
+            c.state,
+            CourseState::NotStarted,
+            "not overdue on the first day"
+        );
+        assert_eq!(c.due.unwrap().to_days(), today + 14);
+    }
+    assert_dashboard_matches_matrix(&st, &admin).await;
+    let dash = reports::dashboard(&st, &admin, Some("ki-freischwimmer"))
+        .await
+        .unwrap();
+    let figures = dash.units.iter().find(|u| u.id == bb).unwrap();
+    assert_eq!(figures.counts.not_started, 2, "the two who joined");
+    assert!(figures.counts.overdue >= 1);
+    // Eight days on, their due date is near; fifteen days on, it has passed.
+    st.clock.set(t0 + 28 * day);
+    assert_dashboard_matches_matrix(&st, &admin).await;
+    st.clock.set(t0 + 35 * day);
+    assert_dashboard_matches_matrix(&st, &admin).await;
+    assert_eq!(state_of(new).await.state, CourseState::Overdue);
 }
 
 async fn assignments_reach_later_members_and_revocation_updates_status(db: &Db) {
@@ -1657,6 +1775,7 @@ async fn assignments_reach_later_members_and_revocation_updates_status(db: &Db) 
                 unit_id: Some(ordnungsamt),
                 user_id: None,
                 due_day: due,
+                due_days: None,
                 mandatory: false,
                 created_by: Some(admin.id()),
                 now: 1,
@@ -2274,6 +2393,7 @@ async fn reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day(db: &D
             unit_id: Some(unit),
             user_id: None,
             due_day: Some(due),
+            due_days: None,
             mandatory: true,
             created_by: None,
             now: t0,
@@ -2353,6 +2473,7 @@ async fn reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day(db: &D
             unit_id: Some(unit),
             user_id: None,
             due_day: Some(d + 3),
+            due_days: None,
             mandatory: true,
             created_by: None,
             now: t0,

@@ -127,7 +127,8 @@ fn MappingStep(p: ImportPreview) -> impl IntoView {
                     <option value=value selected=chosen == value>
                         {label}
                     </option>
-                }.into_any(),
+                }
+                .into_any(),
             );
         }
         options.extend(p.units.iter().map(|(id, path)| {
@@ -137,7 +138,8 @@ fn MappingStep(p: ImportPreview) -> impl IntoView {
                 <option value=value selected=selected>
                     {path.clone()}
                 </option>
-            }.into_any()
+            }
+            .into_any()
         }));
         options.collect_view()
     };
@@ -158,7 +160,7 @@ fn MappingStep(p: ImportPreview) -> impl IntoView {
             <form
                 method="post"
                 action=format!("/verwaltung/import/{}/zuordnung", p.id)
-                class="form"
+                class="form form--wide"
             >
                 <DataTable
                     caption=t.import_mapping_caption
@@ -262,15 +264,7 @@ fn PreviewStep(
     }
     let nothing = p.rows.is_empty() && p.deactivate.is_empty() && p.new_units.is_empty();
     view! {
-        <p>
-            {t
-                .import_summary(
-                    &p.file_name,
-                    p.new_count,
-                    p.update_count,
-                    p.unchanged,
-                )}
-        </p>
+        <p>{t.import_summary(&p.file_name, p.new_count, p.update_count, p.unchanged)}</p>
         {(!p.new_units.is_empty())
             .then(|| {
                 view! {
@@ -374,5 +368,5 @@ fn PreviewStep(
                 }
             })}
     }
-        .into_any()
+    .into_any()
 }

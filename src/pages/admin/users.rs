@@ -252,6 +252,18 @@ pub fn UsersPage() -> impl IntoView {
                                 <label for="bulk-due">{t.csv_due}</label>
                                 <input id="bulk-due" name="due" type="date" />
                             </div>
+                            <div class="field">
+                                <label for="bulk-due-days">{t.assign_due_days}</label>
+                                <input
+                                    id="bulk-due-days"
+                                    name="due_days"
+                                    type="number"
+                                    min="1"
+                                    max="3650"
+                                    inputmode="numeric"
+                                    class="input--short"
+                                />
+                            </div>
                             <div class="checkbox">
                                 <input
                                     type="checkbox"

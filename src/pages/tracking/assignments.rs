@@ -27,6 +27,7 @@ pub fn AssignmentsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let (list, courses, units) = crate::loaded!(data.await);
                 let due_msg = move || error.get().and_then(|e| e.field_message("due"));
+                let days_msg = move || error.get().and_then(|e| e.field_message("due_days"));
                 view! {
                     <section class="card" aria-labelledby="new-assignment">
                         <h2 id="new-assignment">{t.assign_new_heading}</h2>
@@ -53,6 +54,14 @@ pub fn AssignmentsPage() -> impl IntoView {
                                     aria-describedby=move || if due_msg().is_some() { "due-hint due-error" } else { "due-hint" }
                                     aria-invalid=move || due_msg().map(|_| "true") />
                             </div>
+                            <div class="field" class:field--error=move || days_msg().is_some()>
+                                <label for="due_days">{t.assign_due_days}</label>
+                                <p class="field__hint" id="due_days-hint">{t.assign_due_days_hint}</p>
+                                {move || days_msg().map(|m| view! { <p class="field__error" id="due_days-error">{m}</p> })}
+                                <input id="due_days" name="due_days" type="number" min="1" max="3650" inputmode="numeric" class="input--short"
+                                    aria-describedby=move || if days_msg().is_some() { "due_days-hint due_days-error" } else { "due_days-hint" }
+                                    aria-invalid=move || days_msg().map(|_| "true") />
+                            </div>
                             <div class="checkbox">
                                 <input type="checkbox" id="mandatory" name="mandatory" value="on" checked />
                                 <label for="mandatory">{t.assign_mandatory}</label>
@@ -68,9 +77,15 @@ pub fn AssignmentsPage() -> impl IntoView {
                             <DataTable caption=t.assign_list_heading columns=vec![t.csv_course, t.assign_target, t.csv_due, t.assign_change]>
                                         {list.into_iter().map(|a| {
                                             let due_id = format!("due-{}", a.id);
+                                            let days_id = format!("due-days-{}", a.id);
+                                            let due_text = match (a.due, a.due_days) {
+                                                (Some(d), _) => locale.format_date(d),
+                                                (None, Some(n)) => t.assign_within_days.of(n),
+                                                (None, None) => t.assign_no_due.to_string(),
+                                            };
                                             let m_id = format!("mandatory-{}", a.id);
                                             let label = format!(": {} – {}", a.course.title, a.target);
-                                            let (l1, l2, l3, l4) = (label.clone(), label.clone(), label.clone(), label);
+                                            let (l1, l2, l3, l4, l5) = (label.clone(), label.clone(), label.clone(), label.clone(), label);
                                             let remove_href = format!("/verwaltung/zuweisungen/{}/entfernen", a.id);
                                             let remove_action = <DeleteAssignment as leptos::server_fn::ServerFn>::PATH.to_string();
                                             let remove_texts = ConfirmTexts {
@@ -85,13 +100,17 @@ pub fn AssignmentsPage() -> impl IntoView {
                                                 <tr>
                                                     <th scope="row">{a.course.title.clone()}{a.mandatory.then(|| view! { <span class="meta">{format!(" · {}", t.assign_mandatory)}</span> })}</th>
                                                     <td>{a.target.clone()}{(!a.is_unit).then(|| view! { <span class="meta">{format!(" ({})", t.assign_person)}</span> })}</td>
-                                                    <td>{a.due.map(|d| locale.format_date(d)).unwrap_or_else(|| t.assign_no_due.to_string())}</td>
+                                                    <td>{due_text}</td>
                                                     <td>
                                                         <ActionForm action=update attr:class="form form--inline">
                                                             <input type="hidden" name="id" value=a.id.to_string() />
                                                             <div class="field">
                                                                 <label for=due_id.clone()>{t.csv_due}<span class="visually-hidden">{l1}</span></label>
                                                                 <input id=due_id type="date" name="due" value=a.due.map(|d| d.iso()).unwrap_or_default() />
+                                                            </div>
+                                                            <div class="field">
+                                                                <label for=days_id.clone()>{t.assign_days_short}<span class="visually-hidden">{l5}</span></label>
+                                                                <input id=days_id type="number" min="1" max="3650" inputmode="numeric" class="input--short" name="due_days" value=a.due_days.map(|n| n.to_string()).unwrap_or_default() />
                                                             </div>
                                                             <div class="checkbox">
                                                                 <input type="checkbox" id=m_id.clone() name="mandatory" value="on" checked=a.mandatory />

@@ -122,7 +122,7 @@ pub fn DashboardPage() -> impl IntoView {
                             "{}, {}.",
                             t.dash_totals.of(d.people),
                             t.dash_pairs.of(d.total.total()),
-                        )}
+                        )} {d.total.done_percent().map(|p| format!(" {}", t.dash_quota_total(p)))}
                     </p>
                     {legend(t)}
                     <TableWrap label=t.dash_table_caption>
@@ -136,6 +136,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         .into_iter()
                                         .map(|s| view! { <th scope="col">{s.label(t)}</th> })
                                         .collect_view()}
+                                    <th scope="col">{t.dash_quota}</th>
                                     <th scope="col">{t.dash_distribution}</th>
                                 </tr>
                             </thead>
@@ -161,6 +162,13 @@ pub fn DashboardPage() -> impl IntoView {
                                                     .into_iter()
                                                     .map(|s| view! { <td>{u.counts.get(s)}</td> })
                                                     .collect_view()}
+                                                <td class="quota">
+                                                    {u
+                                                        .counts
+                                                        .done_percent()
+                                                        .map(|p| t.dash_quota_value(p))
+                                                        .unwrap_or_else(|| "–".into())}
+                                                </td>
                                                 <td>
                                                     <StateBar counts=u.counts />
                                                 </td>

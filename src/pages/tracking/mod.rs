@@ -30,7 +30,8 @@ pub use audit::AuditPage;
 pub use dashboard::DashboardPage;
 pub use people::PersonCourses;
 
-/// A stacked bar of the state counts (decorative: the same numbers stand in the table row).
+/// A stacked bar of the state counts, done first, with a mark where the share done ends
+/// (decorative: the same numbers and the share stand in the table row).
 #[component]
 fn StateBar(counts: StateCounts) -> impl IntoView {
     let total = counts.total().max(1) as f64;
@@ -49,6 +50,7 @@ fn StateBar(counts: StateCounts) -> impl IntoView {
             seg
         })
         .collect();
+    let quota = counts.done_percent().map(|p| format!("{p}"));
     view! {
         <svg
             class="bar"
@@ -62,6 +64,10 @@ fn StateBar(counts: StateCounts) -> impl IntoView {
                 .into_iter()
                 .map(|(x, w, class)| view! { <rect class=class x=x y="0" width=w height="10" /> })
                 .collect_view()}
+            {quota
+                .map(|x| {
+                    view! { <line class="bar__quota" x1=x.clone() x2=x y1="0" y2="10" /> }
+                })}
         </svg>
     }
 }

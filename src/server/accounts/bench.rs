@@ -70,24 +70,34 @@ pub async fn seed(db: &Db, size: BenchSize, now: i64) -> Result<Vec<i64>, AppErr
     for chunk in (0..size.people).collect::<Vec<_>>().chunks(200) {
         let mut sql = String::from(
             "INSERT INTO users (email, display_name, org_unit_id, role, active, created_at, \
-             sort_name) VALUES ",
+             sort_name, unit_since) VALUES ",
         );
         for (k, i) in chunk.iter().enumerate() {
             if k > 0 {
                 sql.push(',');
             }
             let unit = leaves[i % leaves.len()];
+            // One in twenty joined their unit within the last 400 days, after the relative
+            // assignments began.
+            let since = if i % 20 == 0 {
+                today - rng.below(400) as i64
+            } else {
+                today - 400 - rng.below(3000) as i64
+            };
             sql.push_str(&format!(
-                "('person{i}@bench.example', 'Person {i:05}', {unit}, 'employee', 1, {now}, 'person {i:05}')"
+                "('person{i}@bench.example', 'Person {i:05}', {unit}, 'employee', 1, {now}, \
+                 'person {i:05}', {since})"
             ));
         }
         sql.push_str(" RETURNING id");
         let rows: Vec<i64> = sqlx::query_scalar(&sql).fetch_all(&mut *tx).await?;
         ids.extend(rows);
     }
-    // Every course assigned to every Fachbereich; due dates from four weeks ago to in a year.
+    // Every course assigned to every Fachbereich: half with due dates from four weeks ago to
+    // in a year, half "within 30 to 120 days", assigned 400 days ago.
     for c in 0..size.courses {
         for root in units.iter().take(roots) {
+            let relative = c % 2 == 1;
             let due = today - 28 + rng.below(400) as i64;
             db::assignments::upsert(
                 &mut *tx,
@@ -95,10 +105,11 @@ pub async fn seed(db: &Db, size: BenchSize, now: i64) -> Result<Vec<i64>, AppErr
                     course: &course_slug(c),
                     unit_id: Some(*root),
                     user_id: None,
-                    due_day: Some(due),
+                    due_day: (!relative).then_some(due),
+                    due_days: relative.then(|| 30 + rng.below(90) as i64),
                     mandatory: c % 4 != 3,
                     created_by: None,
-                    now,
+                    now: if relative { now - 400 * 86_400 } else { now },
                 },
             )
             .await?;
@@ -114,6 +125,7 @@ pub async fn seed(db: &Db, size: BenchSize, now: i64) -> Result<Vec<i64>, AppErr
                 unit_id: None,
                 user_id: Some(user),
                 due_day: Some(today - 7 + rng.below(30) as i64),
+                due_days: None,
                 mandatory: true,
                 created_by: None,
                 now,

@@ -181,6 +181,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
                 unit_id: Some(unit_id),
                 user_id: None,
                 due_day: Some(today + due_in_days),
+                due_days: None,
                 mandatory: *mandatory,
                 created_by: user_ids.get("admin").copied(),
                 now,

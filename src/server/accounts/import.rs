@@ -481,7 +481,7 @@ pub async fn commit(
             .audit(
                 &mut *tx,
                 now,
-                "unit.create",
+                "org_unit.create",
                 &u.name,
                 &details(json!({ "import": batch.file_name, "path": u.path })),
             )
@@ -501,6 +501,7 @@ pub async fn commit(
                 display_name: &a.name,
                 personnel_no: a.personnel_no.as_deref(),
                 org_unit_id: unit_id(a.unit),
+                today: crate::server::tracking::today(now),
             },
         )
         .await

@@ -291,6 +291,7 @@ mod tests {
             active: true,
             org_unit_id: unit,
             has_password: true,
+            unit_since: 0,
         }
     }
 

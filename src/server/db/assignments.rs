@@ -10,6 +10,8 @@ pub struct AssignmentRow {
     pub unit_id: Option<i64>,
     pub user_id: Option<i64>,
     pub due_day: Option<i64>,
+    /// "Within N days" of the assignment or of joining the unit (never with `due_day`).
+    pub due_days: Option<i64>,
     pub mandatory: bool,
     pub created_at: i64,
     /// Display name of the person (person assignments).
@@ -32,7 +34,7 @@ impl AssignmentRow {
 
 const COLUMNS: &str =
     "a.id, a.course_slug, a.org_unit_id, a.user_id, a.due_day, a.mandatory, a.created_at, \
-    u.display_name, u.org_unit_id, o.name";
+    u.display_name, u.org_unit_id, o.name, a.due_days";
 
 /// The assignments with the person's and the unit's names.
 const FROM: &str = "assignments a LEFT JOIN users u ON u.id = a.user_id \
@@ -50,6 +52,7 @@ fn row(r: &sqlx::any::AnyRow) -> Result<AssignmentRow, sqlx::Error> {
         user_name: r.try_get(7)?,
         user_unit_id: r.try_get(8)?,
         unit_name: r.try_get(9)?,
+        due_days: r.try_get(10)?,
     })
 }
 
@@ -108,11 +111,19 @@ pub async fn for_person(
     rows.iter().map(row).collect()
 }
 
+/// When an assignment is due: a fixed day, or within a number of days, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Due {
+    pub day: Option<i64>,
+    pub days: Option<i64>,
+}
+
 pub struct NewAssignment<'a> {
     pub course: &'a str,
     pub unit_id: Option<i64>,
     pub user_id: Option<i64>,
     pub due_day: Option<i64>,
+    pub due_days: Option<i64>,
     pub mandatory: bool,
     pub created_by: Option<i64>,
     pub now: i64,
@@ -130,9 +141,10 @@ pub async fn upsert<'e, E: Executor<'e, Database = Any>>(
         "(user_id, course_slug) WHERE user_id IS NOT NULL"
     };
     let sql = format!(
-        "INSERT INTO assignments (course_slug, org_unit_id, user_id, due_day, mandatory, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT {conflict} DO UPDATE SET due_day = excluded.due_day, mandatory = excluded.mandatory \
+        "INSERT INTO assignments (course_slug, org_unit_id, user_id, due_day, mandatory, \
+         created_by, created_at, due_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT {conflict} DO UPDATE SET due_day = excluded.due_day, \
+         due_days = excluded.due_days, mandatory = excluded.mandatory \
          RETURNING id"
     );
     sqlx::query_scalar(&sql)
@@ -143,6 +155,7 @@ pub async fn upsert<'e, E: Executor<'e, Database = Any>>(
         .bind(i64::from(a.mandatory))
         .bind(a.created_by)
         .bind(a.now)
+        .bind(a.due_days)
         .fetch_one(e)
         .await
 }
@@ -150,15 +163,18 @@ pub async fn upsert<'e, E: Executor<'e, Database = Any>>(
 pub async fn update<'e, E: Executor<'e, Database = Any>>(
     e: E,
     id: i64,
-    due_day: Option<i64>,
+    due: Due,
     mandatory: bool,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE assignments SET due_day = $1, mandatory = $2 WHERE id = $3")
-        .bind(due_day)
-        .bind(i64::from(mandatory))
-        .bind(id)
-        .execute(e)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE assignments SET due_day = $1, due_days = $2, mandatory = $3 WHERE id = $4",
+    )
+    .bind(due.day)
+    .bind(due.days)
+    .bind(i64::from(mandatory))
+    .bind(id)
+    .execute(e)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 

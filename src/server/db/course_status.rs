@@ -231,6 +231,8 @@ pub struct Person {
     pub name: String,
     pub email: String,
     pub unit_id: Option<i64>,
+    /// The day they joined their unit (relative due dates count from it).
+    pub since: i64,
 }
 
 /// Active people, sorted by name; `units`: None = everyone, Some = members of these units.
@@ -252,10 +254,16 @@ pub async fn active_people_with_ids(db: &Db, ids: &[i64]) -> Result<Vec<Person>,
     people_where(db, &format!("AND id IN ({})", super::id_list(ids))).await
 }
 
-/// `filter`: built from integer ids only (never from request text).
+/// The active people who joined their unit after day `day`.
+pub async fn active_people_joined_after(db: &Db, day: i64) -> Result<Vec<Person>, sqlx::Error> {
+    people_where(db, &format!("AND unit_since > {day}")).await
+}
+
+/// `filter`: built from integers only (never from request text).
 async fn people_where(db: &Db, filter: &str) -> Result<Vec<Person>, sqlx::Error> {
     let sql = format!(
-        "SELECT id, display_name, email, org_unit_id FROM users WHERE active = 1 {filter} \
+        "SELECT id, display_name, email, org_unit_id, unit_since FROM users \
+         WHERE active = 1 {filter} \
          ORDER BY {}, display_name, id",
         db.bytewise("sort_name")
     );
@@ -267,6 +275,7 @@ async fn people_where(db: &Db, filter: &str) -> Result<Vec<Person>, sqlx::Error>
                 name: r.try_get(1)?,
                 email: r.try_get(2)?,
                 unit_id: r.try_get(3)?,
+                since: r.try_get(4)?,
             })
         })
         .collect()

@@ -49,7 +49,7 @@ pub async fn export(db: &Db, user_id: i64) -> Result<Value, sqlx::Error> {
         ),
         (
             "zuweisungen_persoenlich",
-            "SELECT course_slug, due_day, mandatory, created_at FROM assignments \
+            "SELECT course_slug, due_day, due_days, mandatory, created_at FROM assignments \
              WHERE user_id = $1 ORDER BY course_slug",
         ),
         (

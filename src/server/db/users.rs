@@ -23,6 +23,8 @@ pub struct UserRecord {
     pub active: bool,
     pub org_unit_id: Option<i64>,
     pub has_password: bool,
+    /// The day they joined their unit (relative due dates count from it).
+    pub unit_since: i64,
 }
 
 fn role_of(code: &str) -> Result<Role, sqlx::Error> {
@@ -39,10 +41,11 @@ fn record(row: &sqlx::any::AnyRow) -> Result<UserRecord, sqlx::Error> {
         active: row.try_get::<i64, _>("active")? != 0,
         org_unit_id: row.try_get("org_unit_id")?,
         has_password: row.try_get::<i64, _>("has_password")? != 0,
+        unit_since: row.try_get("unit_since")?,
     })
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, role, active, org_unit_id, \
+const USER_COLUMNS: &str = "id, email, display_name, role, active, org_unit_id, unit_since, \
      CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password";
 
 pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRecord>, sqlx::Error> {
@@ -127,7 +130,8 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO users (email, display_name, personnel_no, org_unit_id, role, active, \
-         created_at, sort_name) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+         created_at, sort_name, unit_since) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8) \
+         RETURNING id",
     )
     .bind(u.email)
     .bind(u.display_name)
@@ -136,6 +140,7 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .bind(u.role.code())
     .bind(u.now)
     .bind(collation::key(u.display_name))
+    .bind(crate::i18n::Date::in_germany(u.now).to_days())
     .fetch_one(e)
     .await
 }
@@ -168,6 +173,8 @@ pub struct UserUpdate<'a> {
     pub org_unit_id: Option<i64>,
     pub role: Role,
     pub active: bool,
+    /// Today's day number: the join day if the unit changes.
+    pub today: i64,
 }
 
 /// Changes a person, and the unit their course-status rows count for (none while inactive).
@@ -179,13 +186,15 @@ pub async fn update(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET display_name = $1, org_unit_id = $2, role = $3, active = $4, \
-         sort_name = $5 WHERE id = $6",
+         sort_name = $5, unit_since = CASE WHEN COALESCE(org_unit_id, -1) = COALESCE($2, -1) \
+         THEN unit_since ELSE $6 END WHERE id = $7",
     )
     .bind(u.display_name)
     .bind(u.org_unit_id)
     .bind(u.role.code())
     .bind(i64::from(u.active))
     .bind(collation::key(u.display_name))
+    .bind(u.today)
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -235,6 +244,8 @@ pub struct ImportedPerson<'a> {
     pub display_name: &'a str,
     pub personnel_no: Option<&'a str>,
     pub org_unit_id: i64,
+    /// Today's day number: the join day if the unit changes.
+    pub today: i64,
 }
 
 /// Updates a person from an import row (and reactivates them), with the unit their
@@ -246,13 +257,15 @@ pub async fn apply_import(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET email = $1, display_name = $2, personnel_no = $3, org_unit_id = $4, \
-         active = 1, sort_name = $5 WHERE id = $6",
+         active = 1, sort_name = $5, unit_since = CASE WHEN COALESCE(org_unit_id, -1) = $4 \
+         THEN unit_since ELSE $6 END WHERE id = $7",
     )
     .bind(p.email)
     .bind(p.display_name)
     .bind(p.personnel_no)
     .bind(p.org_unit_id)
     .bind(collation::key(p.display_name))
+    .bind(p.today)
     .bind(id)
     .execute(&mut *conn)
     .await?;

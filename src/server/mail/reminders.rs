@@ -293,6 +293,7 @@ mod tests {
             course: "ki".into(),
             assignment: Effective {
                 due_day: due,
+                relative: None,
                 mandatory: true,
             },
             status: valid_until.map(|v| StatusRow {
@@ -358,6 +359,7 @@ mod tests {
         let not_mandatory = [MatrixEntry {
             assignment: Effective {
                 due_day: Some(107),
+                relative: None,
                 mandatory: false,
             },
             ..entry(CourseState::NotStarted, Some(107), None)

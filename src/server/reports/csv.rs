@@ -59,7 +59,13 @@ pub fn date_cell(d: Option<Date>) -> String {
 }
 
 /// The status matrix of a selection: one row per person and assigned course.
-pub fn status_matrix(state: &AppState, sel: &Selection, t: &crate::i18n::Texts) -> String {
+/// `quotas`: (unit, course) → share done of the unit's own members (see `unit_quotas`).
+pub fn status_matrix(
+    state: &AppState,
+    sel: &Selection,
+    quotas: &std::collections::HashMap<(i64, String), u32>,
+    t: &crate::i18n::Texts,
+) -> String {
     let mut w = CsvWriter::new();
     w.row(&[
         t.csv_name,
@@ -71,6 +77,7 @@ pub fn status_matrix(state: &AppState, sel: &Selection, t: &crate::i18n::Texts) 
         t.csv_state,
         t.csv_completed,
         t.csv_valid_until,
+        t.csv_unit_quota,
     ]);
     let mut titles = std::collections::HashMap::new();
     for (p, entries) in sel.people.iter().zip(&sel.entries) {
@@ -97,6 +104,10 @@ pub fn status_matrix(state: &AppState, sel: &Selection, t: &crate::i18n::Texts) 
                         .and_then(|s| s.valid_until_day)
                         .map(Date::from_days),
                 ),
+                &p.unit_id
+                    .and_then(|u| quotas.get(&(u, e.course.clone())))
+                    .map(|q| format!("{q} %"))
+                    .unwrap_or_default(),
             ]);
         }
     }

@@ -321,6 +321,36 @@ pub async fn people(
     })
 }
 
+/// The share done per (unit, course) for the units and courses of a selection, over all
+/// active members of each unit itself (not only those the selection lists): the figure the
+/// dashboard shows for the unit and course.
+pub async fn unit_quotas(
+    state: &AppState,
+    sel: &Selection,
+) -> Result<HashMap<(i64, String), u32>, AppError> {
+    let today = sel.today;
+    let (assignments, _) = Assignments::load(&state.db).await?;
+    let units: Vec<i64> = {
+        let mut v: Vec<i64> = sel.people.iter().filter_map(|p| p.unit_id).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let courses: HashSet<&String> = sel.entries.iter().flatten().map(|e| &e.course).collect();
+    let mut out = HashMap::new();
+    for course in courses {
+        let figures =
+            tracking::unit_counts(&state.db, &assignments, Some(&units), Some(course), today)
+                .await?;
+        for (unit, f) in figures {
+            if let Some(q) = f.counts.done_percent() {
+                out.insert((unit, course.clone()), q);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// One person's courses: assigned ones first (by due date), then others they have begun.
 /// Scores only for oneself, or where the installation allows them (SHOW_SCORES).
 pub async fn person_courses(
@@ -330,7 +360,7 @@ pub async fn person_courses(
 ) -> Result<Vec<PersonCourse>, AppError> {
     let today = tracking::today(state.clock.now());
     let (assignments, _) = Assignments::load(&state.db).await?;
-    let assigned = assignments.for_person(user.id, user.org_unit_id);
+    let assigned = assignments.for_person(user.id, user.org_unit_id, user.unit_since);
     let status: HashMap<String, db::course_status::StatusRow> =
         db::course_status::for_users(&state.db, Some(&[user.id]))
             .await?

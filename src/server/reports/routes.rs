@@ -52,7 +52,8 @@ pub async fn status_csv(
     let t = locale.texts();
     let result = async {
         let sel = super::select(&state, &actor, &f).await?;
-        let csv = super::csv::status_matrix(&state, &sel, t);
+        let quotas = super::unit_quotas(&state, &sel).await?;
+        let csv = super::csv::status_matrix(&state, &sel, &quotas, t);
         let rows: usize = sel.entries.iter().map(Vec::len).sum();
         let details = crate::server::audit::details(serde_json::json!({ "rows": rows }));
         actor
