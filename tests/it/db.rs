@@ -1847,8 +1847,93 @@ async fn evidence_report_names_versions_codes_and_validity(db: &Db) {
     assert!(csv.starts_with('\u{feff}'));
     assert!(csv.contains("Nachweis KI-Kompetenz (Art. 4 KI-VO)"));
     assert!(csv.contains(&anna_code));
+    // Unit figures: per unit people, assigned courses, done and the share.
+    assert!(csv.contains("Stand je Organisationseinheit"));
+    let bb_total = all
+        .unit_totals()
+        .into_iter()
+        .find(|u| u.unit.ends_with("Bürgerbüro"))
+        .unwrap();
+    assert!(bb_total.assigned > 0 && bb_total.done <= bb_total.assigned);
+    assert!(csv.contains(&format!("{} %", bb_total.percent().unwrap())));
+    // PDF/UA-1: krilla refuses to write a document that fails its validation.
     let pdf = reports::evidence::to_pdf(&all, t).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
+    assert_pdf_shows_every_unit_and_code(&pdf, &all);
+
+    // A unit name longer than its column and many pages: wrapped, not cut.
+    let long = "Amt für Digitalisierung, Informationssicherheit, Organisationsentwicklung und \
+                interkommunale Zusammenarbeit";
+    let unit = org_units::insert(&db.pool, Some(bb), long, st.clock.now())
+        .await
+        .unwrap();
+    for i in 0..120 {
+        users::insert(
+            &db.pool,
+            &users::NewUser {
+                email: &format!("lang{i}@musterstadt.example"),
+                display_name: &format!("Maximiliane Wilhelmine Hohenzollern-Musterfrau {i}"),
+                personnel_no: None,
+                org_unit_id: Some(unit),
+                role: Role::Employee,
+                now: st.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let all = reports::evidence::build(&st, &admin, None, seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap();
+    let pdf = reports::evidence::to_pdf(&all, t).unwrap();
+    if let Ok(path) = std::env::var("EVIDENCE_PDF_OUT") {
+        std::fs::write(format!("{path}-{:?}.pdf", db.backend), &pdf).unwrap();
+    }
+    let info = assert_pdf_shows_every_unit_and_code(&pdf, &all);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert!(pages >= 4, "{pages} pages");
+}
+
+/// pdfinfo says the PDF is tagged; pdftotext (in content order) finds every unit path, code
+/// and the header of the people table on every page. Returns pdfinfo's output.
+fn assert_pdf_shows_every_unit_and_code(
+    pdf: &[u8],
+    e: &seepferdchen::server::reports::evidence::Evidence,
+) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nachweis.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(info.contains("Nachweis KI-Kompetenz"), "title: {info}");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let raw = String::from_utf8(out.stdout).unwrap();
+    // Lines broken inside a cell join again: after a hyphen without a space.
+    let text = raw
+        .replace("-\n", "-")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for l in &e.lines {
+        let unit = l.unit.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&unit), "unit {unit:?} missing");
+        let code = seepferdchen::server::reports::evidence_pdf::grouped_code(&l.code);
+        assert!(text.contains(&code), "code {code:?} missing");
+    }
+    info
 }
 
 async fn audit_page_filters_by_area_and_text_and_pages(db: &Db) {

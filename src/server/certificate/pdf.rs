@@ -1,15 +1,21 @@
 //! The certificate as an A4 PDF (krilla): German text in embedded DejaVu Sans (free licence,
 //! see fonts/LICENSE-DejaVu.txt), a seahorse badge drawn as vectors, a QR code to the public
-//! verify page, the code in text, and PDF metadata. Same certificate, same bytes.
+//! verify page, the code in text, and PDF metadata. Tagged PDF/UA-1, so a screen reader reads
+//! it in order with the badge, logo and QR code described. Same certificate, same bytes.
 use krilla::color::rgb;
+use krilla::configure::{Accessibility, ConfigurationBuilder};
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule};
 use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, BBox, ContentTag, ListNumbering, SpanTag, Tag, TagGroup, TagKind,
+    TagTree,
+};
 use krilla::text::{Font, TextDirection};
-use krilla::Document;
+use krilla::{Document, SerializeSettings};
 
 use super::{grouped, Payload};
 use crate::i18n::Locale;
@@ -160,12 +166,61 @@ fn qr(surface: &mut Surface, data: &str, x: f32, y: f32, size: f32) {
     }
 }
 
-/// Renders the certificate; `verify_url` is what the QR code and the text point to; `logo` is
-/// the organisation's PNG logo (setting ORG_LOGO), drawn in the header.
+/// Marks what `draw` puts on the surface as one piece of the structure (a span of text, or
+/// anything else) and returns its identifier, or as an artifact (decoration) that readers skip.
+fn tagged(
+    s: &mut Surface,
+    tag: ContentTag,
+    draw: impl FnOnce(&mut Surface),
+) -> krilla::tagging::Identifier {
+    let id = s.start_tagged(tag);
+    draw(s);
+    s.end_tagged();
+    id
+}
+
+fn decoration(s: &mut Surface, draw: impl FnOnce(&mut Surface)) {
+    s.start_tagged(ContentTag::Artifact(Artifact::new(
+        ArtifactType::Layout,
+        None,
+    )));
+    draw(s);
+    s.end_tagged();
+}
+
+/// One line of text as a span.
+fn span(
+    s: &mut Surface,
+    font: &Font,
+    size: f32,
+    x: f32,
+    y: f32,
+    line: &str,
+) -> krilla::tagging::Identifier {
+    tagged(s, ContentTag::Span(SpanTag::empty()), |s| {
+        text(s, font, size, x, y, line)
+    })
+}
+
+fn group(tag: impl Into<TagKind>, ids: Vec<krilla::tagging::Identifier>) -> TagGroup {
+    TagGroup::with_children(tag, ids.into_iter().map(Into::into).collect())
+}
+
+/// Renders the certificate as a tagged PDF/UA-1 document (krilla validates it while writing);
+/// `verify_url` is what the QR code and the text point to; `logo` is the organisation's PNG
+/// logo (setting ORG_LOGO), drawn in the header.
 pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<u8>, String> {
     let regular = Font::new(REGULAR.to_vec().into(), 0).ok_or("font DejaVuSans unreadable")?;
     let bold = Font::new(BOLD.to_vec().into(), 0).ok_or("font DejaVuSans-Bold unreadable")?;
-    let mut doc = Document::new();
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|e| format!("{e:?}"))?;
+    let mut doc = Document::new_with(SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    });
     doc.set_metadata(
         Metadata::new()
             .title(format!("Zertifikat {} – {}", p.course_title, p.holder))
@@ -173,22 +228,25 @@ pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<
             .creator("KI-Seepferdchen".to_string())
             .language("de-DE".to_string()),
     );
+    let mut tree = TagTree::new().with_lang(Some("de-DE".into()));
     let settings = PageSettings::from_wh(W, H).ok_or("page size")?;
     let mut page = doc.start_page_with(settings);
     let mut s = page.surface();
 
     // Header band with the organisation.
-    if let Some(band) = Rect::from_xywh(0.0, 0.0, W, 110.0).and_then(|r| {
-        let mut pb = PathBuilder::new();
-        pb.push_rect(r);
-        pb.finish()
-    }) {
-        fill(&mut s, 8, 61, 110);
-        s.draw_path(&band);
-    }
+    decoration(&mut s, |s| {
+        if let Some(band) = Rect::from_xywh(0.0, 0.0, W, 110.0).and_then(|r| {
+            let mut pb = PathBuilder::new();
+            pb.push_rect(r);
+            pb.finish()
+        }) {
+            fill(s, 8, 61, 110);
+            s.draw_path(&band);
+        }
+    });
     fill(&mut s, 255, 255, 255);
-    text(&mut s, &bold, 18.0, MARGIN, 52.0, &p.issuer);
-    text(
+    let issuer = span(&mut s, &bold, 18.0, MARGIN, 52.0, &p.issuer);
+    let purpose = span(
         &mut s,
         &regular,
         11.0,
@@ -196,6 +254,7 @@ pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<
         76.0,
         "Qualifizierung zur KI-Kompetenz (Art. 4 KI-Verordnung)",
     );
+    tree.push(group(Tag::P, vec![issuer, purpose]));
     if let Some(png) = logo {
         let image = krilla::image::Image::from_png(png.to_vec().into(), true)?;
         let (w, h) = image.size();
@@ -203,64 +262,83 @@ pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<
         let scale = (70.0 / h.max(1) as f32).min(180.0 / w.max(1) as f32);
         let (dw, dh) = (w as f32 * scale, h as f32 * scale);
         if let Some(size) = krilla::geom::Size::from_wh(dw, dh) {
-            s.push_transform(&krilla::geom::Transform::from_translate(
-                W - MARGIN - dw,
-                (110.0 - dh) / 2.0,
-            ));
-            s.draw_image(image, size);
-            s.pop();
+            let (x, y) = (W - MARGIN - dw, (110.0 - dh) / 2.0);
+            let id = tagged(&mut s, ContentTag::Other, |s| {
+                s.push_transform(&krilla::geom::Transform::from_translate(x, y));
+                s.draw_image(image, size);
+                s.pop();
+            });
+            let figure = Tag::Figure(Some(format!("Logo: {}", p.issuer)))
+                .with_bbox(Rect::from_xywh(x, y, dw, dh).map(|r| BBox::new(0, r)));
+            tree.push(group(figure, vec![id]));
         }
     }
-    badge(&mut s, W - MARGIN - 42.0, 160.0);
+    let level = level_label(&p.level);
+    let badge_id = tagged(&mut s, ContentTag::Other, |s| {
+        badge(s, W - MARGIN - 42.0, 160.0)
+    });
+    let badge_figure = Tag::Figure(Some(format!("Abzeichen {level}: ein Seepferdchen")))
+        .with_bbox(Rect::from_xywh(W - MARGIN - 84.0, 118.0, 84.0, 84.0).map(|r| BBox::new(0, r)));
+    tree.push(group(badge_figure, vec![badge_id]));
     fill(&mut s, 0, 107, 95);
-    text(
-        &mut s,
-        &bold,
-        10.0,
-        W - MARGIN - 84.0,
-        222.0,
-        level_label(&p.level),
-    );
+    let level_id = span(&mut s, &bold, 10.0, W - MARGIN - 84.0, 222.0, level);
+    tree.push(group(Tag::P, vec![level_id]));
 
     fill(&mut s, 26, 31, 54);
-    text(&mut s, &bold, 34.0, MARGIN, 190.0, "Zertifikat");
-    text(
-        &mut s,
-        &regular,
-        13.0,
-        MARGIN,
-        250.0,
-        "Hiermit wird bestätigt, dass",
-    );
-    text(&mut s, &bold, 24.0, MARGIN, 290.0, &p.holder);
+    let title = span(&mut s, &bold, 34.0, MARGIN, 190.0, "Zertifikat");
+    tree.push(group(
+        Tag::Hn(std::num::NonZeroU16::MIN, Some("Zertifikat".into())),
+        vec![title],
+    ));
+    let mut statement = vec![
+        span(
+            &mut s,
+            &regular,
+            13.0,
+            MARGIN,
+            250.0,
+            "Hiermit wird bestätigt, dass",
+        ),
+        span(&mut s, &bold, 24.0, MARGIN, 290.0, &p.holder),
+    ];
     let mut y = 330.0;
     for line in wrap(
         &format!(
-            "den Kurs „{}“ (Stufe: {}) erfolgreich abgeschlossen hat.",
+            "den Kurs „{}“ (Stufe: {level}) erfolgreich abgeschlossen hat.",
             p.course_title,
-            level_label(&p.level)
         ),
         70,
     ) {
-        text(&mut s, &regular, 13.0, MARGIN, y, &line);
+        statement.push(span(&mut s, &regular, 13.0, MARGIN, y, &line));
         y += 19.0;
     }
+    tree.push(group(Tag::P, statement));
     y += 8.0;
     for (label, value) in [
         ("Abgeschlossen am", german_date(&p.completed_on)),
         ("Gültig bis", german_date(&p.valid_until)),
         ("Inhaltsstand", p.content_version.clone()),
     ] {
-        text(&mut s, &bold, 11.0, MARGIN, y, label);
-        text(&mut s, &regular, 11.0, MARGIN + 130.0, y, &value);
+        let l = span(&mut s, &bold, 11.0, MARGIN, y, &format!("{label}: "));
+        let v = span(&mut s, &regular, 11.0, MARGIN + 130.0, y, &value);
+        tree.push(group(Tag::P, vec![l, v]));
         y += 17.0;
     }
     y += 14.0;
-    text(&mut s, &bold, 12.0, MARGIN, y, "Behandelte Themen");
+    let topics_title = span(&mut s, &bold, 12.0, MARGIN, y, "Behandelte Themen");
+    tree.push(group(
+        Tag::Hn(
+            std::num::NonZeroU16::new(2).unwrap_or(std::num::NonZeroU16::MIN),
+            Some("Behandelte Themen".into()),
+        ),
+        vec![topics_title],
+    ));
     y += 19.0;
+    let mut list = TagGroup::new(Tag::L(ListNumbering::Disc));
     for topic in &p.topics {
+        let mut ids = Vec::new();
         for (i, line) in wrap(topic, 78).iter().enumerate() {
-            text(
+            ids.push(span(
                 &mut s,
                 &regular,
                 10.5,
@@ -271,37 +349,59 @@ pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<
                 } else {
                     format!("  {line}")
                 },
-            );
+            ));
             y += 15.0;
         }
+        list.push(TagGroup::with_children(
+            Tag::LI,
+            vec![group(Tag::LBody, ids).into()],
+        ));
+    }
+    if !list.children.is_empty() {
+        tree.push(list);
     }
 
     // Verification block: QR code, link and code.
     let qr_size = 120.0;
     let qr_y = H - MARGIN - qr_size - 40.0;
-    qr(&mut s, verify_url, MARGIN - 6.0, qr_y, qr_size);
+    let qr_id = tagged(&mut s, ContentTag::Other, |s| {
+        qr(s, verify_url, MARGIN - 6.0, qr_y, qr_size)
+    });
     fill(&mut s, 26, 31, 54);
     let tx = MARGIN + qr_size + 10.0;
-    text(&mut s, &bold, 11.0, tx, qr_y + 30.0, "Echtheit prüfen");
-    text(
+    let check = span(&mut s, &bold, 11.0, tx, qr_y + 30.0, "Echtheit prüfen");
+    tree.push(group(
+        Tag::Hn(
+            std::num::NonZeroU16::new(2).unwrap_or(std::num::NonZeroU16::MIN),
+            Some("Echtheit prüfen".into()),
+        ),
+        vec![check],
+    ));
+    let qr_figure = Tag::Figure(Some(format!(
+        "QR-Code mit der Adresse zur Prüfung: {verify_url}"
+    )))
+    .with_bbox(Rect::from_xywh(MARGIN - 6.0, qr_y, qr_size, qr_size).map(|r| BBox::new(0, r)));
+    tree.push(group(qr_figure, vec![qr_id]));
+    let mut how = vec![span(
         &mut s,
         &regular,
         9.5,
         tx,
         qr_y + 48.0,
         "QR-Code scannen oder die Adresse aufrufen:",
-    );
+    )];
     for (i, line) in wrap(verify_url, 60).iter().enumerate() {
-        text(
+        how.push(span(
             &mut s,
             &regular,
             9.0,
             tx,
             qr_y + 64.0 + 13.0 * i as f32,
             line,
-        );
+        ));
     }
-    text(
+    tree.push(group(Tag::P, how));
+    let code = span(
         &mut s,
         &bold,
         11.0,
@@ -309,25 +409,38 @@ pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<
         qr_y + 100.0,
         &format!("Zertifikatscode: {}", grouped(&p.code)),
     );
+    tree.push(group(Tag::P, vec![code]));
     fill(&mut s, 74, 80, 104);
     let note = "Dieses Zertifikat dokumentiert eine Qualifizierungsmaßnahme zur KI-Kompetenz. \
                 Es ist keine gesetzlich vorgeschriebene Bescheinigung. Elektronisch signiert (Ed25519), \
                 Schlüssel-ID ";
+    let mut note_ids = Vec::new();
     for (i, line) in wrap(&format!("{note}{}.", p.key_id), 105)
         .iter()
         .enumerate()
     {
-        text(
+        note_ids.push(span(
             &mut s,
             &regular,
             8.0,
             MARGIN,
             H - 38.0 + 10.0 * i as f32,
             line,
-        );
+        ));
     }
+    tree.push(group(Tag::P, note_ids));
     s.finish();
     page.finish();
+    doc.set_tag_tree(tree);
+    // PDF/UA wants an outline, even of one page.
+    let mut outline = krilla::outline::Outline::new();
+    for (title, y) in [("Zertifikat", 150.0), ("Echtheit prüfen", qr_y)] {
+        outline.push_child(krilla::outline::OutlineNode::new(
+            title.to_string(),
+            krilla::destination::XyzDestination::new(0, Point::from_xy(MARGIN, y)),
+        ));
+    }
+    doc.set_outline(outline);
     doc.finish().map_err(|e| format!("{e:?}"))
 }
 
@@ -367,6 +480,51 @@ mod tests {
         .unwrap();
         assert!(a.starts_with(b"%PDF-"));
         assert_eq!(a, b);
+    }
+
+    /// PDF/UA-1: krilla validates while writing (render would fail otherwise); pdfinfo sees a
+    /// tagged file, and the text comes out in reading order.
+    #[test]
+    fn the_certificate_is_a_tagged_pdf() {
+        let p = Payload {
+            code: "0123456789ABCDEFGHJKMNPQRS".into(),
+            holder: "Gül Demir".into(),
+            course: "ki-seepferdchen".into(),
+            course_title: "KI-Seepferdchen".into(),
+            level: "seepferdchen".into(),
+            content_version: "1.1 (c764859be2fb)".into(),
+            completed_on: "2026-11-26".into(),
+            valid_until: "2028-11-26".into(),
+            issuer: "Stadt Musterstadt".into(),
+            topics: vec!["Was ist KI?".into()],
+            key_id: "0123456789abcdef".into(),
+        };
+        let pdf = render(&p, "https://lernen.example/verify/0123", Some(TINY_PNG)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("zertifikat.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains("Tagged:          yes"), "{info}");
+        let text = std::process::Command::new("pdftotext")
+            .args(["-raw", "-enc", "UTF-8"])
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        let order = [
+            "Stadt Musterstadt",
+            "Zertifikat",
+            "Gül Demir",
+            "Gültig bis",
+            "Echtheit",
+        ];
+        let positions: Vec<usize> = order.iter().map(|w| text.find(w).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 
     /// A 2 × 1 PNG (one red, one blue pixel).

@@ -3,17 +3,11 @@
 //! organisation and the time of generation; as CSV and as PDF.
 use std::collections::{BTreeMap, HashMap};
 
-use krilla::metadata::Metadata;
-use krilla::page::PageSettings;
-use krilla::text::Font;
-use krilla::Document;
-
 use super::csv::{date_cell, CsvWriter};
 use super::PeopleFilter;
 use crate::error::AppError;
 use crate::i18n::{time_in_germany, Date, Locale, Texts};
 use crate::server::auth::authz::Actor;
-use crate::server::certificate::pdf::{fill, text, BOLD, REGULAR};
 use crate::server::db;
 use crate::server::state::AppState;
 
@@ -27,6 +21,37 @@ pub struct Line {
     pub code: String,
     pub valid_until: Option<Date>,
     pub state: String,
+    /// The course is assigned to the person (it counts for the unit's quota).
+    pub assigned: bool,
+    /// Assigned and done: a valid certificate, expiring or not.
+    pub done: bool,
+}
+
+/// A course of the report as the reader needs to judge it: what it teaches, how long it takes,
+/// which version.
+pub struct CourseInfo {
+    pub title: String,
+    pub subtitle: String,
+    pub minutes: u32,
+    pub version: String,
+    pub stand: Date,
+    pub validity_months: u32,
+    pub objectives: Vec<String>,
+}
+
+/// The figures of one org unit: people, assigned courses, done ones.
+pub struct UnitTotal {
+    pub unit: String,
+    pub people: usize,
+    pub assigned: usize,
+    pub done: usize,
+}
+
+impl UnitTotal {
+    /// Whole percent done, rounded down (the dashboard's figure); None without assignments.
+    pub fn percent(&self) -> Option<usize> {
+        (self.assigned > 0).then(|| self.done * 100 / self.assigned)
+    }
 }
 
 pub struct Evidence {
@@ -35,6 +60,38 @@ pub struct Evidence {
     pub generated: String,
     pub people: usize,
     pub lines: Vec<Line>,
+    pub courses: Vec<CourseInfo>,
+}
+
+impl Evidence {
+    /// Per org unit (each person's own unit), in alphabetical order of the paths.
+    pub fn unit_totals(&self) -> Vec<UnitTotal> {
+        let mut out: Vec<UnitTotal> = Vec::new();
+        let mut people: Vec<std::collections::HashSet<&str>> = Vec::new();
+        for l in &self.lines {
+            let i = match out.iter().position(|u| u.unit == l.unit) {
+                Some(i) => i,
+                None => {
+                    out.push(UnitTotal {
+                        unit: l.unit.clone(),
+                        people: 0,
+                        assigned: 0,
+                        done: 0,
+                    });
+                    people.push(Default::default());
+                    out.len() - 1
+                }
+            };
+            // Deleted people have no address; each of their lines is one completion.
+            if l.email.is_empty() || people[i].insert(l.email.as_str()) {
+                out[i].people += usize::from(!l.email.is_empty());
+            }
+            out[i].assigned += usize::from(l.assigned);
+            out[i].done += usize::from(l.done);
+        }
+        crate::server::collation::sort_by_name(&mut out, |u| &u.unit);
+        out
+    }
 }
 
 /// Builds the report for a unit (with sub-units) inside the actor's scope, or the whole scope.
@@ -87,6 +144,8 @@ pub async fn build(
                 code: String::new(),
                 valid_until: None,
                 state: String::new(),
+                assigned: false,
+                done: false,
             });
         }
         for (course, entry) in courses {
@@ -137,6 +196,13 @@ pub async fn build(
                     .and_then(|r| r.valid_until_day)
                     .map(Date::from_days),
                 state: state_label,
+                assigned: entry.is_some(),
+                done: entry.is_some_and(|e| {
+                    matches!(
+                        e.state,
+                        crate::model::CourseState::Done | crate::model::CourseState::Expiring
+                    )
+                }),
             });
         }
     }
@@ -169,6 +235,8 @@ pub async fn build(
             code: r.code.unwrap_or_default(),
             valid_until: r.valid_until_day.map(Date::from_days),
             state: s.label(t).to_string(),
+            assigned: false,
+            done: false,
         });
     }
     let now = state.clock.now();
@@ -181,8 +249,32 @@ pub async fn build(
             time_in_germany(now)
         ),
         people: sel.people.len(),
+        courses: course_infos(state, &lines),
         lines,
     })
+}
+
+/// The courses the lines name, in order of first appearance.
+fn course_infos(state: &AppState, lines: &[Line]) -> Vec<CourseInfo> {
+    let mut out: Vec<CourseInfo> = Vec::new();
+    for l in lines {
+        if out.iter().any(|c| c.title == l.course) {
+            continue;
+        }
+        let Some(c) = state.catalog.courses.iter().find(|c| c.title == l.course) else {
+            continue;
+        };
+        out.push(CourseInfo {
+            title: c.title.clone(),
+            subtitle: c.subtitle.clone(),
+            minutes: c.estimated_minutes,
+            version: c.version.clone(),
+            stand: c.stand,
+            validity_months: c.validity_months,
+            objectives: c.objectives.clone(),
+        });
+    }
+    out
 }
 
 pub fn to_csv(e: &Evidence, t: &Texts) -> String {
@@ -215,105 +307,25 @@ pub fn to_csv(e: &Evidence, t: &Texts) -> String {
             l.state.as_str(),
         ]);
     }
+    w.row::<&str>(&[]);
+    w.row(&[t.evidence_totals]);
+    w.row(&[
+        t.csv_unit,
+        t.evidence_people,
+        t.evidence_assigned,
+        t.evidence_done,
+        t.evidence_quota,
+    ]);
+    for u in e.unit_totals() {
+        w.row(&[
+            u.unit.clone(),
+            u.people.to_string(),
+            u.assigned.to_string(),
+            u.done.to_string(),
+            u.percent().map(|p| format!("{p} %")).unwrap_or_default(),
+        ]);
+    }
     w.finish()
 }
 
-/// Cuts a cell to the characters that fit its column.
-fn fit(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
-/// A4 landscape, a table that continues over as many pages as needed, header repeated.
-pub fn to_pdf(e: &Evidence, t: &Texts) -> Result<Vec<u8>, String> {
-    const W: f32 = 841.89;
-    const H: f32 = 595.28;
-    const M: f32 = 36.0;
-    const ROW: f32 = 13.0;
-    let regular = Font::new(REGULAR.to_vec().into(), 0).ok_or("font DejaVuSans unreadable")?;
-    let bold = Font::new(BOLD.to_vec().into(), 0).ok_or("font DejaVuSans-Bold unreadable")?;
-    // (header, x, characters) per column.
-    let columns: [(&str, f32, usize); 8] = [
-        (t.csv_name, M, 26),
-        (t.csv_unit, M + 140.0, 30),
-        (t.csv_course, M + 300.0, 22),
-        (t.evidence_version, M + 420.0, 18),
-        (t.csv_completed, M + 520.0, 12),
-        (t.evidence_code, M + 590.0, 19),
-        (t.csv_valid_until, M + 690.0, 12),
-        (t.csv_state, M + 752.0, 14),
-    ];
-    let mut doc = Document::new();
-    doc.set_metadata(
-        Metadata::new()
-            .title(format!("{} – {}", t.evidence_title, e.unit))
-            .authors(vec![e.org.clone()])
-            .creator("KI-Seepferdchen".to_string())
-            .language("de-DE".to_string()),
-    );
-    let per_page = ((H - M - 120.0) / ROW).floor().max(1.0) as usize;
-    let chunks: Vec<&[Line]> = if e.lines.is_empty() {
-        vec![&[]]
-    } else {
-        e.lines.chunks(per_page).collect()
-    };
-    let pages = chunks.len();
-    for (n, chunk) in chunks.into_iter().enumerate() {
-        let settings = PageSettings::from_wh(W, H).ok_or("page size")?;
-        let mut page = doc.start_page_with(settings);
-        let mut s = page.surface();
-        fill(&mut s, 8, 61, 110);
-        text(&mut s, &bold, 15.0, M, M + 8.0, t.evidence_title);
-        fill(&mut s, 26, 31, 54);
-        text(&mut s, &regular, 9.5, M, M + 26.0, &e.org);
-        text(
-            &mut s,
-            &regular,
-            9.5,
-            M,
-            M + 40.0,
-            &format!("{}: {}", t.csv_unit, e.unit),
-        );
-        text(
-            &mut s,
-            &regular,
-            9.5,
-            M,
-            M + 54.0,
-            &format!(
-                "{}: {} · {}: {}",
-                t.evidence_generated, e.generated, t.evidence_people, e.people
-            ),
-        );
-        let mut y = M + 80.0;
-        for (head, x, max) in columns {
-            text(&mut s, &bold, 8.0, x, y, &fit(head, max));
-        }
-        y += ROW;
-        for l in chunk {
-            let cells = [
-                l.name.clone(),
-                l.unit.clone(),
-                l.course.clone(),
-                l.version.clone(),
-                date_cell(l.completed),
-                l.code.clone(),
-                date_cell(l.valid_until),
-                l.state.clone(),
-            ];
-            for ((_, x, max), cell) in columns.iter().zip(cells) {
-                text(&mut s, &regular, 7.5, *x, y, &fit(&cell, *max));
-            }
-            y += ROW;
-        }
-        let footer = t.evidence_page(n + 1, pages);
-        text(&mut s, &regular, 8.0, M, H - M / 2.0, &footer);
-        s.finish();
-        page.finish();
-    }
-    doc.finish().map_err(|e| format!("{e:?}"))
-}
+pub use super::evidence_pdf::to_pdf;

@@ -3,6 +3,7 @@
 //! actor and limits itself to the actor's scope.
 pub mod csv;
 pub mod evidence;
+pub mod evidence_pdf;
 pub mod routes;
 
 use std::collections::{HashMap, HashSet};
