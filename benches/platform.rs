@@ -41,6 +41,7 @@ fn payload(i: usize) -> Payload {
             .map(|m| format!("Modul {m}: ein Thema mit einem längeren Titel"))
             .collect(),
         key_id: "0123456789abcdef".into(),
+        format: None,
     }
 }
 

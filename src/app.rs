@@ -18,7 +18,9 @@ use crate::pages::info::{
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::quiz::AttemptPage;
-use crate::pages::tracking::{AssignmentsPage, AuditPage, DashboardPage, RemoveAssignmentPage};
+use crate::pages::tracking::{
+    AssignmentsPage, AuditPage, DashboardPage, RemoveAssignmentPage, SessionPage, SessionsPage,
+};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -88,6 +90,8 @@ pub fn App() -> impl IntoView {
                             path=path!("/verwaltung/zuweisungen/:id/entfernen")
                             view=RemoveAssignmentPage
                         />
+                        <Route path=path!("/verwaltung/schulungen") view=SessionsPage />
+                        <Route path=path!("/verwaltung/schulungen/:id") view=SessionPage />
                         <Route path=path!("/verwaltung/protokoll") view=AuditPage />
                         <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage />
                         <Route

@@ -654,6 +654,41 @@ pub fn audit_label(t: &crate::i18n::Texts, action: &str) -> String {
     }
 }
 
+/// A recorded training (classroom, webinar, external course) as the coordination pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: i64,
+    pub course: String,
+    /// The form's label ("Präsenzschulung").
+    pub format: String,
+    pub day: Date,
+    pub trainer: String,
+    pub note: String,
+    pub people: i64,
+    pub recorded_by: String,
+    pub has_attendance: bool,
+}
+
+/// A participant of a recorded training, with the certificate it gave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionPerson {
+    pub name: String,
+    pub email: String,
+    pub unit: String,
+    pub code: String,
+    pub revoked: bool,
+}
+
+/// What the form for recording a training offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionForm {
+    pub courses: Vec<CourseOption>,
+    /// (code, label) of the forms of training.
+    pub formats: Vec<(String, String)>,
+    pub today: Date,
+    pub sessions: Vec<SessionView>,
+}
+
 /// A report sent with the "Barriere melden" form, as admins see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BarrierReport {

@@ -34,6 +34,7 @@ const MANAGER = [
   "/verwaltung/benutzer/neu",
   "/verwaltung/import",
   "/verwaltung/organisation",
+  "/verwaltung/schulungen",
 ];
 const ADMIN = ["/verwaltung/zertifikate", "/verwaltung/protokoll", "/verwaltung/barrieren", "/verwaltung/e-mails"];
 
@@ -44,7 +45,7 @@ const ALL_ROUTE_PATTERNS = [
   "/verwaltung/benutzer", "/verwaltung/benutzer/neu", "/verwaltung/benutzer/:id",
   "/verwaltung/import", "/verwaltung/import/:id", "/verwaltung/organisation",
   "/verwaltung/uebersicht", "/verwaltung/zuweisungen", "/verwaltung/zuweisungen/:id/entfernen",
-  "/verwaltung/protokoll",
+  "/verwaltung/protokoll", "/verwaltung/schulungen", "/verwaltung/schulungen/:id",
   "/verwaltung/barrieren", "/verwaltung/e-mails", "/barrierefreiheit", "/barriere-melden", "/leichte-sprache",
   "/impressum", "/datenschutz",
 ];
@@ -99,6 +100,9 @@ async function routesFor(page: Page, role: Role, browser: Browser): Promise<stri
   // The long unit's assignment (long-content.setup.ts), which no other test removes.
   const kept = page.getByRole("row").filter({ hasText: LONG_UNIT }).filter({ hasNotText: LONG_SUB_UNIT });
   routes.push((await kept.locator('a[href$="/entfernen"]').first().getAttribute("href"))!);
+  // The training recorded for the long-named person (long-content.setup.ts).
+  await page.goto("/verwaltung/schulungen");
+  routes.push((await page.locator('a[href^="/verwaltung/schulungen/"]').last().getAttribute("href"))!);
   if (role === "coordinator") return routes;
   routes.push(...ADMIN);
   // An import preview (uploaded, never committed).

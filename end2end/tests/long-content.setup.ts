@@ -47,5 +47,14 @@ setup("long names, e-mail addresses and assignments for the sweeps", async ({ br
   await selectByText(form.getByLabel("Organisationseinheit"), LONG_UNIT);
   await form.getByRole("button", { name: "Zuweisen" }).click();
   await expect(page).toHaveURL(/gespeichert=1/);
+
+  // A recorded classroom training with a long trainer's name and note.
+  await page.goto("/verwaltung/schulungen");
+  await page.getByLabel("Kurs", { exact: true }).selectOption({ label: "KI-Freischwimmer" });
+  await page.getByLabel("Leitung").fill("Prof. Dr. Konstanze Friederike von Hohenlohe-Schillingsfürst");
+  await page.getByLabel("Teilnehmende").fill(LONG_EMAIL);
+  await page.getByLabel("Bemerkung").fill(`Präsenzschulung im ${LONG_UNIT}, Sitzungssaal im Erdgeschoss`);
+  await page.getByRole("button", { name: "Schulung erfassen" }).click();
+  await expect(page).toHaveURL(/\/verwaltung\/schulungen\/\d+\?erfasst=1/);
   await context.close();
 });

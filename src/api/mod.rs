@@ -2,6 +2,7 @@
 //! calls into `server::*`.
 pub mod auth;
 pub mod certificates;
+pub mod completions;
 pub mod courses;
 pub mod mail;
 pub mod org;

@@ -77,6 +77,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                         .then(|| {
                             view! {
                                 <li>
+                                    <a href="/verwaltung/schulungen">{t.nav_sessions}</a>
+                                </li>
+                            }
+                        })}
+                    {manager
+                        .then(|| {
+                            view! {
+                                <li>
                                     <a href="/verwaltung/benutzer">{t.nav_users}</a>
                                 </li>
                             }

@@ -6,6 +6,7 @@ pub mod certificate;
 pub mod client_ip;
 pub mod clock;
 pub mod collation;
+pub mod completions;
 pub mod config;
 pub mod content;
 pub mod db;

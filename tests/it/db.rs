@@ -898,6 +898,7 @@ db_tests!(
     import_is_all_or_nothing,
     import_syncs_an_hr_export,
     relative_due_dates_count_from_the_join_day,
+    recorded_trainings_count_as_done,
     people_sort_in_german_order,
     user_list_filters_and_pages,
     org_units_insert_update_delete,
@@ -1671,6 +1672,188 @@ async fn relative_due_dates_count_from_the_join_day(db: &Db) {
     st.clock.set(t0 + 35 * day);
     assert_dashboard_matches_matrix(&st, &admin).await;
     assert_eq!(state_of(new).await.state, CourseState::Overdue);
+}
+
+/// A classroom training recorded for twelve people of the Bürgerbüro (by e-mail address or
+/// personnel number): each has the course as done with a certificate naming the form, the
+/// evidence says how; bad lists are refused whole; a revoked certificate undoes the "done".
+async fn recorded_trainings_count_as_done(db: &Db) {
+    use seepferdchen::server::completions::{record, Input};
+    let (st, admin, coord) = seeded(db).await;
+    let units = org_units::all(&db.pool).await.unwrap();
+    let unit = |name: &str| units.iter().find(|u| u.name == name).unwrap().id;
+    let bb = unit("Bürgerbüro");
+    let mut list = String::new();
+    for i in 0..12 {
+        let email = format!("bauhof{i}@musterstadt.example");
+        let id = users::insert(
+            &db.pool,
+            &users::NewUser {
+                email: &email,
+                display_name: &format!("Bauhof Person {i}"),
+                personnel_no: Some(&format!("BH-{i}")),
+                org_unit_id: Some(bb),
+                role: Role::Employee,
+                now: st.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(id > 0);
+        // Half by address (in capitals, as lists are typed), half by personnel number.
+        if i % 2 == 0 {
+            list.push_str(&format!("{}\n", email.to_uppercase()));
+        } else {
+            list.push_str(&format!("  BH-{i};\n"));
+        }
+    }
+    let today = seepferdchen::i18n::Date::in_germany(st.clock.now());
+    let day = seepferdchen::i18n::Date::from_days(today.to_days() - 3).iso();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM manual_completions")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    };
+    // Bad input: each is named, nothing is written.
+    let sozial = "ingo.krause@musterstadt.example";
+    for (people, day, field, needle) in [
+        (list.clone(), today.to_days() + 1, "datum", "Zukunft"),
+        (
+            String::new(),
+            today.to_days(),
+            "personen",
+            "mindestens eine Person",
+        ),
+        (
+            format!("{list}niemand@musterstadt.example\n"),
+            today.to_days(),
+            "personen",
+            "Zeile 13",
+        ),
+        (
+            format!("{list}{sozial}\n"),
+            today.to_days(),
+            "personen",
+            "nicht zu Ihrem Bereich",
+        ),
+        (
+            format!("{list}BH-0\n"),
+            today.to_days(),
+            "personen",
+            "schon in Zeile 1",
+        ),
+    ] {
+        let day = seepferdchen::i18n::Date::from_days(day).iso();
+        let err = record(
+            &st,
+            &coord,
+            &Input {
+                course: "ki-seepferdchen",
+                day: &day,
+                format: "praesenz",
+                trainer: "Frau Schulz",
+                note: "",
+                people: &people,
+            },
+            de(),
+        )
+        .await
+        .unwrap_err();
+        let message = err.field_message(field).unwrap_or_default();
+        assert!(message.contains(needle), "{field}: {message}");
+        assert_eq!(count().await, 0, "nothing written");
+    }
+    let (session, n) = record(
+        &st,
+        &coord,
+        &Input {
+            course: "ki-seepferdchen",
+            day: &day,
+            format: "praesenz",
+            trainer: "Frau Schulz",
+            note: "Bauhof, Raum 2",
+            people: &list,
+        },
+        de(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 12);
+    let people = seepferdchen::server::db::manual::participants(db, session)
+        .await
+        .unwrap();
+    assert_eq!(people.len(), 12);
+    assert!(people.iter().all(|p| p.code.is_some() && !p.revoked));
+    let first = users::get(&db.pool, people[0].user_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let state_now = |user: seepferdchen::server::db::users::UserRecord| {
+        let st = &st;
+        async move {
+            reports::person_courses(st, true, &user)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.slug == "ki-seepferdchen")
+                .unwrap()
+        }
+    };
+    let c = state_now(first.clone()).await;
+    assert_eq!(c.state, CourseState::Done);
+    assert_eq!(c.completed.unwrap().to_days(), today.to_days() - 3);
+    let cert = &seepferdchen::server::db::certificates::for_user(db, first.id)
+        .await
+        .unwrap()[0];
+    let payload: seepferdchen::server::certificate::Payload =
+        serde_json::from_str(&cert.payload).unwrap();
+    assert_eq!(payload.format.as_deref(), Some("Präsenzschulung"));
+    assert_eq!(payload.completed_on, day);
+    // The evidence report names the form.
+    let e = reports::evidence::build(&st, &admin, Some(bb), seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap();
+    let line = e
+        .lines
+        .iter()
+        .find(|l| l.name == first.display_name)
+        .unwrap();
+    assert!(
+        line.version.ends_with("· Präsenzschulung"),
+        "{}",
+        line.version
+    );
+    assert!(line.done);
+    // Revoked like any certificate: the course is no longer done.
+    let mut tx = db.begin().await.unwrap();
+    assert!(seepferdchen::server::db::certificates::revoke(
+        &mut tx,
+        &cert.code,
+        "Teilnahme nicht belegt",
+        st.clock.now()
+    )
+    .await
+    .unwrap());
+    seepferdchen::server::db::course_status::refresh(&mut tx, first.id, "ki-seepferdchen")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_ne!(state_now(first).await.state, CourseState::Done);
+    // A coordinator of another area does not see the training.
+    assert!(
+        seepferdchen::server::db::manual::sessions(db, Some(&[unit("Sozialamt")]), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        seepferdchen::server::db::manual::sessions(db, Some(&[bb]), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 async fn assignments_reach_later_members_and_revocation_updates_status(db: &Db) {
@@ -2835,4 +3018,72 @@ mod schema {
             pg.close().await;
         }
     }
+}
+
+/// An installation from before recorded trainings: SQLite rebuilds `course_completions`, and
+/// every completion, its attempt and its certificate come through unchanged, with foreign keys
+/// still enforced.
+#[tokio::test]
+async fn sqlite_upgrade_keeps_completions_and_certificates() {
+    use sqlx::Executor;
+    sqlx::any::install_default_drivers();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/alt.db?mode=rwc", dir.path().display());
+    let mut all = sqlx::migrate!("migrations/sqlite");
+    let before_13: Vec<_> = all
+        .migrations
+        .iter()
+        .filter(|m| m.version < 13)
+        .cloned()
+        .collect();
+    all.migrations = before_13.into();
+    {
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        all.run(&pool).await.unwrap();
+        pool.execute(
+            "INSERT INTO users (id, email, display_name, role, active, created_at) \
+             VALUES (1, 'a@b.de', 'Anna', 'employee', 1, 0); \
+             INSERT INTO attempts (id, user_id, course_slug, kind, content_hash, drawn, max_points, \
+               started_at) VALUES (7, 1, 'ki-seepferdchen', 'final', 'h', '[]', 10, 0); \
+             INSERT INTO course_completions (id, user_id, course_slug, content_hash, attempt_id, \
+               completed_at) VALUES (3, 1, 'ki-seepferdchen', 'h', 7, 100); \
+             INSERT INTO signing_keys (key_id, secret_key, public_key, created_at) \
+               VALUES ('k', 's', 'p', 0); \
+             INSERT INTO certificates (id, code, user_id, completion_id, payload, signature, \
+               key_id, course_slug, valid_until_day, issued_at) \
+               VALUES (5, 'C', 1, 3, '{}', 'sig', 'k', 'ki-seepferdchen', 30000, 100);",
+        )
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let db = Db::connect(&url).await.expect("the upgrade runs");
+    let row: (i64, i64, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT c.id, c.attempt_id, c.manual_id, z.id FROM course_completions c \
+         JOIN certificates z ON z.completion_id = c.id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(row, (3, 7, None, Some(5)));
+    // Foreign keys are on again: a certificate of a completion that does not exist is refused,
+    // and so is a completion with neither an attempt nor a session.
+    let orphan = db
+        .pool
+        .execute(
+            "INSERT INTO certificates (code, user_id, completion_id, payload, signature, key_id, \
+             course_slug, valid_until_day, issued_at) \
+             VALUES ('D', 1, 99, '{}', 's', 'k', 'x', 1, 1)",
+        )
+        .await;
+    assert!(orphan.is_err());
+    let neither = db
+        .pool
+        .execute(
+            "INSERT INTO course_completions (user_id, course_slug, content_hash, completed_at) \
+             VALUES (1, 'x', 'h', 1)",
+        )
+        .await;
+    assert!(neither.is_err());
+    db.close().await;
 }

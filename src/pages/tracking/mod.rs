@@ -24,11 +24,13 @@ mod assignments;
 mod audit;
 mod dashboard;
 mod people;
+mod sessions;
 
 pub use assignments::{AssignmentsPage, RemoveAssignmentPage};
 pub use audit::AuditPage;
 pub use dashboard::DashboardPage;
 pub use people::PersonCourses;
+pub use sessions::{SessionPage, SessionsPage};
 
 /// A stacked bar of the state counts, done first, with a mark where the share done ends
 /// (decorative: the same numbers and the share stand in the table row).

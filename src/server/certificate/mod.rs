@@ -64,6 +64,10 @@ pub struct Payload {
     pub issuer: String,
     pub topics: Vec<String>,
     pub key_id: String,
+    /// How a recorded completion took place ("Präsenzschulung", "Webinar", "Externe
+    /// Schulung"); absent for a passed online test, so older payloads keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
 }
 
 impl Payload {
@@ -142,12 +146,42 @@ pub async fn issue(
     completion_id: i64,
     now: i64,
 ) -> Result<String, crate::error::AppError> {
-    use crate::i18n::Date;
-    let completed = Date::in_germany(now);
+    let completion = Completion {
+        holder_id: actor.id(),
+        holder: &actor.user.display_name,
+        content_hash,
+        completion_id,
+        completed: crate::i18n::Date::in_germany(now),
+        format: None,
+    };
+    issue_for(tx, state, course, &completion, now).await
+}
+
+/// Whose completion a certificate attests, of which content, when and how.
+pub struct Completion<'a> {
+    pub holder_id: i64,
+    pub holder: &'a str,
+    pub content_hash: &'a str,
+    pub completion_id: i64,
+    pub completed: crate::i18n::Date,
+    /// The form of a recorded completion, as the certificate names it.
+    pub format: Option<String>,
+}
+
+/// Issues the certificate of any completion (a passed test or a recorded training), inside
+/// the completion's transaction; validity counts from the day of completion.
+pub async fn issue_for(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &crate::server::state::AppState,
+    course: &crate::server::content::Course,
+    c: &Completion<'_>,
+    now: i64,
+) -> Result<String, crate::error::AppError> {
+    let (completed, content_hash, completion_id) = (c.completed, c.content_hash, c.completion_id);
     let valid_until = completed.add_months(course.validity_months);
     let payload = Payload {
         code: new_code(),
-        holder: actor.user.display_name.clone(),
+        holder: c.holder.to_string(),
         course: course.slug.clone(),
         course_title: course.title.clone(),
         level: course.level.code().into(),
@@ -157,6 +191,7 @@ pub async fn issue(
         issuer: state.config.org_name.clone(),
         topics: course.modules.iter().map(|m| m.title.clone()).collect(),
         key_id: state.cert_key.key_id.clone(),
+        format: c.format.clone(),
     };
     let signature = state.cert_key.sign(&payload);
     let json = serde_json::to_string(&payload).map_err(crate::error::AppError::internal)?;
@@ -164,7 +199,7 @@ pub async fn issue(
         &mut **tx,
         &crate::server::db::certificates::NewCertificate {
             code: &payload.code,
-            user_id: actor.id(),
+            user_id: c.holder_id,
             completion_id,
             payload: &json,
             signature: &signature,
@@ -175,7 +210,7 @@ pub async fn issue(
         },
     )
     .await?;
-    crate::server::db::course_status::refresh(tx, actor.id(), &course.slug).await?;
+    crate::server::db::course_status::refresh(tx, c.holder_id, &course.slug).await?;
     state.metrics.certificates_issued.inc();
     Ok(payload.code)
 }
@@ -286,6 +321,7 @@ mod tests {
             issuer: "Stadt Musterstadt".into(),
             topics: vec!["Was ist KI?".into(), "Datenschutz".into()],
             key_id: "0123456789abcdef".into(),
+            format: None,
         }
     }
 

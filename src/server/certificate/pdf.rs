@@ -314,11 +314,15 @@ pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<
     }
     tree.push(group(Tag::P, statement));
     y += 8.0;
-    for (label, value) in [
+    let mut facts = vec![
         ("Abgeschlossen am", german_date(&p.completed_on)),
         ("Gültig bis", german_date(&p.valid_until)),
         ("Inhaltsstand", p.content_version.clone()),
-    ] {
+    ];
+    if let Some(format) = &p.format {
+        facts.push(("Form", format.clone()));
+    }
+    for (label, value) in facts {
         let l = span(&mut s, &bold, 11.0, MARGIN, y, &format!("{label}: "));
         let v = span(&mut s, &regular, 11.0, MARGIN + 130.0, y, &value);
         tree.push(group(Tag::P, vec![l, v]));
@@ -465,6 +469,7 @@ mod tests {
                 "Datenschutz und Vertraulichkeit".into(),
             ],
             key_id: "0123456789abcdef".into(),
+            format: None,
         };
         let a = render(
             &p,
@@ -498,6 +503,7 @@ mod tests {
             issuer: "Stadt Musterstadt".into(),
             topics: vec!["Was ist KI?".into()],
             key_id: "0123456789abcdef".into(),
+            format: Some("Präsenzschulung".into()),
         };
         let pdf = render(&p, "https://lernen.example/verify/0123", Some(TINY_PNG)).unwrap();
         let dir = tempfile::tempdir().unwrap();
@@ -521,6 +527,7 @@ mod tests {
             "Zertifikat",
             "Gül Demir",
             "Gültig bis",
+            "Präsenzschulung",
             "Echtheit",
         ];
         let positions: Vec<usize> = order.iter().map(|w| text.find(w).unwrap()).collect();
@@ -550,6 +557,7 @@ mod tests {
             issuer: "I".into(),
             topics: vec![],
             key_id: "k".into(),
+            format: None,
         };
         let without = render(&p, "https://x/verify/1", None).unwrap();
         let with = render(&p, "https://x/verify/1", Some(TINY_PNG)).unwrap();

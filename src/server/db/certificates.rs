@@ -234,6 +234,8 @@ pub struct EvidenceRow {
     pub code: Option<String>,
     pub valid_until_day: Option<i64>,
     pub revoked: bool,
+    /// The form code of a recorded training; None for a passed online test.
+    pub format: Option<String>,
 }
 
 /// Every completion of the given people (None: everyone), oldest first.
@@ -245,8 +247,9 @@ pub async fn evidence(db: &Db, users: Option<&[i64]>) -> Result<Vec<EvidenceRow>
     };
     let sql = format!(
         "SELECT c.user_id, c.course_slug, c.content_hash, c.completed_at, z.code, z.valid_until_day, \
-         CASE WHEN z.revoked_at IS NULL THEN 0 ELSE 1 END \
-         FROM course_completions c LEFT JOIN certificates z ON z.completion_id = c.id {filter} \
+         CASE WHEN z.revoked_at IS NULL THEN 0 ELSE 1 END, m.format \
+         FROM course_completions c LEFT JOIN certificates z ON z.completion_id = c.id \
+         LEFT JOIN manual_completions m ON m.id = c.manual_id {filter} \
          ORDER BY c.completed_at, c.id"
     );
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
@@ -260,6 +263,7 @@ pub async fn evidence(db: &Db, users: Option<&[i64]>) -> Result<Vec<EvidenceRow>
                 code: r.try_get(4)?,
                 valid_until_day: r.try_get(5)?,
                 revoked: r.try_get::<i64, _>(6)? != 0,
+                format: r.try_get(7)?,
             })
         })
         .collect()

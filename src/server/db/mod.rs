@@ -21,6 +21,7 @@ pub mod flashes;
 pub mod imports;
 pub mod installation;
 pub mod login_attempts;
+pub mod manual;
 pub mod org_units;
 pub mod outbox;
 pub mod personal;
@@ -149,10 +150,37 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(DbError::Migrate)?;
+        match self.backend {
+            Backend::Sqlite => self.migrate_sqlite(migrator).await?,
+            Backend::Postgres => migrator.run(&self.pool).await.map_err(DbError::Migrate)?,
+        }
         users::fill_sort_names(self)
             .await
             .map_err(|e| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e)))
+    }
+
+    /// SQLite can change a column only by rebuilding its table, which its documentation says
+    /// to do with foreign keys off (a rebuilt parent table would otherwise fail the deferred
+    /// check of its children): the migrations run on one connection with them off, then every
+    /// reference is checked and they are turned on again.
+    async fn migrate_sqlite(&self, migrator: &sqlx::migrate::Migrator) -> Result<(), DbError> {
+        let mut conn = self.pool.acquire().await.map_err(DbError::Connect)?;
+        let on = |e: sqlx::Error| DbError::Migrate(sqlx::migrate::MigrateError::Execute(e));
+        conn.execute("PRAGMA foreign_keys = OFF")
+            .await
+            .map_err(on)?;
+        let ran = migrator.run(&mut *conn).await;
+        let broken: Result<Vec<sqlx::any::AnyRow>, _> = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *conn)
+            .await;
+        conn.execute("PRAGMA foreign_keys = ON").await.map_err(on)?;
+        ran.map_err(DbError::Migrate)?;
+        if !broken.map_err(on)?.is_empty() {
+            return Err(DbError::Migrate(sqlx::migrate::MigrateError::Execute(
+                sqlx::Error::Protocol("a migration left broken foreign keys".into()),
+            )));
+        }
+        Ok(())
     }
 
     /// `ORDER BY` text for a sort-key column: bytewise on both backends (PostgreSQL would

@@ -207,6 +207,7 @@ pub async fn update(
 }
 
 /// A person as an import compares them with a file.
+#[derive(Debug, Clone)]
 pub struct ImportRecord {
     pub id: i64,
     pub email: String,

@@ -14,6 +14,7 @@ use crate::server::state::AppState;
 
 mod account;
 mod certificates;
+mod completions;
 mod extract;
 mod import;
 mod layers;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(certificates::routes())
         .merge(account::routes())
         .merge(import::routes())
+        .merge(completions::routes())
         .merge(crate::server::reports::routes::routes())
         .nest_service("/pkg", pkg)
         // Its own route: the pages' fallback turns every answer but 200 into the 404 page, so a

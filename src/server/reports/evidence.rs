@@ -153,9 +153,17 @@ pub async fn build(
             let row = done.get(&(p.id, course.clone()));
             let version = row.map(|r| {
                 let short: String = r.content_hash.chars().take(12).collect();
-                match c {
+                let version = match c {
                     Some(c) if c.hash == r.content_hash => format!("{} ({short})", c.version),
                     _ => short,
+                };
+                // A recorded training says how it took place.
+                match r.format.as_deref() {
+                    Some(f) => format!(
+                        "{version} · {}",
+                        crate::server::completions::Format::label_of(f, t)
+                    ),
+                    None => version,
                 }
             });
             let state_label = match (entry, row) {
