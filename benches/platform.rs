@@ -335,6 +335,186 @@ fn coordinator_all(smoke: bool) -> Vec<Row> {
     rows
 }
 
+/// The HR export of a Kreis: `people` rows, units as "Dezernat d / Amt a" paths; `variant`
+/// 1 is next month's file (changed names and units, leavers missing, new people).
+fn hr_export(people: usize, variant: u8) -> String {
+    let mut csv = String::from("Personalnr.;Nachname;Vorname;Amt;E-Mail-Adresse\r\n");
+    for i in 0..people {
+        if variant == 1 && i % 100 == 1 {
+            continue; // left
+        }
+        let moved = variant == 1 && i % 100 == 2;
+        let (d, a) = (i % 5 + 1, (i / 5) % 10 + 1 + usize::from(moved));
+        let last = if variant == 1 && i % 50 == 3 {
+            "Neumann".to_string()
+        } else {
+            format!("Nachname{i}")
+        };
+        csv.push_str(&format!(
+            "P{i:06};{last};Vorname;Dezernat {d} / Amt {d}{a:02};person{i}@kreis.example\r\n"
+        ));
+    }
+    if variant == 1 {
+        for i in people..people + people / 100 {
+            csv.push_str(&format!(
+                "P{i:06};Neu{i};Vorname;Dezernat 1 / Amt 101;person{i}@kreis.example\r\n"
+            ));
+        }
+    }
+    csv
+}
+
+/// Import with mapping and sync at Kreis size: 10,000 people from an HR export whose units
+/// are created in the same import, then next month's export (changes, leavers, new people)
+/// with deactivation. Preview and commit are timed together, as a coordinator waits for both.
+async fn import_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<Row>, String> {
+    use seepferdchen::server::accounts::import;
+    use seepferdchen::server::auth::authz::{Actor, Scope};
+    use seepferdchen::server::db::{self, Db};
+    let people = if smoke { 300 } else { 10_000 };
+    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
+    let now = 1_800_000_000;
+    let root = db::org_units::insert(&db.pool, None, "Kreisverwaltung", now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let admin_id = db::users::insert(
+        &db.pool,
+        &db::users::NewUser {
+            email: "admin@kreis.example",
+            display_name: "Admin",
+            personnel_no: None,
+            org_unit_id: None,
+            role: seepferdchen::model::Role::Admin,
+            now,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let state = bench_state(&db, now, default_config()?)?;
+    let admin = Actor {
+        user: db::users::get(&db.pool, admin_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("admin")?,
+        scope: Scope::All,
+    };
+    let t = seepferdchen::i18n::Locale::De.texts();
+    let mut rows = Vec::new();
+    for (variant, under, sync) in [
+        (0u8, root.to_string(), String::new()),
+        (1, String::new(), root.to_string()),
+    ] {
+        let csv = hr_export(people, variant);
+        let started = Instant::now();
+        let id = db::imports::insert(&db, admin_id, "personal.csv", &csv, now)
+            .await
+            .map_err(|e| e.to_string())?;
+        let batch = db::imports::get(&db, id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("batch")?;
+        let proposal = import::propose(&state, &csv)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let choice = import::Stored {
+            einheiten_unter: under.clone(),
+            abgleich: sync.clone(),
+            ..proposal
+        };
+        import::save_mapping(&state, &admin, &batch, choice, t)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let batch = db::imports::get(&db, id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("batch")?;
+        let preview = import::preview(&state, &admin, &batch, t)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        if !preview.errors.is_empty() {
+            return Err(format!("import preview: {:?}", &preview.errors[..1]));
+        }
+        import::commit(&state, &admin, &batch, false, t)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let took = started.elapsed().as_secs_f64();
+        let (name, value) = if variant == 0 {
+            (
+                format!("HR import with mapping, {people} new people on {backend}"),
+                format!("{took:.2} s ({} units created)", preview.new_units.len()),
+            )
+        } else {
+            (
+                format!("HR sync of {people} rows on {backend}"),
+                format!(
+                    "{took:.2} s ({} new, {} changed, {} unchanged, {} deactivated)",
+                    preview.new_count,
+                    preview.update_count,
+                    preview.unchanged,
+                    preview.deactivate.len()
+                ),
+            )
+        };
+        rows.push(Row {
+            name,
+            value,
+            target: "≤ 5 s".into(),
+            met: (!smoke).then_some(took <= 5.0),
+            note: "preview and commit, one transaction".into(),
+        });
+    }
+    db.close().await;
+    Ok(rows)
+}
+
+fn import_all(smoke: bool) -> Vec<Row> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut rows = Vec::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sqlite = format!("sqlite://{}/import.db", dir.path().display());
+    match rt.block_on(import_rows("SQLite", &sqlite, smoke)) {
+        Ok(r) => rows.extend(r),
+        Err(e) => panic!("import bench on SQLite: {e}"),
+    }
+    let admin_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let pg = rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&admin_url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let name = format!("seepferdchen_import_{}", std::process::id());
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .map_err(|e| e.to_string())?;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
+        let result = import_rows("PostgreSQL", &format!("{base}/{name}"), smoke).await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&admin)
+            .await;
+        result
+    });
+    match pg {
+        Ok(r) => rows.extend(r),
+        Err(e) => rows.push(Row {
+            name: "HR import on PostgreSQL".into(),
+            value: "not measured".into(),
+            target: "≤ 5 s".into(),
+            met: None,
+            note: format!("PostgreSQL not reachable at {admin_url}: {e}"),
+        }),
+    }
+    rows
+}
+
 /// A local SMTP server that accepts and discards (aiosmtpd's Sink), for the delivery rate.
 struct Sink(std::process::Child);
 
@@ -489,7 +669,7 @@ fn main() {
         std::env::var("SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
     );
     // BENCH_ONLY=mail,coordinator runs some groups only (pdf, login, size, coordinator, mail,
-    // load); the report then holds only those rows.
+    // import, load); the report then holds only those rows.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let wanted = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
     let mut rows = Vec::new();
@@ -507,6 +687,9 @@ fn main() {
     }
     if wanted("mail") {
         rows.extend(mail_all(smoke));
+    }
+    if wanted("import") {
+        rows.extend(import_all(smoke));
     }
     let content =
         std::path::PathBuf::from(std::env::var("CONTENT_DIR").unwrap_or_else(|_| "content".into()));

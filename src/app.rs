@@ -84,6 +84,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/verwaltung/import") view=ImportPage />
                         <Route path=path!("/verwaltung/import/:id") view=ImportPreviewPage />
                         <Route path=path!("/verwaltung/organisation") view=OrgUnitsPage />
+                        <Route
+                            path=path!("/verwaltung/organisation/import/:id")
+                            view=crate::pages::admin::OrgTreeImportPage
+                        />
                         <Route path=path!("/verwaltung/uebersicht") view=DashboardPage />
                         <Route path=path!("/verwaltung/zuweisungen") view=AssignmentsPage />
                         <Route

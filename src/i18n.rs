@@ -296,6 +296,10 @@ mod tests {
             "from",
             "to",
             "step",
+            "created", // "Neu angelegt: 3": the noun comes first
+            "updated",
+            "parent",
+            "path",
             "count", // "Neue Organisationseinheiten (6)": no noun follows the number
             "new",
             "updated",

@@ -154,6 +154,25 @@ pub struct ImportPreview {
     pub errors: Vec<String>,
 }
 
+/// An uploaded org tree file: what it changes, or every problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreePreview {
+    pub id: i64,
+    pub file_name: String,
+    pub committed: bool,
+    pub rows: Vec<TreeRowView>,
+    pub errors: Vec<String>,
+}
+
+/// One unit of a tree file: code, name, parent code and what happens to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreeRowView {
+    pub code: String,
+    pub name: String,
+    pub parent: String,
+    pub change: String,
+}
+
 /// A column of an uploaded file: its header, the first row's value and its field code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportColumn {

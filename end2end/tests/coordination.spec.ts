@@ -8,7 +8,9 @@ import { clockFile } from "../playwright.config";
 // modes run here one after the other (the clock is shared, so they must not run in parallel):
 // a coordinator assigns a course to an org unit with a due date, an employee of the unit sees
 // it, a person added to the unit afterwards sees it too, and once the due date has passed both
-// sides show it as overdue; the status CSV and the evidence PDF download.
+// sides show it as overdue; the status CSV and the evidence PDF download. Then the due date
+// becomes "within 14 days": a person joining that day is not overdue when the others are, and
+// the dashboard shows the unit's share done.
 
 let offsetSeconds = 0;
 const DAY = 86_400;
@@ -143,6 +145,37 @@ test("assignments with due dates reach the unit, newcomers, and turn overdue on 
     ]);
     const pdfBytes = await readFile((await pdf.path())!);
     expect(pdfBytes.subarray(0, 4).toString()).toBe("%PDF");
+
+    // 6. "Within 14 days" instead of a date: counted from the assignment for those already
+    //    in the unit, from their first day for someone who joins now.
+    await coord.goto("/verwaltung/zuweisungen");
+    const assigned = coord.getByRole("row").filter({ hasText: "KI-Freischwimmer" }).filter({ hasText: mode.unit });
+    await assigned.getByLabel(/^Fällig am/).fill("");
+    await assigned.getByLabel(/^oder Tage/).fill("14");
+    await assigned.getByRole("button", { name: /^Speichern/ }).click();
+    await expect(coord.getByRole("row").filter({ hasText: "KI-Freischwimmer" }).filter({ hasText: mode.unit })).toContainText("innerhalb von 14 Tagen");
+    await coord.goto("/verwaltung/benutzer/neu");
+    await coord.getByLabel("Name").fill("Zweite Kollegin");
+    await coord.getByLabel("E-Mail-Adresse").fill(`zweite.${mode.newcomer}@musterstadt.example`);
+    await coord.getByLabel("Organisationseinheit").selectOption({ label: mode.unit });
+    await coord.getByRole("button", { name: "Benutzer anlegen" }).click();
+    await expect(coord.locator(".link-to-hand-over").first()).toBeVisible();
+    // Ten days on: 15 days since the assignment, 10 since she joined.
+    moveClock(10);
+    await login(coord, mode.coordinator, undefined, mode.js);
+    await coord.goto("/verwaltung/uebersicht?kurs=ki-freischwimmer");
+    const quotaRow = coord.getByRole("row").filter({ has: coord.getByRole("link", { name: mode.unit, exact: true }) });
+    // The unit's share done stands beside its counts.
+    await expect(quotaRow.locator("td.quota")).toHaveText(/^\d+ %$/);
+    await quotaRow.getByRole("link", { name: mode.unit, exact: true }).click();
+    await coord.getByLabel("Stand", { exact: true }).selectOption({ label: "Überfällig" });
+    await coord.getByRole("button", { name: "Anwenden" }).last().click();
+    const overdue = coord.getByRole("table").last();
+    await expect(overdue).toContainText(mode.employee === "jana.vogel" ? "Jana Vogel" : "Elif Kaya");
+    await expect(overdue).not.toContainText("Zweite Kollegin");
+    await coord.getByLabel("Stand", { exact: true }).selectOption({ label: "Nicht begonnen" });
+    await coord.getByRole("button", { name: "Anwenden" }).last().click();
+    await expect(coord.getByRole("table").last()).toContainText("Zweite Kollegin");
 
     await Promise.all([coordCtx.close(), empCtx.close(), newCtx.close()]);
     expect(errors, `browser console errors (${label})`).toEqual([]);

@@ -99,3 +99,32 @@ pub async fn delete_org_unit(id: i64) -> Result<(), AppError> {
     leptos_axum::redirect("/verwaltung/organisation?geloescht=1");
     Ok(())
 }
+
+/// An uploaded org tree file: what it would change, or every problem (the uploader only).
+#[server(endpoint = "tree_preview")]
+pub async fn get_tree_preview(id: i64) -> Result<crate::model::TreePreview, AppError> {
+    use ssr::*;
+    let Ctx { state, actor } = Ctx::admin().await?;
+    let batch = db::imports::get(&state.db, id)
+        .await?
+        .filter(|b| b.created_by == actor.id() && b.kind == "struktur")
+        .ok_or(AppError::NotFound)?;
+    accounts::tree_import::preview(&state, &batch, current_locale().texts()).await
+}
+
+/// Creates and updates the units of an uploaded tree file, all or none.
+#[server(endpoint = "commit_tree")]
+pub async fn commit_tree_import(id: i64) -> Result<(), AppError> {
+    use ssr::*;
+    let Ctx { state, actor } = Ctx::admin().await?;
+    let batch = db::imports::get(&state.db, id)
+        .await?
+        .filter(|b| b.created_by == actor.id() && b.kind == "struktur")
+        .ok_or(AppError::NotFound)?;
+    let (created, updated) =
+        accounts::tree_import::commit(&state, &actor, &batch, current_locale().texts()).await?;
+    leptos_axum::redirect(&format!(
+        "/verwaltung/organisation?neu={created}&geaendert={updated}"
+    ));
+    Ok(())
+}

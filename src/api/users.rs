@@ -255,7 +255,7 @@ pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
     let Ctx { state, actor } = Ctx::manager().await?;
     let batch = db::imports::get(&state.db, id)
         .await?
-        .filter(|b| b.created_by == actor.id());
+        .filter(|b| b.created_by == actor.id() && b.kind == "personen");
     let batch = batch.ok_or(AppError::NotFound)?;
     let t = current_locale().texts();
     crate::server::accounts::import::preview(&state, &actor, &batch, t).await
@@ -269,7 +269,7 @@ pub async fn commit_import(id: i64, invite: Option<String>) -> Result<(), AppErr
     let Ctx { state, actor } = Ctx::manager().await?;
     let batch = db::imports::get(&state.db, id)
         .await?
-        .filter(|b| b.created_by == actor.id());
+        .filter(|b| b.created_by == actor.id() && b.kind == "personen");
     let batch = batch.ok_or(AppError::NotFound)?;
     let t = current_locale().texts();
     let invite = invite.is_some_and(|v| !v.is_empty());

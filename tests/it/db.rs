@@ -671,6 +671,108 @@ async fn import_syncs_an_hr_export(db: &Db) {
     );
 }
 
+/// The org tree from a CSV: units created and updated with their codes, a hand-made unit
+/// gets its code, a people import then names units by code; a loop is refused whole.
+async fn org_tree_from_csv(db: &Db) {
+    use seepferdchen::server::accounts::tree_import;
+    let (st, admin, _) = seeded(db).await;
+    let before = org_units::all(&db.pool).await.unwrap();
+    let tree = "Kennung;Name;Übergeordnete Kennung\r\n\
+                KV;Kreisverwaltung;\r\n\
+                D2;Dezernat II – Ordnung;KV\r\n\
+                36;Amt 36 – Straßenverkehrsamt;D2\r\n\
+                BB;Bürgerbüro;D2\r\n";
+    let id = imports::insert_kind(
+        db,
+        admin.id(),
+        "struktur.csv",
+        tree,
+        st.clock.now(),
+        "struktur",
+    )
+    .await
+    .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let p = tree_import::preview(&st, &batch, de()).await.unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(p.rows.len(), 4);
+    assert_eq!(
+        p.rows[3].change, "wird geändert",
+        "the demo's Bürgerbüro gets its code"
+    );
+    let (created, updated) = tree_import::commit(&st, &admin, &batch, de())
+        .await
+        .unwrap();
+    assert_eq!((created, updated), (3, 1));
+    let after = org_units::all(&db.pool).await.unwrap();
+    assert_eq!(after.len(), before.len() + 3);
+    let by_code = |c: &str| after.iter().find(|u| u.code.as_deref() == Some(c)).unwrap();
+    assert_eq!(by_code("36").parent_id, Some(by_code("D2").id));
+    assert_eq!(by_code("BB").name, "Bürgerbüro");
+    assert_eq!(by_code("BB").parent_id, Some(by_code("D2").id), "moved");
+    // A people import names the unit by its code.
+    let people = "Name;E-Mail;OE\nPer Kennung;per.kennung@musterstadt.example;36\n";
+    let id = imports::insert(db, admin.id(), "p.csv", people, st.clock.now())
+        .await
+        .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    import::commit(&st, &admin, &batch, false, de())
+        .await
+        .unwrap();
+    let person = users::find_for_login(db, "per.kennung@musterstadt.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let person = users::get(&db.pool, person.id).await.unwrap().unwrap();
+    assert_eq!(person.org_unit_id, Some(by_code("36").id));
+    // A loop through the existing tree: refused, nothing changed.
+    let looped = "Kennung;Name;Übergeordnete Kennung\nKV;Kreisverwaltung;36\n";
+    let id = imports::insert_kind(
+        db,
+        admin.id(),
+        "schleife.csv",
+        looped,
+        st.clock.now(),
+        "struktur",
+    )
+    .await
+    .unwrap();
+    let batch = imports::get(db, id).await.unwrap().unwrap();
+    let p = tree_import::preview(&st, &batch, de()).await.unwrap();
+    assert_eq!(
+        p.errors,
+        vec![
+            "Zeile 2: Die Einheit läge unter sich selbst (KV → 36 → D2 → KV). Bitte korrigieren \
+              Sie die übergeordneten Kennungen."
+                .to_string()
+        ]
+    );
+    assert!(tree_import::commit(&st, &admin, &batch, de())
+        .await
+        .is_err());
+    assert_eq!(
+        org_units::all(&db.pool).await.unwrap(),
+        after_with_member(&after, by_code("36").id)
+    );
+}
+
+/// The units as before, with one more member in `unit` (the person imported by code).
+fn after_with_member(
+    units: &[seepferdchen::server::db::org_units::UnitRow],
+    unit: i64,
+) -> Vec<seepferdchen::server::db::org_units::UnitRow> {
+    units
+        .iter()
+        .cloned()
+        .map(|mut u| {
+            if u.id == unit {
+                u.member_count += 1;
+            }
+            u
+        })
+        .collect()
+}
+
 /// Names sort in German order on both backends: ä with a, ß with ss, Ł with L.
 async fn people_sort_in_german_order(db: &Db) {
     let (st, admin, _) = seeded(db).await;
@@ -900,6 +1002,7 @@ db_tests!(
     relative_due_dates_count_from_the_join_day,
     recorded_trainings_count_as_done,
     people_sort_in_german_order,
+    org_tree_from_csv,
     user_list_filters_and_pages,
     org_units_insert_update_delete,
     sessions_and_flashes,

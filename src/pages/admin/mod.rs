@@ -15,7 +15,7 @@ mod user;
 mod users;
 
 pub use import::{ImportPage, ImportPreviewPage};
-pub use org::OrgUnitsPage;
+pub use org::{OrgTreeImportPage, OrgUnitsPage};
 pub use user::{NewUserPage, UserPage};
 pub use users::UsersPage;
 

@@ -4,11 +4,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::get_current_user;
-use crate::api::org::{CreateOrgUnit, DeleteOrgUnit, UpdateOrgUnit};
+use crate::api::org::{
+    get_tree_preview, CommitTreeImport, CreateOrgUnit, DeleteOrgUnit, UpdateOrgUnit,
+};
 use crate::api::users::list_org_units;
 use crate::app::use_texts;
 use crate::components::form::unit_options;
 use crate::components::form::{action_error, ErrorSummary, TextField};
+use crate::components::layout::DataTable;
 use crate::model::{OrgUnit, Role};
 
 #[component]
@@ -34,9 +37,31 @@ pub fn OrgUnitsPage() -> impl IntoView {
         |_| list_org_units(),
     );
     let me = Resource::new_blocking(|| (), |_| get_current_user());
+    let get = move |k: &str| q.read().get(k);
     view! {
         <Title text=t.org_title />
         <h1>{t.org_title}</h1>
+        {move || {
+            get("neu")
+                .zip(get("geaendert"))
+                .map(|(n, u)| {
+                    view! {
+                        <p class="notice" role="status">
+                            {t.tree_done(n, u)}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            get("fehler")
+                .map(|_| {
+                    view! {
+                        <p class="notice notice--warning" role="alert">
+                            {t.import_no_file}
+                        </p>
+                    }
+                })
+        }}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let units = crate::loaded!(units.await);
@@ -129,8 +154,136 @@ pub fn OrgUnitsPage() -> impl IntoView {
                                         </button>
                                     </ActionForm>
                                 </section>
+                                <TreeUpload />
                             }
                         })}
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Admins: the whole tree from a CSV file (with a preview before anything changes).
+#[component]
+fn TreeUpload() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <section class="card" aria-labelledby="tree-upload-heading">
+            <h2 id="tree-upload-heading">{t.tree_heading}</h2>
+            <p>{t.tree_intro}</p>
+            <pre class="example" aria-label=t.import_example_label>
+                <code>{t.tree_example}</code>
+            </pre>
+            <form
+                method="post"
+                action="/verwaltung/organisation/import"
+                enctype="multipart/form-data"
+                class="form"
+            >
+                <div class="field">
+                    <label for="struktur-datei">{t.tree_file}</label>
+                    <input
+                        id="struktur-datei"
+                        name="datei"
+                        type="file"
+                        accept=".csv,text/csv"
+                        required=true
+                    />
+                </div>
+                <button type="submit" class="button button--secondary">
+                    {t.import_upload}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// The preview of an uploaded tree file, and the button that applies it.
+#[component]
+pub fn OrgTreeImportPage() -> impl IntoView {
+    let t = use_texts();
+    let commit = ServerAction::<CommitTreeImport>::new();
+    let error = action_error(commit);
+    let params = leptos_router::hooks::use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
+    let preview = Resource::new_blocking(
+        move || (id.get(), commit.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_tree_preview(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text=t.tree_preview_title />
+        <h1>{t.tree_preview_title}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let p = crate::loaded!(preview.await);
+                if p.committed {
+                    return view! {
+                        <p class="notice" role="status">
+                            {t.import_already_done}
+                        </p>
+                    }
+                        .into_any();
+                }
+                if !p.errors.is_empty() {
+                    return view! {
+                        <div class="error-summary" role="alert">
+                            <h2 class="error-summary__title">
+                                {t.import_errors.of(p.errors.len())}
+                            </h2>
+                            <ul>
+                                {p
+                                    .errors
+                                    .into_iter()
+                                    .map(|e| view! { <li>{e}</li> })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                        <p>
+                            <a href="/verwaltung/organisation">{t.import_again}</a>
+                        </p>
+                    }
+                        .into_any();
+                }
+                view! {
+                    <p>{t.tree_preview_intro(&p.file_name, p.rows.len())}</p>
+                    <ErrorSummary error />
+                    <ActionForm action=commit attr:class="form">
+                        <input type="hidden" name="id" value=p.id.to_string() />
+                        <button type="submit" class="button">
+                            {t.tree_commit}
+                        </button>
+                    </ActionForm>
+                    <DataTable
+                        caption=t.tree_preview_caption
+                        caption_shown=true
+                        columns=vec![
+                            t.tree_col_code,
+                            t.field_name,
+                            t.tree_col_parent,
+                            t.import_col_changes,
+                        ]
+                    >
+                        {p
+                            .rows
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <tr>
+                                        <td>{r.code}</td>
+                                        <td>{r.name}</td>
+                                        <td>{r.parent}</td>
+                                        <td>{r.change}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </DataTable>
                 }
                     .into_any()
             })}

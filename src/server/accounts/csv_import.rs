@@ -285,6 +285,14 @@ pub fn parse_records(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Records with the spreadsheet row each starts at (see the module documentation).
+pub fn parse_rows(text: &str) -> Vec<(usize, Vec<String>)> {
+    parse_numbered(text)
+        .into_iter()
+        .map(|r| (r.row, r.fields))
+        .collect()
+}
+
 /// The header cells and the first data row (empty where missing), for the mapping step.
 pub fn header_and_sample(text: &str) -> (Vec<String>, Vec<String>) {
     let mut records = parse_numbered(text).into_iter().map(|r| r.fields);

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod csv_import;
 pub mod demo;
 pub mod import;
+pub mod tree_import;
 
 use std::collections::{HashMap, HashSet};
 

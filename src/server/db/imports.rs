@@ -11,6 +11,8 @@ pub struct Batch {
     pub committed: bool,
     /// The choices of the mapping step (JSON, see `accounts::import::Stored`).
     pub mapping: Option<String>,
+    /// "personen" (people) or "struktur" (the org tree).
+    pub kind: String,
 }
 
 pub async fn insert(
@@ -20,14 +22,27 @@ pub async fn insert(
     content: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
+    insert_kind(db, by, file_name, content, now, "personen").await
+}
+
+/// A file of this kind: "personen" or "struktur".
+pub async fn insert_kind(
+    db: &Db,
+    by: i64,
+    file_name: &str,
+    content: &str,
+    now: i64,
+    kind: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO import_batches (created_by, created_at, file_name, content) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO import_batches (created_by, created_at, file_name, content, kind) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(by)
     .bind(now)
     .bind(file_name)
     .bind(content)
+    .bind(kind)
     .fetch_one(&db.pool)
     .await
 }
@@ -54,7 +69,7 @@ pub async fn last_mapping(db: &Db) -> Result<Option<String>, sqlx::Error> {
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Batch>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, created_by, file_name, content, committed_at, mapping FROM import_batches \
+        "SELECT id, created_by, file_name, content, committed_at, mapping, kind FROM import_batches \
          WHERE id = $1",
     )
     .bind(id)
@@ -68,6 +83,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Batch>, sqlx::Error> {
             content: r.try_get("content")?,
             committed: r.try_get::<Option<i64>, _>("committed_at")?.is_some(),
             mapping: r.try_get("mapping")?,
+            kind: r.try_get("kind")?,
         })
     })
     .transpose()

@@ -53,6 +53,20 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
+/// Sets a unit's external code (the HR system's key).
+pub async fn set_code<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+    code: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE org_units SET code = $1 WHERE id = $2")
+        .bind(code)
+        .bind(id)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
 pub async fn update<'e, E: Executor<'e, Database = Any>>(
     e: E,
     id: i64,

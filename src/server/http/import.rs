@@ -74,7 +74,7 @@ pub(super) async fn save_mapping(
     let result = async {
         let batch = db::imports::get(&state.db, id)
             .await?
-            .filter(|b| b.created_by == actor.id())
+            .filter(|b| b.created_by == actor.id() && b.kind == "personen")
             .ok_or(crate::error::AppError::NotFound)?;
         let value = |key: &str| {
             fields
@@ -105,6 +105,53 @@ pub(super) async fn save_mapping(
     }
 }
 
+/// `POST /verwaltung/organisation/import` (multipart, field `datei`): stores an org tree CSV
+/// for its preview. Admins only (the tree is theirs to change).
+pub(super) async fn upload_tree(
+    State(state): State<AppState>,
+    actor: crate::server::auth::authz::Actor,
+    mut multipart: Multipart,
+) -> Response {
+    if !actor.is_admin() {
+        return crate::error::AppError::Forbidden.into_response();
+    }
+    let back =
+        |p: &str| Redirect::to(&format!("/verwaltung/organisation?fehler={p}")).into_response();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("datei") => {
+                let name = field.file_name().unwrap_or("struktur.csv").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => return back("datei"),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return back("datei"),
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return back("leer");
+    };
+    let content = crate::server::accounts::csv_import::decode_text(&bytes);
+    let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
+    let stored = crate::server::db::imports::insert_kind(
+        &state.db,
+        actor.id(),
+        &name,
+        &content,
+        state.clock.now(),
+        "struktur",
+    )
+    .await;
+    match stored {
+        Ok(id) => Redirect::to(&format!("/verwaltung/organisation/import/{id}")).into_response(),
+        Err(e) => crate::error::AppError::from(e).into_response(),
+    }
+}
+
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route(
@@ -112,4 +159,8 @@ pub(super) fn routes() -> Router<AppState> {
             post(upload_import).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/verwaltung/import/{id}/zuordnung", post(save_mapping))
+        .route(
+            "/verwaltung/organisation/import",
+            post(upload_tree).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
 }
