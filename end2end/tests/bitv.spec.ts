@@ -44,6 +44,7 @@ const ALL_ROUTE_PATTERNS = [
   "/verify/:code", "/verwaltung/zertifikate", "/anmelden", "/passwort-festlegen", "/passwort-vergessen", "/konto",
   "/verwaltung/benutzer", "/verwaltung/benutzer/neu", "/verwaltung/benutzer/:id",
   "/verwaltung/import", "/verwaltung/import/:id", "/verwaltung/organisation",
+  "/verwaltung/organisation/import/:id",
   "/verwaltung/uebersicht", "/verwaltung/zuweisungen", "/verwaltung/zuweisungen/:id/entfernen",
   "/verwaltung/protokoll", "/verwaltung/schulungen", "/verwaltung/schulungen/:id",
   "/verwaltung/barrieren", "/verwaltung/e-mails", "/barrierefreiheit", "/barriere-melden", "/leichte-sprache",
@@ -116,6 +117,16 @@ async function routesFor(page: Page, role: Role, browser: Browser): Promise<stri
   });
   await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
   await expect(page).toHaveURL(/\/verwaltung\/import\/\d+$/);
+  routes.push(new URL(page.url()).pathname);
+  // An org tree preview (uploaded, never committed); codes and names are data.
+  await page.goto("/verwaltung/organisation");
+  await page.locator('input[name="datei"]').setInputFiles({
+    name: "tree.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("Kennung;Name;Übergeordnete Kennung\nSW1;Sweep Unit;\n"),
+  });
+  await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
+  await expect(page).toHaveURL(/\/verwaltung\/organisation\/import\/\d+$/);
   routes.push(new URL(page.url()).pathname);
   return routes;
 }

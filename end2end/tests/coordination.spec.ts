@@ -166,7 +166,8 @@ test("assignments with due dates reach the unit, newcomers, and turn overdue on 
     await coord.goto("/verwaltung/uebersicht?kurs=ki-freischwimmer");
     const quotaRow = coord.getByRole("row").filter({ has: coord.getByRole("link", { name: mode.unit, exact: true }) });
     // The unit's share done stands beside its counts.
-    await expect(quotaRow.locator("td.quota")).toHaveText(/^\d+ %$/);
+    await expect(quotaRow.locator("td.quota .quota__value")).toHaveText(/^\d+ %$/);
+    await coord.screenshot({ path: test.info().outputPath(`uebersicht-quote-${label}.png`), fullPage: true });
     await quotaRow.getByRole("link", { name: mode.unit, exact: true }).click();
     await coord.getByLabel("Stand", { exact: true }).selectOption({ label: "Überfällig" });
     await coord.getByRole("button", { name: "Anwenden" }).last().click();

@@ -94,3 +94,34 @@ test("an HR export imports with the mapping step, creates its units and syncs a 
   await page.goto(`/verwaltung/benutzer?q=${encodeURIComponent(`hr.${tag}.0@`)}`);
   await expect(page.getByRole("table")).toContainText("Person Neumann");
 });
+
+test("the org tree comes from a CSV with codes; a loop is refused", async ({ page }, testInfo) => {
+  const tag = jsEnabled(testInfo) ? "js" : "nojs";
+  await login(page, "admin");
+  const upload = async (name: string, csv: string) => {
+    await page.goto("/verwaltung/organisation");
+    await page.getByLabel("CSV-Datei mit der Organisationsstruktur").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Organisationsstruktur prüfen");
+  };
+  await upload(
+    "struktur.csv",
+    "Kennung;Name;Übergeordnete Kennung\r\n" +
+      `K-${tag};Kreisverwaltung ${tag};\r\n` +
+      `D-${tag};Dezernat III ${tag};K-${tag}\r\n` +
+      `A-${tag};Amt 53 – Gesundheitsamt ${tag};D-${tag}\r\n`,
+  );
+  const table = page.getByRole("table", { name: "Einheiten der Datei" });
+  await expect(table.getByRole("row")).toHaveCount(4);
+  await expect(table).toContainText(`Amt 53 – Gesundheitsamt ${tag}`);
+  await expectNoAxeViolations(page, "/verwaltung/organisation/import/:id");
+  if (jsEnabled(testInfo)) await waitForHydration(page);
+  await page.getByRole("button", { name: "Struktur übernehmen" }).click();
+  await expect(page.getByRole("status")).toContainText("Die Struktur ist übernommen. Neu angelegt: 3, geändert: 0.");
+  await expect(page.locator(".tree__name").filter({ hasText: `Amt 53 – Gesundheitsamt ${tag}` })).toBeVisible();
+
+  // The Kreis under its own Amt: refused with the chain named.
+  await upload("schleife.csv", `Kennung;Name;Übergeordnete Kennung\r\nK-${tag};Kreisverwaltung ${tag};A-${tag}\r\n`);
+  await expect(page.getByRole("alert")).toContainText(`Zeile 2: Die Einheit läge unter sich selbst (K-${tag} → A-${tag} → D-${tag} → K-${tag}).`);
+  await expect(page.getByRole("button", { name: "Struktur übernehmen" })).toHaveCount(0);
+});

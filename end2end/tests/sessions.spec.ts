@@ -52,6 +52,11 @@ test("a classroom list of twelve people completes them, with its attendance list
   await page.getByLabel("Teilnahmeliste (PDF)").setInputFiles({ name: "liste.docx", mimeType: "application/octet-stream", buffer: Buffer.from("PK\u0003\u0004 kein PDF") });
   await page.getByRole("button", { name: "Teilnahmeliste hochladen" }).click();
   await expect(page.getByRole("alert")).toContainText("Die Datei ist kein PDF.");
+  // Over 10 MB: refused with a way out.
+  const huge = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(10 * 1024 * 1024 + 200 * 1024, 0x20)]);
+  await page.getByLabel("Teilnahmeliste (PDF)").setInputFiles({ name: "gross.pdf", mimeType: "application/pdf", buffer: huge });
+  await page.getByRole("button", { name: "Teilnahmeliste hochladen" }).click();
+  await expect(page.getByRole("alert")).toContainText("Die Datei ist größer als 10 MB.");
   const pdf = Buffer.from("%PDF-1.4\n% Teilnahmeliste\n%%EOF\n");
   await page.getByLabel("Teilnahmeliste (PDF)").setInputFiles({ name: "liste.pdf", mimeType: "application/pdf", buffer: pdf });
   await page.getByRole("button", { name: "Teilnahmeliste hochladen" }).click();

@@ -137,7 +137,6 @@ pub fn DashboardPage() -> impl IntoView {
                                         .map(|s| view! { <th scope="col">{s.label(t)}</th> })
                                         .collect_view()}
                                     <th scope="col">{t.dash_quota}</th>
-                                    <th scope="col">{t.dash_distribution}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -163,13 +162,13 @@ pub fn DashboardPage() -> impl IntoView {
                                                     .map(|s| view! { <td>{u.counts.get(s)}</td> })
                                                     .collect_view()}
                                                 <td class="quota">
-                                                    {u
-                                                        .counts
-                                                        .done_percent()
-                                                        .map(|p| t.dash_quota_value(p))
-                                                        .unwrap_or_else(|| "–".into())}
-                                                </td>
-                                                <td>
+                                                    <span class="quota__value">
+                                                        {u
+                                                            .counts
+                                                            .done_percent()
+                                                            .map(|p| t.dash_quota_value(p))
+                                                            .unwrap_or_else(|| "–".into())}
+                                                    </span>
                                                     <StateBar counts=u.counts />
                                                 </td>
                                             </tr>

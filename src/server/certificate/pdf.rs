@@ -210,17 +210,37 @@ fn group(tag: impl Into<TagKind>, ids: Vec<krilla::tagging::Identifier>) -> TagG
 /// `verify_url` is what the QR code and the text point to; `logo` is the organisation's PNG
 /// logo (setting ORG_LOGO), drawn in the header.
 pub fn render(p: &Payload, verify_url: &str, logo: Option<&[u8]>) -> Result<Vec<u8>, String> {
-    let regular = Font::new(REGULAR.to_vec().into(), 0).ok_or("font DejaVuSans unreadable")?;
-    let bold = Font::new(BOLD.to_vec().into(), 0).ok_or("font DejaVuSans-Bold unreadable")?;
-    let configuration = ConfigurationBuilder::new()
-        .with_accessibility_validator(Accessibility::UA1)
-        .finish()
-        .map_err(|e| format!("{e:?}"))?;
-    let mut doc = Document::new_with(SerializeSettings {
+    render_with(p, verify_url, logo, true).or_else(|e| {
+        // A name in a script the embedded font lacks fails PDF/UA's glyph check; the holder
+        // still gets the (tagged) certificate rather than an error page.
+        tracing::warn!(error = %e, "certificate is not PDF/UA-1 conformant; written without the check");
+        render_with(p, verify_url, logo, false)
+    })
+}
+
+/// Tagged PDF settings, validated as PDF/UA-1 when `strict`.
+pub(crate) fn tagged_settings(strict: bool) -> Result<SerializeSettings, String> {
+    let mut builder = ConfigurationBuilder::new();
+    if strict {
+        builder = builder.with_accessibility_validator(Accessibility::UA1);
+    }
+    let configuration = builder.finish().map_err(|e| format!("{e:?}"))?;
+    Ok(SerializeSettings {
         configuration,
         enable_tagging: true,
         ..SerializeSettings::default()
-    });
+    })
+}
+
+fn render_with(
+    p: &Payload,
+    verify_url: &str,
+    logo: Option<&[u8]>,
+    strict: bool,
+) -> Result<Vec<u8>, String> {
+    let regular = Font::new(REGULAR.to_vec().into(), 0).ok_or("font DejaVuSans unreadable")?;
+    let bold = Font::new(BOLD.to_vec().into(), 0).ok_or("font DejaVuSans-Bold unreadable")?;
+    let mut doc = Document::new_with(tagged_settings(strict)?);
     doc.set_metadata(
         Metadata::new()
             .title(format!("Zertifikat {} – {}", p.course_title, p.holder))
@@ -532,6 +552,28 @@ mod tests {
         ];
         let positions: Vec<usize> = order.iter().map(|w| text.find(w).unwrap()).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+    }
+
+    /// A name the font cannot show is no reason to refuse the certificate.
+    #[test]
+    fn a_name_outside_the_font_still_gets_a_certificate() {
+        let p = Payload {
+            code: "0123456789ABCDEFGHJKMNPQRS".into(),
+            holder: "王小明".into(),
+            course: "ki-seepferdchen".into(),
+            course_title: "KI-Seepferdchen".into(),
+            level: "seepferdchen".into(),
+            content_version: "1.1".into(),
+            completed_on: "2026-11-26".into(),
+            valid_until: "2028-11-26".into(),
+            issuer: "Stadt Musterstadt".into(),
+            topics: vec![],
+            key_id: "0123456789abcdef".into(),
+            format: None,
+        };
+        assert!(render(&p, "https://lernen.example/verify/0123", None)
+            .unwrap()
+            .starts_with(b"%PDF-"));
     }
 
     /// A 2 × 1 PNG (one red, one blue pixel).
