@@ -287,6 +287,41 @@ async fn coordinator_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<R
     ])
 }
 
+/// Runs `f` with the URL of a PostgreSQL database created for it and dropped afterwards
+/// (TEST_POSTGRES_URL names the server's admin database).
+fn on_fresh_postgres<T, F, Fut>(
+    rt: &tokio::runtime::Runtime,
+    prefix: &str,
+    f: F,
+) -> Result<T, String>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let admin_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&admin_url)
+            .await
+            .map_err(|e| format!("PostgreSQL not reachable at {admin_url}: {e}"))?;
+        let name = format!("seepferdchen_{prefix}_{}", std::process::id());
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .map_err(|e| e.to_string())?;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
+        let result = f(format!("{base}/{name}")).await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&admin)
+            .await;
+        result
+    })
+}
+
 fn coordinator_all(smoke: bool) -> Vec<Row> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -300,27 +335,8 @@ fn coordinator_all(smoke: bool) -> Vec<Row> {
         Ok(r) => rows.extend(r),
         Err(e) => panic!("coordinator bench on SQLite: {e}"),
     }
-    let admin_url = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let pg = rt.block_on(async {
-        sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&admin_url)
-            .await
-            .map_err(|e| e.to_string())?;
-        let name = format!("seepferdchen_bench_{}", std::process::id());
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .map_err(|e| e.to_string())?;
-        let base = admin_url
-            .rsplit_once('/')
-            .map(|(b, _)| b)
-            .unwrap_or(&admin_url);
-        let result = coordinator_rows("PostgreSQL", &format!("{base}/{name}"), smoke).await;
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&admin)
-            .await;
-        result
+    let pg = on_fresh_postgres(&rt, "bench", |url| async move {
+        coordinator_rows("PostgreSQL", &url, smoke).await
     });
     match pg {
         Ok(r) => rows.extend(r),
@@ -329,7 +345,7 @@ fn coordinator_all(smoke: bool) -> Vec<Row> {
             value: "not measured".into(),
             target: "see above".into(),
             met: None,
-            note: format!("PostgreSQL not reachable at {admin_url}: {e}"),
+            note: e,
         }),
     }
     rows
@@ -480,27 +496,8 @@ fn import_all(smoke: bool) -> Vec<Row> {
         Ok(r) => rows.extend(r),
         Err(e) => panic!("import bench on SQLite: {e}"),
     }
-    let admin_url = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let pg = rt.block_on(async {
-        sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&admin_url)
-            .await
-            .map_err(|e| e.to_string())?;
-        let name = format!("seepferdchen_import_{}", std::process::id());
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .map_err(|e| e.to_string())?;
-        let base = admin_url
-            .rsplit_once('/')
-            .map(|(b, _)| b)
-            .unwrap_or(&admin_url);
-        let result = import_rows("PostgreSQL", &format!("{base}/{name}"), smoke).await;
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&admin)
-            .await;
-        result
+    let pg = on_fresh_postgres(&rt, "import", |url| async move {
+        import_rows("PostgreSQL", &url, smoke).await
     });
     match pg {
         Ok(r) => rows.extend(r),
@@ -509,7 +506,7 @@ fn import_all(smoke: bool) -> Vec<Row> {
             value: "not measured".into(),
             target: "≤ 5 s".into(),
             met: None,
-            note: format!("PostgreSQL not reachable at {admin_url}: {e}"),
+            note: e,
         }),
     }
     rows

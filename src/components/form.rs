@@ -118,6 +118,41 @@ pub fn TextField(
     }
 }
 
+/// A form that uploads one file to a plain route (multipart; works without JavaScript): the
+/// field `datei` with its label and hint, and the button.
+#[component]
+pub fn FileUpload(
+    #[prop(into)] action: String,
+    /// The input's id (the field name is always `datei`).
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    accept: &'static str,
+    button: &'static str,
+    #[prop(optional)] secondary: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" class="form">
+            <div class="field">
+                <label for=id>{label}</label>
+                {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+                <input
+                    id=id
+                    name="datei"
+                    type="file"
+                    accept=accept
+                    required=true
+                    aria-describedby=hint.map(|_| hint_id.clone())
+                />
+            </div>
+            <button type="submit" class="button" class:button--secondary=secondary>
+                {button}
+            </button>
+        </form>
+    }
+}
+
 /// A short confirmation shown after a successful action (status, not alert).
 #[component]
 pub fn Notice(text: &'static str) -> impl IntoView {

@@ -2940,11 +2940,13 @@ mod schema {
     /// SQLite stores every integer column as 64 bits, whatever its declared name; PostgreSQL's
     /// INTEGER has 32. So a PostgreSQL INTEGER where SQLite has an integer is a difference (an
     /// overflow waiting on one backend only), and SQLite's INTEGER matches PostgreSQL's BIGINT.
+    /// Bytes are BLOB on SQLite and BYTEA on PostgreSQL.
     fn kind(ty: &str, sqlite: bool) -> String {
         let ty = ty.to_ascii_uppercase();
         match ty.as_str() {
             t if sqlite && t.contains("INT") => "INT64".into(),
             "BIGINT" => "INT64".into(),
+            "BLOB" | "BYTEA" => "BYTES".into(),
             "INTEGER" => "INT32".into(),
             "SMALLINT" => "INT16".into(),
             _ => ty,

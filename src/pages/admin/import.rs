@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use crate::api::users::{get_import_preview, CommitImport};
 use crate::app::use_query_param as query;
 use crate::app::use_texts;
-use crate::components::form::{action_error, ErrorSummary, FormError};
+use crate::components::form::{action_error, ErrorSummary, FileUpload, FormError};
 use crate::model::ImportPreview;
 
 #[component]
@@ -32,25 +32,14 @@ pub fn ImportPage() -> impl IntoView {
                     }
                 })
         }}
-        <form method="post" action="/verwaltung/import" enctype="multipart/form-data" class="form">
-            <div class="field">
-                <label for="datei">{t.import_file}</label>
-                <p class="field__hint" id="datei-hint">
-                    {t.import_file_hint}
-                </p>
-                <input
-                    id="datei"
-                    name="datei"
-                    type="file"
-                    accept=".csv,text/csv"
-                    required=true
-                    aria-describedby="datei-hint"
-                />
-            </div>
-            <button type="submit" class="button">
-                {t.import_upload}
-            </button>
-        </form>
+        <FileUpload
+            action="/verwaltung/import"
+            id="datei"
+            label=t.import_file
+            hint=t.import_file_hint
+            accept=".csv,text/csv"
+            button=t.import_upload
+        />
     }
 }
 

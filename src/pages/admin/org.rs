@@ -10,7 +10,7 @@ use crate::api::org::{
 use crate::api::users::list_org_units;
 use crate::app::use_texts;
 use crate::components::form::unit_options;
-use crate::components::form::{action_error, ErrorSummary, TextField};
+use crate::components::form::{action_error, ErrorSummary, FileUpload, TextField};
 use crate::components::layout::DataTable;
 use crate::model::{OrgUnit, Role};
 
@@ -175,26 +175,14 @@ fn TreeUpload() -> impl IntoView {
             <pre class="example" aria-label=t.import_example_label>
                 <code>{t.tree_example}</code>
             </pre>
-            <form
-                method="post"
+            <FileUpload
                 action="/verwaltung/organisation/import"
-                enctype="multipart/form-data"
-                class="form"
-            >
-                <div class="field">
-                    <label for="struktur-datei">{t.tree_file}</label>
-                    <input
-                        id="struktur-datei"
-                        name="datei"
-                        type="file"
-                        accept=".csv,text/csv"
-                        required=true
-                    />
-                </div>
-                <button type="submit" class="button button--secondary">
-                    {t.import_upload}
-                </button>
-            </form>
+                id="struktur-datei"
+                label=t.tree_file
+                accept=".csv,text/csv"
+                button=t.import_upload
+                secondary=true
+            />
         </section>
     }
 }

@@ -2,7 +2,7 @@
 //! list of people, and see one recorded training with its participants and attendance list.
 use super::*;
 use crate::api::completions::{get_session, list_sessions, RecordCompletions};
-use crate::components::form::TextField;
+use crate::components::form::{FileUpload, TextField};
 use crate::components::layout::DataTable;
 
 #[component]
@@ -212,30 +212,15 @@ pub fn SessionPage() -> impl IntoView {
                                     </p>
                                 }
                             })}
-                        <form
-                            method="post"
+                        <FileUpload
                             action=upload
-                            enctype="multipart/form-data"
-                            class="form"
-                        >
-                            <div class="field">
-                                <label for="datei">{t.session_attendance_file}</label>
-                                <p class="field__hint" id="datei-hint">
-                                    {t.session_attendance_hint}
-                                </p>
-                                <input
-                                    id="datei"
-                                    name="datei"
-                                    type="file"
-                                    accept=".pdf,application/pdf"
-                                    required=true
-                                    aria-describedby="datei-hint"
-                                />
-                            </div>
-                            <button type="submit" class="button button--secondary">
-                                {t.session_attendance_upload}
-                            </button>
-                        </form>
+                            id="datei"
+                            label=t.session_attendance_file
+                            hint=t.session_attendance_hint
+                            accept=".pdf,application/pdf"
+                            button=t.session_attendance_upload
+                            secondary=true
+                        />
                     </section>
                     <DataTable
                         caption=t.session_people_caption

@@ -472,9 +472,8 @@ fn render_with(
 mod tests {
     use super::*;
 
-    #[test]
-    fn same_certificate_same_bytes() {
-        let p = Payload {
+    fn payload() -> Payload {
+        Payload {
             code: "0123456789ABCDEFGHJKMNPQRS".into(),
             holder: "Gül Demir".into(),
             course: "ki-seepferdchen".into(),
@@ -490,7 +489,12 @@ mod tests {
             ],
             key_id: "0123456789abcdef".into(),
             format: None,
-        };
+        }
+    }
+
+    #[test]
+    fn same_certificate_same_bytes() {
+        let p = payload();
         let a = render(
             &p,
             "https://lernen.example/verify/0123456789ABCDEFGHJKMNPQRS",
@@ -512,18 +516,9 @@ mod tests {
     #[test]
     fn the_certificate_is_a_tagged_pdf() {
         let p = Payload {
-            code: "0123456789ABCDEFGHJKMNPQRS".into(),
-            holder: "Gül Demir".into(),
-            course: "ki-seepferdchen".into(),
-            course_title: "KI-Seepferdchen".into(),
-            level: "seepferdchen".into(),
-            content_version: "1.1 (c764859be2fb)".into(),
-            completed_on: "2026-11-26".into(),
-            valid_until: "2028-11-26".into(),
-            issuer: "Stadt Musterstadt".into(),
             topics: vec!["Was ist KI?".into()],
-            key_id: "0123456789abcdef".into(),
             format: Some("Präsenzschulung".into()),
+            ..payload()
         };
         let pdf = render(&p, "https://lernen.example/verify/0123", Some(TINY_PNG)).unwrap();
         let dir = tempfile::tempdir().unwrap();
@@ -558,18 +553,10 @@ mod tests {
     #[test]
     fn a_name_outside_the_font_still_gets_a_certificate() {
         let p = Payload {
-            code: "0123456789ABCDEFGHJKMNPQRS".into(),
             holder: "王小明".into(),
-            course: "ki-seepferdchen".into(),
-            course_title: "KI-Seepferdchen".into(),
-            level: "seepferdchen".into(),
             content_version: "1.1".into(),
-            completed_on: "2026-11-26".into(),
-            valid_until: "2028-11-26".into(),
-            issuer: "Stadt Musterstadt".into(),
             topics: vec![],
-            key_id: "0123456789abcdef".into(),
-            format: None,
+            ..payload()
         };
         assert!(render(&p, "https://lernen.example/verify/0123", None)
             .unwrap()
@@ -588,18 +575,16 @@ mod tests {
     #[test]
     fn the_logo_is_embedded_as_an_image() {
         let p = Payload {
-            code: "0123456789ABCDEFGHJKMNPQRS".into(),
             holder: "H".into(),
             course: "c".into(),
             course_title: "C".into(),
             level: "gold".into(),
             content_version: "1".into(),
-            completed_on: "2026-11-26".into(),
             valid_until: "2027-11-26".into(),
             issuer: "I".into(),
             topics: vec![],
             key_id: "k".into(),
-            format: None,
+            ..payload()
         };
         let without = render(&p, "https://x/verify/1", None).unwrap();
         let with = render(&p, "https://x/verify/1", Some(TINY_PNG)).unwrap();
