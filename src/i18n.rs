@@ -248,11 +248,11 @@ mod tests {
         );
         assert_eq!(
             DE.dash_reminder_expiring.around(1),
-            ("", " Zertifikat läuft in den nächsten 60 Tagen ab")
+            ("", " Zertifikat ist zur Auffrischung fällig")
         );
         assert_eq!(
             DE.dash_reminder_expiring.around(5),
-            ("", " Zertifikate laufen in den nächsten 60 Tagen ab")
+            ("", " Zertifikate sind zur Auffrischung fällig")
         );
     }
 

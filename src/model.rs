@@ -63,6 +63,8 @@ pub struct OrgUnit {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub name: String,
+    /// The external code (the HR system's key), if any.
+    pub code: Option<String>,
     pub path: String,
     pub depth: usize,
     pub member_count: i64,
@@ -259,6 +261,8 @@ pub struct CardAssignment {
     pub due: Option<Date>,
     pub mandatory: bool,
     pub state: CourseState,
+    /// How the newest completion took place, when it was a recorded training.
+    pub recorded: Option<String>,
 }
 
 /// The course page.
@@ -270,7 +274,18 @@ pub struct CourseView {
     pub version: String,
     pub stand: Date,
     pub modules: Vec<ModuleEntry>,
+    /// Set while the person renews a certificate of this course.
+    pub renewal: Option<RenewalInfo>,
     pub final_test: FinalTestInfo,
+}
+
+/// A certificate due for renewal: its last valid day, and how many modules changed since
+/// they were read (those are read again before the final test).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenewalInfo {
+    pub valid_until: Date,
+    pub expired: bool,
+    pub reread: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -387,7 +402,7 @@ pub struct FinalTestInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CertStatus {
     Valid,
-    /// Valid, but expires within 60 days.
+    /// Valid, but inside its course's re-enrolment window.
     Expiring,
     Expired,
     Revoked,
@@ -605,6 +620,8 @@ pub struct PersonCourse {
     pub due: Option<Date>,
     pub state: CourseState,
     pub completed: Option<Date>,
+    /// How the newest completion took place, when it was a recorded training ("Präsenzschulung").
+    pub recorded: Option<String>,
     pub valid_until: Option<Date>,
     /// Best final-test result and number of final-test attempts: only when the installation
     /// allows coordinators to see scores (staff-council agreement), and always for oneself.

@@ -130,3 +130,36 @@ test("users list and org units render for admins without axe violations", async 
   await expect(page.locator(".tree__name").filter({ hasText: /^Bürgerbüro$/ })).toBeVisible();
   await expectNoAxeViolations(page, "/verwaltung/organisation");
 });
+
+test("an org unit gets an external code in its edit form; a code in use is refused", async ({ page }, info) => {
+  const tag = info.project.name;
+  const names = [`Kennungstest A ${tag}`, `Kennungstest B ${tag}`];
+  await login(page, "admin");
+  const js = jsEnabled(info);
+  for (const name of names) {
+    await page.goto("/verwaltung/organisation");
+    if (js) await waitForHydration(page);
+    await page.getByRole("textbox", { name: "Name", exact: true }).last().fill(name);
+    await page.getByRole("button", { name: "Anlegen" }).click();
+    await expect(page.locator(".tree__name").filter({ hasText: name })).toBeVisible();
+  }
+  const item = (name: string) => page.locator(".tree__item").filter({ has: page.locator(".tree__name", { hasText: name }) });
+  const setCode = async (name: string, code: string) => {
+    await page.goto("/verwaltung/organisation");
+    if (js) await waitForHydration(page);
+    const row = item(name);
+    await row.locator("summary").click();
+    await row.getByLabel(/^Kennung/).fill(code);
+    await row.getByRole("button", { name: "Speichern" }).click();
+  };
+  await setCode(names[0], `K-${tag}`);
+  await expect(item(names[0]).locator(".tree__code")).toHaveText(` (K-${tag})`);
+  // The same code for a second unit: refused with the unit that has it, nothing changed.
+  await setCode(names[1], `K-${tag}`);
+  await expect(page.getByRole("alert").first()).toContainText(`Die Kennung „K-${tag}“ hat schon die Einheit „${names[0]}“.`);
+  await page.goto("/verwaltung/organisation");
+  await expect(item(names[1]).locator(".tree__code")).toHaveCount(0);
+  // Emptying the field removes the code again.
+  await setCode(names[0], "");
+  await expect(item(names[0]).locator(".tree__code")).toHaveCount(0);
+});

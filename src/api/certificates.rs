@@ -25,7 +25,9 @@ pub async fn my_certificates() -> Result<Vec<CertificateSummary>, AppError> {
     let rows = db::certificates::for_user(&state.db, actor.id()).await?;
     Ok(rows
         .iter()
-        .filter_map(|r| certificate::summary(r, today(&state)))
+        .filter_map(|r| {
+            certificate::summary(r, today(&state), state.catalog.renewal_days(&r.course_slug))
+        })
         .collect())
 }
 
@@ -46,7 +48,9 @@ pub async fn all_certificates() -> Result<Vec<CertificateSummary>, AppError> {
     let rows = db::certificates::recent(&state.db, 200).await?;
     Ok(rows
         .iter()
-        .filter_map(|r| certificate::summary(r, today(&state)))
+        .filter_map(|r| {
+            certificate::summary(r, today(&state), state.catalog.renewal_days(&r.course_slug))
+        })
         .collect())
 }
 

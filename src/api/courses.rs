@@ -8,7 +8,7 @@ use crate::model::{AttemptView, CourseCard, CourseView, ModuleView};
 #[cfg(feature = "ssr")]
 mod ssr {
     pub use crate::server::auth::authz::Ctx;
-    use std::collections::HashSet;
+    use std::collections::{HashMap, HashSet};
 
     use crate::model::{CourseCard, ModuleEntry};
 
@@ -28,19 +28,59 @@ mod ssr {
             .ok_or(crate::error::AppError::NotFound)
     }
 
-    /// The (course, module) pairs this person completed.
-    pub async fn done_set(
-        state: &AppState,
-        user_id: i64,
-    ) -> Result<HashSet<(String, String)>, crate::error::AppError> {
-        Ok(db::progress::for_user(&state.db, user_id)
-            .await?
-            .into_iter()
-            .map(|(c, m, _, _)| (c, m))
-            .collect())
+    /// What this person has read, and of which courses they are renewing a certificate.
+    pub struct Done {
+        /// (course, module) pairs that count as done (see `quiz::service::modules_done`).
+        pub modules: HashSet<(String, String)>,
+        /// Course → (last valid day, modules read in an older version) while renewing.
+        pub renewing: HashMap<String, (i64, usize)>,
     }
 
-    pub fn entry(c: &Course, i: usize, done: &HashSet<(String, String)>) -> ModuleEntry {
+    impl Done {
+        pub fn contains(&self, pair: &(String, String)) -> bool {
+            self.modules.contains(pair)
+        }
+    }
+
+    pub async fn done_set(state: &AppState, user_id: i64) -> Result<Done, crate::error::AppError> {
+        use crate::server::quiz::service::{modules_done, renewing};
+        let me = [user_id];
+        let (progress, status) = tokio::try_join!(
+            db::progress::for_user(&state.db, user_id),
+            db::course_status::for_users(&state.db, Some(&me)),
+        )?;
+        let today = crate::server::tracking::today(state.clock.now());
+        let mut out = Done {
+            modules: HashSet::new(),
+            renewing: HashMap::new(),
+        };
+        for c in &state.catalog.courses {
+            let valid = status
+                .iter()
+                .find(|(_, slug, _)| *slug == c.slug)
+                .and_then(|(_, _, s)| s.valid_until_day);
+            let read: Vec<(String, String)> = progress
+                .iter()
+                .filter(|(slug, ..)| *slug == c.slug)
+                .map(|(_, m, hash, _)| (m.clone(), hash.clone()))
+                .collect();
+            let renew = renewing(valid, today, i64::from(c.renewal_days));
+            let done = modules_done(c, &read, renew);
+            if let (true, Some(v)) = (renew, valid) {
+                let changed = c
+                    .modules
+                    .iter()
+                    .filter(|m| read.iter().any(|(id, hash)| *id == m.id && *hash != m.hash))
+                    .count();
+                out.renewing.insert(c.slug.clone(), (v, changed));
+            }
+            out.modules
+                .extend(done.into_iter().map(|m| (c.slug.clone(), m)));
+        }
+        Ok(out)
+    }
+
+    pub fn entry(c: &Course, i: usize, done: &Done) -> ModuleEntry {
         let m = &c.modules[i];
         ModuleEntry {
             id: m.id.clone(),
@@ -50,7 +90,7 @@ mod ssr {
         }
     }
 
-    pub fn card(c: &Course, done: &HashSet<(String, String)>) -> CourseCard {
+    pub fn card(c: &Course, done: &Done) -> CourseCard {
         let entries: Vec<ModuleEntry> = (0..c.modules.len()).map(|i| entry(c, i, done)).collect();
         CourseCard {
             slug: c.slug.clone(),
@@ -85,6 +125,7 @@ pub async fn list_my_courses() -> Result<Vec<CourseCard>, AppError> {
                     due: p.due,
                     mandatory: p.mandatory,
                     state: p.state,
+                    recorded: p.recorded.clone(),
                 });
             card
         })
@@ -117,6 +158,14 @@ pub async fn get_course(slug: String) -> Result<CourseView, AppError> {
         version: c.version.clone(),
         stand: c.stand,
         modules: (0..c.modules.len()).map(|i| entry(c, i, &done)).collect(),
+        renewal: done
+            .renewing
+            .get(&c.slug)
+            .map(|&(last_day, reread)| crate::model::RenewalInfo {
+                valid_until: crate::i18n::Date::from_days(last_day),
+                expired: last_day < crate::server::tracking::today(state.clock.now()),
+                reread,
+            }),
         final_test: crate::server::quiz::service::final_info(&state, &actor, c).await?,
     })
 }

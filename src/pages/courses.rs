@@ -38,6 +38,20 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
         Some(m) => Some((format!("/kurse/{}/{m}", card.slug), t.course_start)),
         None => None,
     };
+    // A certificate due for renewal with every module still read: straight to the test.
+    let renewing = card.assignment.as_ref().is_some_and(|a| {
+        matches!(
+            a.state,
+            crate::model::CourseState::Expiring | crate::model::CourseState::Expired
+        )
+    });
+    let action = match action {
+        None if renewing => Some((
+            format!("/kurse/{}#abschlusstest", card.slug),
+            t.course_renew_action,
+        )),
+        other => other,
+    };
     let heading_id = format!("kurs-{}", card.slug);
     let labelled_by = heading_id.clone();
     let locale = crate::app::use_locale();
@@ -45,6 +59,8 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
         let due = a.due.map(|d| locale.format_date(d));
         let text = match (a.state, due) {
             (crate::model::CourseState::Overdue, Some(d)) => t.course_overdue_since(&d),
+            (crate::model::CourseState::Expiring, Some(d)) => t.course_renew_by(&d),
+            (crate::model::CourseState::Expired, Some(d)) => t.course_expired_on(&d),
             (_, Some(d)) => t.course_due_by(&d),
             (_, None) => t.course_assigned.to_string(),
         };
@@ -65,6 +81,7 @@ fn CourseCardView(card: CourseCard) -> impl IntoView {
                             <crate::components::status::StateTag state=a.state />
                         }
                     })}
+                {a.recorded.clone().map(|f| format!(" · {f}"))}
             </p>
         }
     });
@@ -148,6 +165,28 @@ pub fn CoursePage() -> impl IntoView {
                         {c.card.subtitle.clone()}
                     </p>
                     {welcome.then(|| view! { <Notice text=t.password_set_welcome /> })}
+                    {c
+                        .renewal
+                        .clone()
+                        .map(|r| {
+                            let date = locale.format_date(r.valid_until);
+                            let first = if r.expired {
+                                t.course_renewal_expired(&date)
+                            } else {
+                                t.course_renewal_due(&date)
+                            };
+                            let second = if r.reread > 0 {
+                                t.course_renewal_reread.of(r.reread as u32)
+                            } else {
+                                t.course_renewal_unchanged.to_string()
+                            };
+                            view! {
+                                <div class="notice notice--warning">
+                                    <p>{first}</p>
+                                    <p>{second}</p>
+                                </div>
+                            }
+                        })}
                     {finished.then(|| view! { <Notice text=t.course_all_read /> })}
                     <p class="meta">
                         {t.course_stand(locale.format_date(c.stand), &c.version)} " · "
@@ -373,7 +412,7 @@ fn FinalTestBox(slug: String, info: crate::model::FinalTestInfo, blocked: bool) 
         None => t.final_facts(info.question_count, info.pass_mark_percent),
     };
     view! {
-        <section class="card" aria-labelledby="test-heading">
+        <section class="card" id="abschlusstest" aria-labelledby="test-heading">
             <h2 id="test-heading">{t.final_heading}</h2>
             <p>{facts}</p>
             {info

@@ -37,6 +37,13 @@ impl AppState {
         state.config = Arc::new(config);
         AppState(Arc::new(state))
     }
+
+    /// The same state with other content (tests of a content update).
+    pub fn with_catalog(&self, catalog: Catalog) -> AppState {
+        let mut state = (*self.0).clone();
+        state.catalog = Arc::new(catalog);
+        AppState(Arc::new(state))
+    }
 }
 
 impl std::ops::Deref for AppState {

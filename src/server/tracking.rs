@@ -10,10 +10,15 @@
 //! the assignment day and the day the person joined their unit, so someone who joins today is
 //! never overdue on their first day. The dashboard counts everyone as of the assignment day in
 //! SQL and then corrects the few who joined later, person by person.
+//!
+//! Recertification needs no job and no copied rows: a certificate inside its course's
+//! re-enrolment window makes the pair "expiring" and due again by the certificate's last
+//! valid day, worked out on every read like every other due date; the renewal attempt takes
+//! the content as it is then.
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{CourseState, StateCounts};
-use crate::server::certificate::EXPIRING_DAYS;
+use crate::server::content::Catalog;
 use crate::server::db::assignments::AssignmentRow;
 use crate::server::db::course_status::{self, Person, StatusRow};
 use crate::server::db::org_units::UnitRow;
@@ -82,12 +87,73 @@ impl Effective {
     }
 }
 
-/// The state of one pair. A valid certificate wins; then an expired one; then the due date;
-/// then whether the person has begun.
-pub fn classify(status: Option<&StatusRow>, due_day: Option<i64>, today: i64) -> CourseState {
+/// The re-enrolment window of each course, in days before a certificate's last valid day.
+#[derive(Debug, Clone, Default)]
+pub struct Renewal {
+    windows: HashMap<String, i64>,
+}
+
+impl Renewal {
+    pub fn of(catalog: &Catalog) -> Renewal {
+        catalog
+            .courses
+            .iter()
+            .map(|c| (c.slug.clone(), i64::from(c.renewal_days)))
+            .collect()
+    }
+
+    /// The window of a course; the default for courses no longer in the content.
+    pub fn window(&self, course: &str) -> i64 {
+        self.windows
+            .get(course)
+            .copied()
+            .unwrap_or(i64::from(crate::server::content::DEFAULT_RENEWAL_DAYS))
+    }
+
+    /// Every course with its window, for the dashboard's SQL.
+    pub fn windows(&self) -> Vec<(&str, i64)> {
+        let mut out: Vec<(&str, i64)> =
+            self.windows.iter().map(|(c, w)| (c.as_str(), *w)).collect();
+        out.sort();
+        out
+    }
+}
+
+impl FromIterator<(String, i64)> for Renewal {
+    fn from_iter<I: IntoIterator<Item = (String, i64)>>(iter: I) -> Renewal {
+        Renewal {
+            windows: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// The due date of a pair once recertification applies: a certificate within `window` days
+/// of its last valid day (or past it) makes the course due again by that day; otherwise the
+/// assignment's own due date counts.
+pub fn due_again(
+    status: Option<&StatusRow>,
+    due_day: Option<i64>,
+    today: i64,
+    window: i64,
+) -> Option<i64> {
+    match status.and_then(|s| s.valid_until_day) {
+        Some(v) if v - today <= window => Some(v),
+        _ => due_day,
+    }
+}
+
+/// The state of one pair. A valid certificate wins (expiring once inside the course's
+/// re-enrolment `window`); then an expired one; then the due date; then whether the person
+/// has begun.
+pub fn classify(
+    status: Option<&StatusRow>,
+    due_day: Option<i64>,
+    today: i64,
+    window: i64,
+) -> CourseState {
     let valid_until = status.and_then(|s| s.valid_until_day);
     match valid_until {
-        Some(v) if v >= today && v - today <= EXPIRING_DAYS => CourseState::Expiring,
+        Some(v) if v >= today && v - today <= window => CourseState::Expiring,
         Some(v) if v >= today => CourseState::Done,
         Some(_) => CourseState::Expired,
         None if due_day.is_some_and(|d| d < today) => CourseState::Overdue,
@@ -150,14 +216,20 @@ pub struct Assignments {
     pub by_unit: HashMap<i64, BTreeMap<String, Effective>>,
     /// Person assignments: user id → course → assignment.
     pub by_person: HashMap<i64, BTreeMap<String, Effective>>,
+    pub renewal: Renewal,
 }
 
 impl Assignments {
-    pub async fn load(db: &Db) -> Result<(Assignments, Vec<UnitRow>), sqlx::Error> {
+    pub async fn load(
+        db: &Db,
+        catalog: &Catalog,
+    ) -> Result<(Assignments, Vec<UnitRow>), sqlx::Error> {
         // Two independent reads, on two connections at once.
         let (units, rows) =
             tokio::try_join!(db::org_units::all(&db.pool), db::assignments::all(db))?;
-        Ok((Assignments::build(&units, &rows), units))
+        let mut a = Assignments::build(&units, &rows);
+        a.renewal = Renewal::of(catalog);
+        Ok((a, units))
     }
 
     pub fn build(units: &[UnitRow], rows: &[AssignmentRow]) -> Assignments {
@@ -173,6 +245,7 @@ impl Assignments {
         Assignments {
             by_unit: unit_assignments(units, rows),
             by_person,
+            renewal: Renewal::default(),
         }
     }
 
@@ -256,8 +329,13 @@ pub fn matrix_from(
                 .into_iter()
                 .map(|(course, assignment)| {
                     let s = status.get(&(p.id, course.clone())).copied();
+                    let window = assignments.renewal.window(&course);
+                    let assignment = Effective {
+                        due_day: due_again(s.as_ref(), assignment.due_day, today, window),
+                        ..assignment
+                    };
                     MatrixEntry {
-                        state: classify(s.as_ref(), assignment.due_day, today),
+                        state: classify(s.as_ref(), assignment.due_day, today, window),
                         course,
                         assignment,
                         status: s,
@@ -313,8 +391,10 @@ pub async fn unit_counts(
     course: Option<&str>,
     today: i64,
 ) -> Result<HashMap<i64, UnitFigures>, sqlx::Error> {
-    let expiring_from = today + EXPIRING_DAYS + 1;
-    let aggregates = course_status::counts_by_unit(db, today, expiring_from, units).await?;
+    let windows = assignments.renewal.windows();
+    let default_window = assignments.renewal.window("");
+    let aggregates =
+        course_status::counts_by_unit(db, today, &windows, default_window, units).await?;
     let mut agg: HashMap<(i64, &str), &course_status::UnitCourseCounts> = HashMap::new();
     for a in &aggregates {
         agg.insert((a.unit_id, a.course.as_str()), a);
@@ -389,9 +469,10 @@ pub async fn unit_counts(
             // The pair as the unit's aggregate counted it (if the unit has the course), and as
             // it really stands for this person.
             let counted = unit_courses.and_then(|m| m.get(c)).map(|u| u.base_due());
-            let after = classify(s, e.due_day, today);
+            let window = assignments.renewal.window(c);
+            let after = classify(s, e.due_day, today, window);
             if let Some(base) = counted {
-                let before = classify(s, base, today);
+                let before = classify(s, base, today, window);
                 if before == after && due_soon(base, today) == due_soon(e.due_day, today) {
                     continue;
                 }
@@ -423,33 +504,83 @@ mod tests {
     }
 
     #[test]
-    fn classify_covers_every_state() {
+    fn recertification_follows_the_course_window() {
         let today = 20_000;
-        assert_eq!(classify(None, None, today), CourseState::NotStarted);
-        assert_eq!(classify(None, Some(today), today), CourseState::NotStarted);
-        assert_eq!(classify(None, Some(today - 1), today), CourseState::Overdue);
+        let cert = row(true, Some(today + 45));
+        // Inside a 60-day window: expiring and due again by the last valid day.
         assert_eq!(
-            classify(Some(&row(true, None)), Some(today + 3), today),
-            CourseState::InProgress
+            classify(Some(&cert), None, today, 60),
+            CourseState::Expiring
         );
         assert_eq!(
-            classify(Some(&row(true, None)), Some(today - 3), today),
+            due_again(Some(&cert), Some(19_000), today, 60),
+            Some(today + 45)
+        );
+        // Outside a 30-day window: still done, and the assignment's date stays.
+        assert_eq!(classify(Some(&cert), None, today, 30), CourseState::Done);
+        assert_eq!(
+            due_again(Some(&cert), Some(19_000), today, 30),
+            Some(19_000)
+        );
+        // Expired: due by the last valid day, which has passed.
+        let old = row(true, Some(today - 1));
+        assert_eq!(classify(Some(&old), None, today, 30), CourseState::Expired);
+        assert_eq!(due_again(Some(&old), None, today, 30), Some(today - 1));
+        // No certificate: the assignment's date.
+        assert_eq!(
+            due_again(Some(&row(true, None)), Some(5), today, 30),
+            Some(5)
+        );
+        // A course the content no longer has keeps the default window.
+        let r = Renewal::of(&Catalog::default());
+        assert_eq!(r.window("ki-seepferdchen"), 60);
+        assert!(r.windows().is_empty());
+    }
+
+    #[test]
+    fn classify_covers_every_state() {
+        let today = 20_000;
+        assert_eq!(classify(None, None, today, 60), CourseState::NotStarted);
+        assert_eq!(
+            classify(None, Some(today), today, 60),
+            CourseState::NotStarted
+        );
+        assert_eq!(
+            classify(None, Some(today - 1), today, 60),
             CourseState::Overdue
         );
         assert_eq!(
-            classify(Some(&row(true, Some(today + 61))), Some(today - 3), today),
+            classify(Some(&row(true, None)), Some(today + 3), today, 60),
+            CourseState::InProgress
+        );
+        assert_eq!(
+            classify(Some(&row(true, None)), Some(today - 3), today, 60),
+            CourseState::Overdue
+        );
+        assert_eq!(
+            classify(
+                Some(&row(true, Some(today + 61))),
+                Some(today - 3),
+                today,
+                60
+            ),
             CourseState::Done
         );
         assert_eq!(
-            classify(Some(&row(true, Some(today + 60))), None, today),
+            classify(Some(&row(true, Some(today + 60))), None, today, 60),
             CourseState::Expiring
         );
         assert_eq!(
-            classify(Some(&row(true, Some(today))), None, today),
+            classify(Some(&row(true, Some(today))), None, today, 60),
             CourseState::Expiring
         );
         assert_eq!(
-            classify(Some(&row(true, Some(today - 1))), Some(today - 100), today),
+            classify(
+                Some(&row(true, Some(today - 1))),
+                Some(today - 100),
+                today,
+                60
+            ),
             CourseState::Expired
         );
     }
@@ -534,10 +665,13 @@ mod tests {
         let joiner = a.for_person(5, Some(2), 1100)["k"];
         assert_eq!(joiner.due_day, Some(1130));
         assert_eq!(
-            classify(None, joiner.due_day, 1100),
+            classify(None, joiner.due_day, 1100, 60),
             CourseState::NotStarted
         );
-        assert_eq!(classify(None, joiner.due_day, 1131), CourseState::Overdue);
+        assert_eq!(
+            classify(None, joiner.due_day, 1131, 60),
+            CourseState::Overdue
+        );
         // A fixed date for the same course that comes earlier wins.
         let mut fixed = assignment(Some(2), None, Some(1050), false);
         fixed.course = "k".into();

@@ -1000,6 +1000,7 @@ db_tests!(
     import_is_all_or_nothing,
     import_syncs_an_hr_export,
     relative_due_dates_count_from_the_join_day,
+    recertification_reenrols_on_the_current_content,
     recorded_trainings_count_as_done,
     people_sort_in_german_order,
     org_tree_from_csv,
@@ -1777,6 +1778,170 @@ async fn relative_due_dates_count_from_the_join_day(db: &Db) {
     assert_eq!(state_of(new).await.state, CourseState::Overdue);
 }
 
+/// Recertification: inside its course's re-enrolment window (30 days here, not the default
+/// 60) a certificate makes the course due again by its last valid day, for the learner, in
+/// the matrix and on the dashboard; a module revised since must be read again before the
+/// final test, and the renewal certificate names the current content. After the last day
+/// the course is expired and overdue.
+async fn recertification_reenrols_on_the_current_content(db: &Db) {
+    use seepferdchen::server::db::{certificates, course_status, progress};
+    let (st, admin, _) = seeded(db).await;
+    let day = 86_400;
+    let t0 = st.clock.now();
+    // A unit of its own, so the demo's certificates stay out of its figures.
+    let unit = org_units::insert(&db.pool, None, "Rezertifizierung", t0)
+        .await
+        .unwrap();
+    users::insert(
+        &db.pool,
+        &users::NewUser {
+            email: "renate.neu@musterstadt.example",
+            display_name: "Renate Neu",
+            personnel_no: None,
+            org_unit_id: Some(unit),
+            role: Role::Employee,
+            now: t0,
+        },
+    )
+    .await
+    .unwrap();
+    assignment_db::upsert(
+        &db.pool,
+        &NewAssignment {
+            course: "ki-seepferdchen",
+            unit_id: Some(unit),
+            user_id: None,
+            due_day: None,
+            due_days: Some(30),
+            mandatory: true,
+            created_by: None,
+            now: t0,
+        },
+    )
+    .await
+    .unwrap();
+    let renate = learner(&st, db, "renate.neu@musterstadt.example").await;
+    let mut catalog = (*st.catalog).clone();
+    let course = catalog
+        .courses
+        .iter_mut()
+        .find(|c| c.slug == "ki-seepferdchen")
+        .unwrap();
+    course.renewal_days = 30;
+    let st = st.with_catalog(catalog.clone());
+    let pass_final = |st: AppState| {
+        let renate = renate.clone();
+        async move {
+            let id = quiz::start(&st, &renate, "ki-seepferdchen", None, Locale::De).await?;
+            let fields = right_answers(&st, id).await;
+            quiz::submit(&st, &renate, id, &fields, Locale::De).await
+        }
+    };
+    complete_all_modules(&st, db, &renate, "ki-seepferdchen").await;
+    pass_final(st.clone()).await.unwrap();
+    let first_due = seepferdchen::server::tracking::today(t0) + 30;
+    let status = || async {
+        let mut conn = db.pool.acquire().await.unwrap();
+        course_status::valid_until_day(&mut conn, renate.id(), "ki-seepferdchen")
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let last_day = status().await;
+    let course_of = |st: AppState| {
+        let user = renate.user.clone();
+        async move {
+            reports::person_courses(&st, true, &user)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.slug == "ki-seepferdchen")
+                .unwrap()
+        }
+    };
+    let unit_counts = |st: AppState| {
+        let admin = admin.clone();
+        async move {
+            let dash = reports::dashboard(&st, &admin, Some("ki-seepferdchen"))
+                .await
+                .unwrap();
+            dash.units.iter().find(|u| u.id == unit).unwrap().counts
+        }
+    };
+    // 45 days before the last day: outside the 30-day window, still done.
+    st.clock.set((last_day - 45) * day + 12 * 3600);
+    let c = course_of(st.clone()).await;
+    assert_eq!(c.state, CourseState::Done);
+    assert_eq!(c.due.unwrap().to_days(), first_due);
+    assert_eq!(unit_counts(st.clone()).await.done, 1);
+    assert_dashboard_matches_matrix(&st, &admin).await;
+    // 20 days before: due again, by the last valid day.
+    st.clock.set((last_day - 20) * day + 12 * 3600);
+    let c = course_of(st.clone()).await;
+    assert_eq!(c.state, CourseState::Expiring);
+    assert_eq!(c.due.unwrap().to_days(), last_day);
+    assert_eq!(unit_counts(st.clone()).await.expiring, 1);
+    assert_dashboard_matches_matrix(&st, &admin).await;
+    // The content has changed since: one module revised, a new version.
+    let course = catalog
+        .courses
+        .iter_mut()
+        .find(|c| c.slug == "ki-seepferdchen")
+        .unwrap();
+    course.modules[1].hash = "0123456789ab".into();
+    course.hash = "ba9876543210".into();
+    course.version = "2.0".into();
+    let revised = course.modules[1].clone();
+    let st = st.with_catalog(catalog);
+    let refused = pass_final(st.clone()).await;
+    assert!(
+        matches!(&refused, Err(seepferdchen::error::AppError::InvalidInput(m)) if m == de().quiz_modules_first),
+        "{refused:?}"
+    );
+    let c = st.catalog.course("ki-seepferdchen").unwrap();
+    let info = quiz::final_info(&st, &renate, c).await.unwrap();
+    assert!(!info.modules_complete);
+    let mut conn = db.pool.acquire().await.unwrap();
+    let done = quiz::done_modules(&mut conn, &st, renate.id(), c)
+        .await
+        .unwrap();
+    assert_eq!(done.len(), c.modules.len() - 1);
+    assert!(!done.contains(&revised.id));
+    progress::complete(
+        &mut conn,
+        renate.id(),
+        "ki-seepferdchen",
+        &revised.id,
+        &revised.hash,
+        st.clock.now(),
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    pass_final(st.clone()).await.unwrap();
+    let renewed = status().await;
+    assert!(renewed > last_day + 300, "a new validity from today");
+    let newest = certificates::for_user(db, renate.id()).await.unwrap();
+    let newest = newest
+        .iter()
+        .find(|r| r.valid_until_day == renewed)
+        .unwrap();
+    assert!(
+        newest.payload.contains("2.0 (ba9876543210)"),
+        "{}",
+        newest.payload
+    );
+    assert_eq!(course_of(st.clone()).await.state, CourseState::Done);
+    assert_eq!(unit_counts(st.clone()).await.done, 1);
+    // Without a renewal, the day after the last valid day: expired, and overdue since then.
+    st.clock.set((renewed + 1) * day + 12 * 3600);
+    let c = course_of(st.clone()).await;
+    assert_eq!(c.state, CourseState::Expired);
+    assert_eq!(c.due.unwrap().to_days(), renewed);
+    assert_eq!(unit_counts(st.clone()).await.expired, 1);
+    assert_dashboard_matches_matrix(&st, &admin).await;
+}
+
 /// A classroom training recorded for twelve people of the Bürgerbüro (by e-mail address or
 /// personnel number): each has the course as done with a certificate naming the form, the
 /// evidence says how; bad lists are refused whole; a revoked certificate undoes the "done".
@@ -1906,6 +2071,11 @@ async fn recorded_trainings_count_as_done(db: &Db) {
     let c = state_now(first.clone()).await;
     assert_eq!(c.state, CourseState::Done);
     assert_eq!(c.completed.unwrap().to_days(), today.to_days() - 3);
+    assert_eq!(
+        c.recorded.as_deref(),
+        Some("Präsenzschulung"),
+        "its own marker"
+    );
     let cert = &seepferdchen::server::db::certificates::for_user(db, first.id)
         .await
         .unwrap()[0];

@@ -79,6 +79,14 @@ pub fn OrgUnitsPage() -> impl IntoView {
                         view! {
                             <li class=format!("tree__item depth-{}", u.depth.min(6))>
                                 <span class="tree__name">{u.name.clone()}</span>
+                                {u
+                                    .code
+                                    .clone()
+                                    .map(|c| {
+                                        view! {
+                                            <span class="tree__code">{format!(" ({c})")}</span>
+                                        }
+                                    })}
                                 " "
                                 <span class="tree__count">{t.org_members.of(u.member_count)}</span>
                                 {is_admin
@@ -100,6 +108,15 @@ pub fn OrgUnitsPage() -> impl IntoView {
                                                             name="name"
                                                             value=u.name.clone()
                                                             required=true
+                                                        />
+                                                    </div>
+                                                    <div class="field">
+                                                        <label for=format!("code-{}", u.id)>{t.org_code}</label>
+                                                        <input
+                                                            id=format!("code-{}", u.id)
+                                                            name="code"
+                                                            value=u.code.clone().unwrap_or_default()
+                                                            maxlength="50"
                                                         />
                                                     </div>
                                                     <div class="field">

@@ -228,6 +228,11 @@ fn PersonCourseTable(list: Vec<PersonCourse>) -> impl IntoView {
                                     </th>
                                     <td>
                                         <StateTag state=c.state />
+                                        {c
+                                            .recorded
+                                            .map(|f| {
+                                                view! { <span class="meta">{format!(" · {f}")}</span> }
+                                            })}
                                     </td>
                                     <td>{date(c.due)}</td>
                                     <td>{date(c.completed)}</td>

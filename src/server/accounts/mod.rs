@@ -76,6 +76,7 @@ pub fn tree(rows: &[UnitRow]) -> Vec<OrgUnit> {
             id: r.id,
             parent_id: r.parent_id,
             name: r.name.clone(),
+            code: r.code.clone(),
             path,
             depth,
             member_count: r.member_count,

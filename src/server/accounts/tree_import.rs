@@ -18,7 +18,7 @@ use crate::server::state::AppState;
 
 /// Most rows a tree file may have.
 const MAX_ROWS: usize = 5_000;
-const MAX_CODE_CHARS: usize = 50;
+pub const MAX_CODE_CHARS: usize = 50;
 const MAX_NAME_CHARS: usize = 200;
 
 /// An existing unit.
@@ -335,7 +335,7 @@ pub async fn commit(
                 db::org_units::insert(&mut *tx, parent, &r.name, now).await?
             }
         };
-        db::org_units::set_code(&mut *tx, id, &r.code).await?;
+        db::org_units::set_code(&mut *tx, id, Some(&r.code)).await?;
         ids.insert(r.code.clone(), id);
     }
     actor

@@ -215,20 +215,18 @@ pub async fn issue_for(
     Ok(payload.code)
 }
 
-/// Days before expiry from which a certificate counts as expiring.
-pub const EXPIRING_DAYS: i64 = 60;
-
-/// Status of a stored certificate today.
+/// Status of a stored certificate today; `window`: its course's re-enrolment window in days.
 pub fn status(
     row: &crate::server::db::certificates::CertificateRow,
     today: i64,
+    window: i64,
 ) -> crate::model::CertStatus {
     use crate::model::CertStatus;
     if row.revoked_at.is_some() {
         CertStatus::Revoked
     } else if row.valid_until_day < today {
         CertStatus::Expired
-    } else if row.valid_until_day - today <= EXPIRING_DAYS {
+    } else if row.valid_until_day - today <= window {
         CertStatus::Expiring
     } else {
         CertStatus::Valid
@@ -239,6 +237,7 @@ pub fn status(
 pub fn summary(
     row: &crate::server::db::certificates::CertificateRow,
     today: i64,
+    window: i64,
 ) -> Option<crate::model::CertificateSummary> {
     let p: Payload = serde_json::from_str(&row.payload).ok()?;
     Some(crate::model::CertificateSummary {
@@ -248,7 +247,7 @@ pub fn summary(
         course_title: p.course_title,
         completed_on: crate::server::content::parse_date(&p.completed_on)?,
         valid_until: crate::server::content::parse_date(&p.valid_until)?,
-        status: status(row, today),
+        status: status(row, today, window),
     })
 }
 

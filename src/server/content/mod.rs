@@ -83,6 +83,8 @@ pub struct Course {
     pub objectives: Vec<String>,
     pub estimated_minutes: u32,
     pub validity_months: u32,
+    /// Days before a certificate's last valid day from which the course is due again.
+    pub renewal_days: u32,
     pub version: String,
     pub stand: Date,
     pub published: bool,
@@ -98,6 +100,9 @@ impl Course {
     }
 }
 
+/// Days before expiry from which a course is due again, where `course.toml` says nothing.
+pub const DEFAULT_RENEWAL_DAYS: u32 = 60;
+
 /// Every course, in slug order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalog {
@@ -107,6 +112,14 @@ pub struct Catalog {
 impl Catalog {
     pub fn course(&self, slug: &str) -> Option<&Course> {
         self.courses.iter().find(|c| c.slug == slug)
+    }
+
+    /// The re-enrolment window of a course (the default for courses no longer in the content).
+    pub fn renewal_days(&self, slug: &str) -> i64 {
+        i64::from(
+            self.course(slug)
+                .map_or(DEFAULT_RENEWAL_DAYS, |c| c.renewal_days),
+        )
     }
 
     pub fn published(&self) -> impl Iterator<Item = &Course> {
@@ -143,6 +156,7 @@ struct CourseFile {
     objectives: Vec<String>,
     estimated_minutes: u32,
     validity_months: u32,
+    renewal_days: Option<Spanned<u32>>,
     version: String,
     stand: Spanned<String>,
     published: bool,
@@ -468,6 +482,23 @@ impl Loader<'_> {
             self.err(&course_path, l, "stand must be a date YYYY-MM-DD");
             Date::EPOCH
         });
+        let renewal_days = match &file.renewal_days {
+            None => DEFAULT_RENEWAL_DAYS,
+            Some(days) => {
+                let l = line_of(&text, days.span().start);
+                let n = *days.get_ref();
+                if file.validity_months == 0 {
+                    self.err(&course_path, l, "renewal_days needs validity_months");
+                } else if n == 0 || i64::from(n) >= i64::from(file.validity_months) * 28 {
+                    self.err(
+                        &course_path,
+                        l,
+                        "renewal_days must be at least 1 and shorter than the validity",
+                    );
+                }
+                n
+            }
+        };
         let pass = *file.final_test.pass_mark_percent.get_ref();
         if !(1..=100).contains(&pass) {
             let l = line_of(&text, file.final_test.pass_mark_percent.span().start);
@@ -588,6 +619,7 @@ impl Loader<'_> {
             objectives: file.objectives,
             estimated_minutes: file.estimated_minutes,
             validity_months: file.validity_months,
+            renewal_days,
             version: file.version,
             stand,
             published: file.published,

@@ -171,14 +171,14 @@ pub async fn count_completions(db: &Db, user_id: i64, course: &str) -> Result<i6
     .await
 }
 
-/// Module ids a person completed in a course (inside a transaction).
-pub async fn completed_modules<'e, E: Executor<'e, Database = Any>>(
+/// The modules a person completed in a course, with the content version they read.
+pub async fn module_progress<'e, E: Executor<'e, Database = Any>>(
     e: E,
     user_id: i64,
     course: &str,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT module_id FROM module_progress WHERE user_id = $1 AND course_slug = $2",
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT module_id, content_hash FROM module_progress WHERE user_id = $1 AND course_slug = $2",
     )
     .bind(user_id)
     .bind(course)

@@ -38,6 +38,22 @@ pub async fn refresh(
     .map(|_| ())
 }
 
+/// The last valid day of a person's newest unrevoked certificate of a course.
+pub async fn valid_until_day(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    course: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let day: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT valid_until_day FROM course_status WHERE user_id = $1 AND course_slug = $2",
+    )
+    .bind(user_id)
+    .bind(course)
+    .fetch_optional(conn)
+    .await?;
+    Ok(day.flatten())
+}
+
 /// A status row that differs from what its sources say now: (user id, course, stored,
 /// recomputed). A missing row counts as all-empty.
 pub type Drift = (i64, String, StatusRow, StatusRow);
@@ -171,9 +187,9 @@ fn unpack(user: i64, item: &str) -> Option<(i64, String, StatusRow)> {
 }
 
 /// Counts per (org unit, course) of active people (rows carry the unit of an active person, see
-/// `refresh`), by certificate state: valid beyond
-/// `expiring_from_day`, valid but expiring, expired, and started without a valid or expired
-/// certificate. People without a row have not started.
+/// `refresh`), by certificate state: valid beyond the course's re-enrolment window, valid but
+/// inside it, expired, and started without a valid or expired certificate. People without a
+/// row have not started.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UnitCourseCounts {
     pub unit_id: i64,
@@ -184,10 +200,12 @@ pub struct UnitCourseCounts {
     pub started: i64,
 }
 
+/// `windows`: (course, days) of every course with its own window; others use `default_window`.
 pub async fn counts_by_unit(
     db: &Db,
     today: i64,
-    expiring_from_day: i64,
+    windows: &[(&str, i64)],
+    default_window: i64,
     units: Option<&[i64]>,
 ) -> Result<Vec<UnitCourseCounts>, sqlx::Error> {
     let filter = match units {
@@ -195,21 +213,33 @@ pub async fn counts_by_unit(
         Some([]) => return Ok(Vec::new()),
         Some(ids) => format!("AND org_unit_id IN ({})", super::id_list(ids)),
     };
+    // The last day before each course's window, by course (windows are numbers from the
+    // content, slugs are bound).
+    let renew_from = if windows.is_empty() {
+        format!("$1 + {default_window}")
+    } else {
+        let arms: String = windows
+            .iter()
+            .enumerate()
+            .map(|(i, (_, w))| format!(" WHEN ${} THEN {w}", i + 2))
+            .collect();
+        format!("$1 + CASE course_slug{arms} ELSE {default_window} END")
+    };
     // One covering index in (unit, course) order: no join, no sort.
     let sql = format!(
         "SELECT org_unit_id, course_slug, \
-           SUM(CASE WHEN valid_until_day >= $2 THEN 1 ELSE 0 END), \
-           SUM(CASE WHEN valid_until_day >= $1 AND valid_until_day < $2 THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN valid_until_day > {renew_from} THEN 1 ELSE 0 END), \
+           SUM(CASE WHEN valid_until_day >= $1 AND valid_until_day <= {renew_from} THEN 1 ELSE 0 END), \
            SUM(CASE WHEN valid_until_day < $1 THEN 1 ELSE 0 END), \
            SUM(CASE WHEN valid_until_day IS NULL AND (started_at IS NOT NULL OR completed_at IS NOT NULL) THEN 1 ELSE 0 END) \
          FROM course_status WHERE org_unit_id IS NOT NULL {filter} \
          GROUP BY org_unit_id, course_slug"
     );
-    let rows = sqlx::query(&sql)
-        .bind(today)
-        .bind(expiring_from_day)
-        .fetch_all(&db.pool)
-        .await?;
+    let mut query = sqlx::query(&sql).bind(today);
+    for (course, _) in windows {
+        query = query.bind(*course);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
     rows.iter()
         .map(|r| {
             Ok(UnitCourseCounts {

@@ -185,3 +185,16 @@ pub async fn attendance(db: &Db, session: i64) -> Result<Option<(String, Vec<u8>
     })
     .transpose()
 }
+
+/// Per course, the form of a person's newest completion where that was a recorded training.
+pub async fn recorded_formats(db: &Db, user_id: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.course_slug, m.format FROM course_completions c \
+         JOIN manual_completions m ON m.id = c.manual_id \
+         WHERE c.user_id = $1 AND c.completed_at = (SELECT MAX(x.completed_at) \
+           FROM course_completions x WHERE x.user_id = c.user_id AND x.course_slug = c.course_slug)",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await
+}

@@ -53,11 +53,11 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-/// Sets a unit's external code (the HR system's key).
+/// Sets or clears a unit's external code (the HR system's key).
 pub async fn set_code<'e, E: Executor<'e, Database = Any>>(
     e: E,
     id: i64,
-    code: &str,
+    code: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE org_units SET code = $1 WHERE id = $2")
         .bind(code)

@@ -50,7 +50,11 @@ pub(super) async fn lookup(
             .ok_or_else(|| AppError::internal("bad date in payload"))
     };
     let view = crate::model::VerifyView {
-        status: certificate::status(&row, Date::in_germany(state.clock.now()).to_days()),
+        status: certificate::status(
+            &row,
+            Date::in_germany(state.clock.now()).to_days(),
+            state.catalog.renewal_days(&row.course_slug),
+        ),
         revoked_on: row.revoked_at.map(Date::in_germany),
         holder: p.holder.clone(),
         course_title: p.course_title.clone(),

@@ -16,8 +16,9 @@ use crate::server::tracking::{self, Assignments};
 
 /// Reminders after the day the due date passed: the first, then weekly, at most this many.
 pub const OVERDUE_REMINDERS: i64 = 4;
-/// Days before a certificate's last valid day on which it is reminded of.
-pub const EXPIRY_NOTICE_DAYS: [i64; 2] = [60, 14];
+/// Days before a certificate's last valid day on which it is reminded of, besides the first
+/// day of its course's re-enrolment window.
+pub const EXPIRY_LAST_NOTICE_DAYS: i64 = 14;
 const LEASE: &str = "mail-reminders";
 const LEASE_SECONDS: i64 = 600;
 
@@ -50,6 +51,7 @@ fn due_for(
     entries: &[tracking::MatrixEntry],
     sent: &SentTo,
     title: impl Fn(&str) -> String,
+    renewal: &tracking::Renewal,
     today: i64,
 ) -> Vec<Due> {
     let mut out = Vec::new();
@@ -71,7 +73,9 @@ fn due_for(
                     records: vec![("faellig".into(), due)],
                 });
             }
-            (CourseState::Overdue, Some(due)) => {
+            // An expired certificate of a mandatory course is overdue from its last valid
+            // day on, reminded of like any passed due date.
+            (CourseState::Overdue | CourseState::Expired, Some(due)) => {
                 let earlier: Vec<i64> = sent
                     .get(&(e.course.clone(), due))
                     .into_iter()
@@ -82,12 +86,20 @@ fn due_for(
                 let n = earlier.len() as i64;
                 let last = earlier.iter().max().copied();
                 if n < OVERDUE_REMINDERS && last.is_none_or(|l| today >= l + 7) {
-                    out.push(Due {
-                        course: e.course.clone(),
-                        item: Reminder::Overdue {
+                    let item = if e.state == CourseState::Expired {
+                        Reminder::Expired {
+                            title: title(&e.course),
+                            last_day: due,
+                        }
+                    } else {
+                        Reminder::Overdue {
                             title: title(&e.course),
                             due_day: due,
-                        },
+                        }
+                    };
+                    out.push(Due {
+                        course: e.course.clone(),
+                        item,
                         records: vec![(format!("ueberfaellig-{}", n + 1), due)],
                     });
                 }
@@ -97,9 +109,13 @@ fn due_for(
                     continue;
                 };
                 // The nearest notice day reached; the earlier ones count as given with it.
-                let reached: Vec<i64> = EXPIRY_NOTICE_DAYS
-                    .iter()
-                    .copied()
+                let window = renewal.window(&e.course);
+                let mut notices = vec![window];
+                if window > EXPIRY_LAST_NOTICE_DAYS {
+                    notices.push(EXPIRY_LAST_NOTICE_DAYS);
+                }
+                let reached: Vec<i64> = notices
+                    .into_iter()
                     .filter(|d| last_day - today <= *d)
                     .collect();
                 let Some(nearest) = reached.iter().min().copied() else {
@@ -149,7 +165,7 @@ pub async fn run_without_lease(state: &AppState) -> Result<RunReport, AppError> 
         return Ok(report);
     }
     let today = tracking::today(state.clock.now());
-    let (assignments, _units) = Assignments::load(&state.db).await?;
+    let (assignments, _units) = Assignments::load(&state.db, &state.catalog).await?;
     let recipients = db::reminders::recipients(&state.db).await?;
     let people = db::course_status::active_people(&state.db, None).await?;
     let matrix = tracking::matrix(&state.db, &assignments, &people, true, today).await?;
@@ -176,6 +192,7 @@ pub async fn run_without_lease(state: &AppState) -> Result<RunReport, AppError> 
             entries,
             sent.get(&person.id).unwrap_or(&empty),
             title,
+            &assignments.renewal,
             today,
         );
         if due.is_empty() {
@@ -286,7 +303,7 @@ pub async fn timer(state: AppState) {
 mod tests {
     use super::*;
     use crate::server::db::course_status::StatusRow;
-    use crate::server::tracking::{Effective, MatrixEntry};
+    use crate::server::tracking::{Effective, MatrixEntry, Renewal};
 
     fn entry(state: CourseState, due: Option<i64>, valid_until: Option<i64>) -> MatrixEntry {
         MatrixEntry {
@@ -321,41 +338,49 @@ mod tests {
 
     #[test]
     fn overdue_reminders_come_weekly_and_stop() {
+        let r = Renewal::default();
         let title = |s: &str| s.to_uppercase();
         let e = [entry(CourseState::Overdue, Some(100), None)];
         let mut sent: SentTo = HashMap::new();
-        assert_eq!(kinds(&due_for(&e, &sent, title, 101)), ["ueberfaellig-1"]);
+        assert_eq!(
+            kinds(&due_for(&e, &sent, title, &r, 101)),
+            ["ueberfaellig-1"]
+        );
         sent.insert(("ki".into(), 100), vec![("ueberfaellig-1".into(), 101)]);
         assert!(
-            due_for(&e, &sent, title, 107).is_empty(),
+            due_for(&e, &sent, title, &r, 107).is_empty(),
             "not within a week"
         );
-        assert_eq!(kinds(&due_for(&e, &sent, title, 108)), ["ueberfaellig-2"]);
+        assert_eq!(
+            kinds(&due_for(&e, &sent, title, &r, 108)),
+            ["ueberfaellig-2"]
+        );
         let v = sent.get_mut(&("ki".into(), 100)).unwrap();
         v.extend([
             ("ueberfaellig-2".into(), 108),
             ("ueberfaellig-3".into(), 115),
             ("ueberfaellig-4".into(), 122),
         ]);
-        assert!(due_for(&e, &sent, title, 200).is_empty(), "capped");
+        assert!(due_for(&e, &sent, title, &r, 200).is_empty(), "capped");
         // A new due date starts afresh.
         let moved = [entry(CourseState::Overdue, Some(190), None)];
         assert_eq!(
-            kinds(&due_for(&moved, &sent, title, 200)),
+            kinds(&due_for(&moved, &sent, title, &r, 200)),
             ["ueberfaellig-1"]
         );
     }
 
     #[test]
     fn due_soon_and_expiry_notices_once_each() {
+        let r = Renewal::default();
         let title = |s: &str| s.to_string();
         let none = HashMap::new();
         let soon = [entry(CourseState::NotStarted, Some(107), None)];
         assert_eq!(
-            kinds(&due_for(&soon, &none, title, 99)),
+            kinds(&due_for(&soon, &none, title, &r, 99)),
             Vec::<String>::new()
         );
-        assert_eq!(kinds(&due_for(&soon, &none, title, 100)), ["faellig"]);
+        assert_eq!(kinds(&due_for(&soon, &none, title, &r, 100)), ["faellig"]);
         let not_mandatory = [MatrixEntry {
             assignment: Effective {
                 due_day: Some(107),
@@ -364,22 +389,53 @@ mod tests {
             },
             ..entry(CourseState::NotStarted, Some(107), None)
         }];
-        assert!(due_for(&not_mandatory, &none, title, 100).is_empty());
+        assert!(due_for(&not_mandatory, &none, title, &r, 100).is_empty());
         let expiring = [entry(CourseState::Expiring, None, Some(160))];
-        assert_eq!(kinds(&due_for(&expiring, &none, title, 100)), ["ablauf-60"]);
+        assert_eq!(
+            kinds(&due_for(&expiring, &none, title, &r, 100)),
+            ["ablauf-60"]
+        );
         let mut sent = HashMap::new();
         sent.insert(
             ("ki".to_string(), 160),
             vec![("ablauf-60".to_string(), 100)],
         );
-        assert!(due_for(&expiring, &sent, title, 120).is_empty());
+        assert!(due_for(&expiring, &sent, title, &r, 120).is_empty());
         assert_eq!(
-            kinds(&due_for(&expiring, &sent, title, 146)),
+            kinds(&due_for(&expiring, &sent, title, &r, 146)),
             ["ablauf-60", "ablauf-14"]
         );
         // First seen 10 days before: only the 14-day notice goes out, the 60 counts as given.
-        let d = due_for(&expiring, &none, title, 150);
+        let d = due_for(&expiring, &none, title, &r, 150);
         assert_eq!(d.len(), 1);
         assert_eq!(kinds(&d), ["ablauf-60", "ablauf-14"]);
+    }
+
+    #[test]
+    fn renewal_notices_follow_the_course_window_and_expiry_is_overdue() {
+        let title = |s: &str| s.to_string();
+        let none = HashMap::new();
+        let r: Renewal = [("ki".to_string(), 30)].into_iter().collect();
+        let expiring = [entry(CourseState::Expiring, Some(160), Some(160))];
+        // The first notice comes on the window's first day, not 60 days before.
+        assert_eq!(
+            kinds(&due_for(&expiring, &none, title, &r, 130)),
+            ["ablauf-30"]
+        );
+        assert_eq!(
+            kinds(&due_for(&expiring, &none, title, &r, 146)),
+            ["ablauf-30", "ablauf-14"]
+        );
+        // A window shorter than the last notice gives one notice.
+        let short: Renewal = [("ki".to_string(), 10)].into_iter().collect();
+        assert_eq!(
+            kinds(&due_for(&expiring, &none, title, &short, 150)),
+            ["ablauf-10"]
+        );
+        // After the last valid day the course is overdue again, reminded of weekly.
+        let expired = [entry(CourseState::Expired, Some(160), Some(160))];
+        let d = due_for(&expired, &none, title, &r, 161);
+        assert_eq!(kinds(&d), ["ueberfaellig-1"]);
+        assert!(matches!(d[0].item, Reminder::Expired { last_day: 160, .. }));
     }
 }

@@ -312,6 +312,8 @@ pub enum Reminder {
     Overdue { title: String, due_day: i64 },
     /// A certificate's last valid day is near.
     Expiring { title: String, last_day: i64 },
+    /// A certificate has expired: the course is due again.
+    Expired { title: String, last_day: i64 },
 }
 
 /// Every reminder of one person in one mail.
@@ -331,6 +333,10 @@ pub fn reminders(r: &Recipient, org: &str, base: &str, items: &[Reminder]) -> Co
             "„{title}“: Ihr Zertifikat gilt bis zum {}; frischen Sie den Kurs bis dahin auf",
             date(l, *last_day)
         ),
+        (Reminder::Expired { title, last_day }, Locale::De) => format!(
+            "„{title}“: Ihr Zertifikat galt bis zum {}; der Kurs ist wieder fällig",
+            date(l, *last_day)
+        ),
         (Reminder::DueSoon { title, due_day }, Locale::En) => {
             format!("“{title}”: please complete it by {}", date(l, *due_day))
         }
@@ -341,8 +347,14 @@ pub fn reminders(r: &Recipient, org: &str, base: &str, items: &[Reminder]) -> Co
             "“{title}”: your certificate is valid until {}; please refresh the course before then",
             date(l, *last_day)
         ),
+        (Reminder::Expired { title, last_day }, Locale::En) => format!(
+            "“{title}”: your certificate was valid until {}; the course is due again",
+            date(l, *last_day)
+        ),
     };
-    let overdue = items.iter().any(|i| matches!(i, Reminder::Overdue { .. }));
+    let overdue = items
+        .iter()
+        .any(|i| matches!(i, Reminder::Overdue { .. } | Reminder::Expired { .. }));
     let (subject, intro, label, opt_out) = match l {
         Locale::De => (
             if overdue {
@@ -618,7 +630,7 @@ mod tests {
         assert!(d.text.contains("– 1 Zuweisung überfällig:\n  https://ki.example/verwaltung/uebersicht?status=ueberfaellig"), "{}", d.text);
         assert!(d
             .text
-            .contains("– 12 Zertifikate laufen in den nächsten 60 Tagen ab"));
+            .contains("– 12 Zertifikate sind zur Auffrischung fällig"));
         assert!(!d.text.contains("angemeldet") && !d.text.contains("Tagen fällig"));
     }
 }

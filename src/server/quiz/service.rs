@@ -55,6 +55,41 @@ fn all_modules_done(c: &Course, done: &[String]) -> bool {
     c.modules.iter().all(|m| done.contains(&m.id))
 }
 
+/// The modules of a course that count as done, from (module, content version) pairs read.
+/// While a person renews a certificate (inside the course's re-enrolment window, or after
+/// it expired) only modules read in their current version count: the renewal follows the
+/// content as it is now, and unchanged modules need not be read again.
+pub fn modules_done(c: &Course, progress: &[(String, String)], renewing: bool) -> Vec<String> {
+    c.modules
+        .iter()
+        .filter(|m| {
+            progress
+                .iter()
+                .any(|(id, hash)| *id == m.id && (!renewing || *hash == m.hash))
+        })
+        .map(|m| m.id.clone())
+        .collect()
+}
+
+/// Whether a person with a certificate valid until `valid_until` renews it today.
+pub fn renewing(valid_until: Option<i64>, today: i64, window: i64) -> bool {
+    valid_until.is_some_and(|v| v - today <= window)
+}
+
+/// The modules of a course that count as done for this person now.
+pub async fn done_modules(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    user_id: i64,
+    c: &Course,
+) -> Result<Vec<String>, AppError> {
+    let progress = db::attempts::module_progress(&mut *conn, user_id, &c.slug).await?;
+    let valid_until = db::course_status::valid_until_day(conn, user_id, &c.slug).await?;
+    let today = crate::server::tracking::today(state.clock.now());
+    let renew = renewing(valid_until, today, i64::from(c.renewal_days));
+    Ok(modules_done(c, &progress, renew))
+}
+
 /// The final-test box of the course page.
 pub async fn final_info(
     state: &AppState,
@@ -62,7 +97,9 @@ pub async fn final_info(
     c: &Course,
 ) -> Result<FinalTestInfo, AppError> {
     let attempts = db::attempts::list(&state.db.pool, actor.id(), &c.slug, "final").await?;
-    let done = db::attempts::completed_modules(&state.db.pool, actor.id(), &c.slug).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let done = done_modules(&mut conn, state, actor.id(), c).await?;
+    drop(conn);
     let now = state.clock.now();
     let wait = wait_until(&attempts, state.config.final_test_wait_seconds, now);
     Ok(FinalTestInfo {
@@ -127,7 +164,7 @@ pub async fn start(
             }) {
                 return Ok(open.id);
             }
-            let done = db::attempts::completed_modules(&mut *tx, actor.id(), &c.slug).await?;
+            let done = done_modules(&mut tx, state, actor.id(), c).await?;
             if !all_modules_done(c, &done) {
                 return Err(AppError::InvalidInput(t.quiz_modules_first.into()));
             }
@@ -229,7 +266,7 @@ pub async fn submit(
                 db::progress::complete(&mut tx, actor.id(), &c.slug, &m.id, &m.hash, now).await?;
             }
             None => {
-                let done = db::attempts::completed_modules(&mut *tx, actor.id(), &c.slug).await?;
+                let done = done_modules(&mut tx, state, actor.id(), c).await?;
                 if all_modules_done(c, &done) {
                     let completion = db::attempts::insert_completion(
                         &mut *tx,

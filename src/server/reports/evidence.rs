@@ -178,6 +178,7 @@ pub async fn build(
                         }),
                         None,
                         sel.today,
+                        state.catalog.renewal_days(&course),
                     );
                     s.label(t).to_string()
                 }
@@ -226,6 +227,7 @@ pub async fn build(
             }),
             None,
             sel.today,
+            state.catalog.renewal_days(&r.course),
         );
         lines.push(Line {
             name: t.evidence_erased_person.to_string(),

@@ -89,7 +89,7 @@ pub async fn dashboard(
     course: Option<&str>,
 ) -> Result<Dashboard, AppError> {
     let today = tracking::today(state.clock.now());
-    let (assignments, units) = Assignments::load(&state.db).await?;
+    let (assignments, units) = Assignments::load(&state.db, &state.catalog).await?;
     let scope = actor.unit_filter();
     let own =
         tracking::unit_counts(&state.db, &assignments, scope.as_deref(), course, today).await?;
@@ -202,7 +202,8 @@ pub async fn select(
             }
         }
     )?;
-    let assignments = Assignments::build(&units, &rows);
+    let mut assignments = Assignments::build(&units, &rows);
+    assignments.renewal = tracking::Renewal::of(&state.catalog);
     if !needle.is_empty() {
         people.retain(|p| p.name.to_lowercase().contains(&needle) || p.email.contains(&needle));
     }
@@ -330,7 +331,7 @@ pub async fn unit_quotas(
     sel: &Selection,
 ) -> Result<HashMap<(i64, String), u32>, AppError> {
     let today = sel.today;
-    let (assignments, _) = Assignments::load(&state.db).await?;
+    let (assignments, _) = Assignments::load(&state.db, &state.catalog).await?;
     let units: Vec<i64> = {
         let mut v: Vec<i64> = sel.people.iter().filter_map(|p| p.unit_id).collect();
         v.sort_unstable();
@@ -360,7 +361,7 @@ pub async fn person_courses(
     user: &db::users::UserRecord,
 ) -> Result<Vec<PersonCourse>, AppError> {
     let today = tracking::today(state.clock.now());
-    let (assignments, _) = Assignments::load(&state.db).await?;
+    let (assignments, _) = Assignments::load(&state.db, &state.catalog).await?;
     let assigned = assignments.for_person(user.id, user.org_unit_id, user.unit_since);
     let status: HashMap<String, db::course_status::StatusRow> =
         db::course_status::for_users(&state.db, Some(&[user.id]))
@@ -369,6 +370,11 @@ pub async fn person_courses(
             .map(|(_, c, s)| (c, s))
             .collect();
     let show_scores = viewer_is_self || state.config.show_scores;
+    let recorded: HashMap<String, String> = db::manual::recorded_formats(&state.db, user.id)
+        .await?
+        .into_iter()
+        .collect();
+    let t = crate::app::current_locale().texts();
     let mut slugs: Vec<&String> = assigned.keys().collect();
     slugs.sort_by_key(|s| (assigned[*s].due_day.unwrap_or(i64::MAX), (*s).clone()));
     let others = status.keys().filter(|s| !assigned.contains_key(*s));
@@ -376,6 +382,8 @@ pub async fn person_courses(
     for slug in slugs.into_iter().chain(others) {
         let a = assigned.get(slug);
         let s = status.get(slug);
+        let window = assignments.renewal.window(slug);
+        let due = a.and_then(|a| tracking::due_again(s, a.due_day, today, window));
         let (score, attempts) = if show_scores {
             let (best, max, n) = db::attempts::final_summary(&state.db, user.id, slug).await?;
             let score = best.zip(max).map(|(b, m)| format!("{b}/{m}"));
@@ -388,9 +396,12 @@ pub async fn person_courses(
             title: course_title(state, slug),
             assigned: a.is_some(),
             mandatory: a.is_some_and(|a| a.mandatory),
-            due: a.and_then(|a| a.due_day).map(Date::from_days),
-            state: tracking::classify(s, a.and_then(|a| a.due_day), today),
+            due: due.map(Date::from_days),
+            state: tracking::classify(s, due, today, window),
             completed: s.and_then(|s| s.completed_at).map(Date::in_germany),
+            recorded: recorded
+                .get(slug)
+                .map(|f| crate::server::completions::Format::label_of(f, t).to_string()),
             valid_until: s.and_then(|s| s.valid_until_day).map(Date::from_days),
             score,
             attempts,
