@@ -76,9 +76,9 @@ pub async fn update_org_unit(
             return Err(AppError::field("parent_id", t.user_unit_unknown));
         }
     }
-    // The external code: optional, unique (the database refuses a race), without control
-    // characters; a form without the field leaves it as it is.
-    let code = code.as_deref().map(str::trim);
+    // The external code: optional (an empty field removes it), unique (the database refuses
+    // a race), without control characters.
+    let code = code.as_deref().map(str::trim).filter(|c| !c.is_empty());
     if let Some(c) = code {
         if c.chars().count() > accounts::tree_import::MAX_CODE_CHARS
             || c.chars().any(char::is_control)
@@ -87,19 +87,18 @@ pub async fn update_org_unit(
         }
         if let Some(other) = units
             .iter()
-            .find(|u| u.id != id && !c.is_empty() && u.code.as_deref() == Some(c))
+            .find(|u| u.id != id && u.code.as_deref() == Some(c))
         {
             return Err(AppError::field("code", t.org_code_taken(c, &other.name)));
         }
     }
     let mut tx = state.db.begin().await?;
     db::org_units::update(&mut *tx, id, parent, name).await?;
-    if let Some(c) = code {
-        let taken = t.org_code_in_use(c);
-        db::org_units::set_code(&mut *tx, id, (!c.is_empty()).then_some(c))
-            .await
-            .map_err(|e| accounts::unique_as_field(e, "code", &taken))?;
-    }
+    db::org_units::set_code(&mut *tx, id, code)
+        .await
+        .map_err(|e| {
+            accounts::unique_as_field(e, "code", &t.org_code_in_use(code.unwrap_or("")))
+        })?;
     log_and_commit(&state, tx, &actor, "org_unit.update", name).await?;
     leptos_axum::redirect("/verwaltung/organisation?gespeichert=1");
     Ok(())
