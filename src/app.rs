@@ -11,7 +11,7 @@ use crate::pages::admin::{
 use crate::pages::auth::{AccountPage, ForgotPasswordPage, LoginPage, SetPasswordPage};
 use crate::pages::certificates::{AdminCertificatesPage, MyCertificatesPage, VerifyPage};
 use crate::pages::courses::{CoursePage, ModulePage, MyCoursesPage};
-use crate::pages::home::HomePage;
+use crate::pages::home::{AboutPage, HomePage};
 use crate::pages::info::{
     AccessibilityPage, BarrierReportsPage, EasyLanguagePage, ImprintPage, PrivacyPage,
     ReportBarrierPage,
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     // One parent for every page: all render SsrMode::Async (see above).
                     <ParentRoute path=path!("") view=Outlet ssr=SsrMode::Async>
                         <Route path=path!("") view=HomePage />
+                        <Route path=path!("/ueber") view=AboutPage />
                         <Route path=path!("/kurse") view=MyCoursesPage />
                         <Route path=path!("/kurse/:kurs") view=CoursePage />
                         <Route path=path!("/kurse/:kurs/:modul") view=ModulePage />

@@ -307,6 +307,8 @@ mod tests {
             "field",
             "first",
             "second",
+            "sent", // "{sent} versendet, {waiting} in der Warteschlange": the verb follows
+            "waiting",
         ];
         for (key, text) in DE_ALL.iter().chain(EN_ALL) {
             let mut rest = *text;

@@ -108,7 +108,12 @@ pub struct UserDetail {
     pub org_unit_id: Option<i64>,
     pub scope_unit_ids: Vec<i64>,
     pub has_password: bool,
+    /// Extra time in timed tests: the share of the normal time in percent (100 = normal).
+    pub time_percent: i64,
 }
+
+/// The time shares a coordinator may grant (Nachteilsausgleich), in percent.
+pub const TIME_PERCENTS: [i64; 7] = [100, 125, 150, 175, 200, 250, 300];
 
 /// A one-time link to set a password, shown once to the person who created it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -374,6 +379,33 @@ pub struct AttemptView {
     pub seconds_left: Option<i64>,
     pub questions: Vec<QuizQuestion>,
     pub result: Option<AttemptResult>,
+    /// Where to go from here, once graded (no dead ends).
+    pub next: Option<NextStep>,
+}
+
+/// The way on from a graded attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum NextStep {
+    /// A passed module check: the next module (id, title, position from 1).
+    Module {
+        id: String,
+        title: String,
+        position: usize,
+    },
+    /// A passed check of the last module, every module done: the final test.
+    FinalTest,
+    /// A passed check of the last module with others still open: the course page.
+    Course,
+    /// A failed module check: read the module again, or try again.
+    RetryCheck { module: String },
+    /// A passed final test: its certificate (code), if one was issued.
+    Certificate { code: Option<String> },
+    /// A failed final test: the modules whose questions were missed (id, title), and when
+    /// the next attempt may start ("27.11.2026, 14:05") if a waiting period applies.
+    Revise {
+        modules: Vec<(String, String)>,
+        wait_until: Option<String>,
+    },
 }
 
 /// A past final-test attempt, for the course page.
@@ -432,6 +464,12 @@ pub struct VerifyView {
     pub valid_until: Date,
     pub issuer: String,
     pub code_grouped: String,
+    /// The code as it appears in links (for the machine-readable check).
+    pub code: String,
+    /// What the course covered (its module titles), as signed.
+    pub topics: Vec<String>,
+    /// How a recorded training took place ("Präsenzschulung"), as signed.
+    pub format: Option<String>,
 }
 
 /// Where a person stands in an assigned course (exclusive; the dashboard counts each pair once).
@@ -652,6 +690,30 @@ pub struct LearnerReminder {
     pub state: CourseState,
     pub due: Option<Date>,
     pub valid_until: Option<Date>,
+}
+
+/// The start page of a signed-in person: the next step first, then what else needs doing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartView {
+    pub name: String,
+    /// The course to continue or start (the most urgent assigned one first).
+    pub next: Option<CourseCard>,
+    pub reminders: Vec<LearnerReminder>,
+    pub certificates: Vec<CertificateSummary>,
+    /// Coordinators and admins: the first level of the units they look after.
+    pub units: Option<Vec<UnitStatus>>,
+    /// Admins: the installation's health.
+    pub health: Option<Health>,
+}
+
+/// What an admin checks first: mail, the loaded content, since when the installation runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    /// None: mail is switched off.
+    pub mail: Option<MailFigures>,
+    /// (title, version, stand) of each published course.
+    pub courses: Vec<(String, String, Date)>,
+    pub installed_since: Date,
 }
 
 /// One entry of the audit log view.

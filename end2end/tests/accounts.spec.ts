@@ -52,10 +52,11 @@ test("an admin creates a person who sets a password from the link", async ({ pag
   await p.getByLabel("Neues Passwort", { exact: true }).fill("Grüne Gurken tanzen im Rathaus");
   await p.getByLabel("Neues Passwort wiederholen").fill("Grüne Gurken tanzen im Rathaus");
   await p.getByRole("button", { name: "Passwort speichern" }).click();
-  // Signed in, straight to the course the person has to do (the demo assigns the Seepferdchen
-  // to everyone).
-  await expect(p).toHaveURL(/\/kurse\/ki-seepferdchen\?passwort=neu$/);
+  // Signed in, on the start page whose first step is the course the person has to do (the
+  // demo assigns the Seepferdchen to everyone).
+  await expect(p).toHaveURL(/\/\?passwort=neu$/);
   await expect(p.getByRole("status")).toContainText("Ihr Passwort ist gespeichert");
+  await expect(p.locator(".start-next h2 a")).toHaveText("KI-Seepferdchen");
   await p.goto("/konto");
   await expect(p.getByText(email)).toBeVisible();
   // The link is used up.

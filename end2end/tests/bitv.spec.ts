@@ -15,6 +15,7 @@ type Role = "anonym" | "employee" | "coordinator" | "admin";
 
 const PUBLIC = [
   "/",
+  "/ueber",
   "/anmelden",
   "/passwort-festlegen",
   "/passwort-vergessen",
@@ -48,7 +49,7 @@ const ALL_ROUTE_PATTERNS = [
   "/verwaltung/uebersicht", "/verwaltung/zuweisungen", "/verwaltung/zuweisungen/:id/entfernen",
   "/verwaltung/protokoll", "/verwaltung/schulungen", "/verwaltung/schulungen/:id",
   "/verwaltung/barrieren", "/verwaltung/e-mails", "/barrierefreiheit", "/barriere-melden", "/leichte-sprache",
-  "/impressum", "/datenschutz",
+  "/impressum", "/datenschutz", "/ueber",
 ];
 
 const ACCOUNTS: Record<Exclude<Role, "anonym">, string> = {

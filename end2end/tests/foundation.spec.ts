@@ -7,13 +7,15 @@ test("start page renders real data from the database", async ({ page }) => {
   await expect(page).toHaveTitle("Willkommen beim KI-Seepferdchen – KI-Seepferdchen");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Willkommen beim KI-Seepferdchen");
   await expect(page.locator(".brand__org")).toHaveText("Stadt Musterhausen");
-  // The installation date comes from the database, in German format.
-  await expect(page.locator("#installed-since")).toHaveText(/^\d{2}\.\d{2}\.\d{4}$/);
   await expect(page.locator("main#inhalt")).toBeVisible();
+  // "Über diese Plattform": the installation date comes from the database, in German format.
+  await page.getByRole("link", { name: "Über diese Plattform" }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Über diese Plattform");
+  await expect(page.locator("#installed-since")).toHaveText(/^\d{2}\.\d{2}\.\d{4}$/);
 });
 
 test("the explanation toggle works only once hydrated", async ({ page }, testInfo) => {
-  await page.goto("/");
+  await page.goto("/ueber");
   const toggle = page.locator("#about-toggle");
   const text = page.locator("#about-text");
   await expect(text).toBeVisible();
@@ -39,7 +41,9 @@ test("language switch works with and without JavaScript", async ({ page }, testI
   await page.getByRole("link", { name: "English" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome to KI-Seepferdchen");
+  await page.goto("/ueber");
   await expect(page.locator("#installed-since")).toHaveText(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+  await page.goto("/");
   if (jsEnabled(testInfo)) await waitForHydration(page);
   await page.getByRole("link", { name: "Deutsch" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "de");
@@ -105,7 +109,9 @@ test("the first HTML response is complete without scripts", async ({ request }) 
   const html = await (await request.get("/")).text();
   // No out-of-order chunks that only a script could put in place.
   expect(html).not.toContain("<template");
-  expect(html).toMatch(/<dd id="installed-since">\d{2}\.\d{2}\.\d{4}<\/dd>/);
+  const about = await (await request.get("/ueber")).text();
+  expect(about).not.toContain("<template");
+  expect(about).toMatch(/<dd id="installed-since">\d{2}\.\d{2}\.\d{4}<\/dd>/);
   expect(html).toContain('<span class="brand__org">Stadt Musterhausen</span>');
   expect(html).toContain("<title>Willkommen beim KI-Seepferdchen – KI-Seepferdchen</title>");
 });

@@ -111,18 +111,8 @@ pub async fn set_password(
     let user_id = accounts::set_password_with_token(&state, &token, &password, t).await?;
     let session = session::start(&state, user_id).await?;
     set_header(header::SET_COOKIE, &session::set_cookie(&session, &state));
-    // Straight to the most urgent open course the person has to do, if any. The password is
-    // set by now: a failure here only means the account page instead.
-    let next = match db::users::get(&state.db.pool, user_id).await {
-        Ok(Some(user)) => crate::server::reports::person_courses(&state, true, &user)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .find(|c| c.assigned && crate::server::tracking::is_open_or_overdue(c.state))
-            .map(|c| format!("/kurse/{}?passwort=neu", c.slug)),
-        _ => None,
-    };
-    leptos_axum::redirect(next.as_deref().unwrap_or("/konto?passwort=neu"));
+    // The start page shows the next step first (the most urgent course, with one button).
+    leptos_axum::redirect("/?passwort=neu");
     Ok(())
 }
 

@@ -111,8 +111,19 @@ mod ssr {
 pub async fn list_my_courses() -> Result<Vec<CourseCard>, AppError> {
     use ssr::*;
     let Ctx { state, actor } = Ctx::signed_in().await?;
-    let done = done_set(&state, actor.id()).await?;
     let mine = crate::server::reports::person_courses(&state, true, &actor.user).await?;
+    my_cards(&state, actor.id(), &mine).await
+}
+
+/// The course cards of a person, from their courses as `reports::person_courses` gives them.
+#[cfg(feature = "ssr")]
+pub async fn my_cards(
+    state: &crate::server::state::AppState,
+    user_id: i64,
+    mine: &[crate::model::PersonCourse],
+) -> Result<Vec<CourseCard>, AppError> {
+    use ssr::*;
+    let done = done_set(state, user_id).await?;
     let mut cards: Vec<CourseCard> = state
         .catalog
         .published()

@@ -7,5 +7,6 @@ pub mod courses;
 pub mod mail;
 pub mod org;
 pub mod site;
+pub mod start;
 pub mod tracking;
 pub mod users;

@@ -458,8 +458,8 @@ pub async fn get_person_courses(id: i64) -> Result<Vec<PersonCourse>, AppError> 
     reports::person_courses(&state, target.id == actor.id(), &target).await
 }
 
-/// The signed-in person's reminders: overdue, due within seven days, certificates expiring or
-/// expired.
+/// The signed-in person's reminders: every assigned course still to do with its due date,
+/// certificates due for renewal, expired ones of assigned courses.
 #[server(endpoint = "my_reminders")]
 pub async fn my_reminders() -> Result<Vec<LearnerReminder>, AppError> {
     use ssr::*;
@@ -467,30 +467,31 @@ pub async fn my_reminders() -> Result<Vec<LearnerReminder>, AppError> {
     let Some(actor) = actor else {
         return Ok(Vec::new());
     };
-    let today = tracking::today(state.clock.now());
     let courses = reports::person_courses(&state, true, &actor.user).await?;
-    Ok(courses
-        .into_iter()
+    Ok(learner_reminders(&courses))
+}
+
+/// The reminders among a person's courses (see `my_reminders`).
+pub fn learner_reminders(courses: &[crate::model::PersonCourse]) -> Vec<LearnerReminder> {
+    courses
+        .iter()
         .filter(|c| {
             use crate::model::CourseState::*;
             match c.state {
-                Overdue => true,
-                Expiring => true,
+                Overdue | Expiring => true,
                 Expired => c.assigned,
-                InProgress | NotStarted => {
-                    c.assigned && tracking::due_soon(c.due.map(|d| d.to_days()), today)
-                }
+                InProgress | NotStarted => c.assigned && c.due.is_some(),
                 Done => false,
             }
         })
         .map(|c| LearnerReminder {
-            slug: c.slug,
-            title: c.title,
+            slug: c.slug.clone(),
+            title: c.title.clone(),
             state: c.state,
             due: c.due,
             valid_until: c.valid_until,
         })
-        .collect())
+        .collect()
 }
 
 /// The audit log (admins): newest first, filtered by action prefix and free text.

@@ -221,6 +221,37 @@ pub async fn update_user(
     Ok(())
 }
 
+/// Grants a person extra time in timed tests (Nachteilsausgleich): a share of the normal time
+/// from `TIME_PERCENTS`. Coordinators and admins, for people in their scope; audit-logged.
+#[server(endpoint = "set_time_factor")]
+pub async fn set_time_factor(id: i64, percent: i64) -> Result<(), AppError> {
+    use ssr::*;
+    let Ctx { state, actor } = Ctx::manager().await?;
+    let t = current_locale().texts();
+    let target = db::users::get(&state.db.pool, id).await?;
+    actor.require_manage_user(target.as_ref())?;
+    let target = target.ok_or(AppError::NotFound)?;
+    if !crate::model::TIME_PERCENTS.contains(&percent) {
+        return Err(AppError::field("percent", t.time_factor_invalid));
+    }
+    let mut tx = state.db.begin().await?;
+    let before = db::users::time_percent(&mut *tx, id).await?;
+    db::users::set_time_percent(&mut *tx, id, percent).await?;
+    let details = serde_json::json!({ "from": before, "to": percent }).to_string();
+    actor
+        .audit(
+            &mut *tx,
+            state.clock.now(),
+            "user.time_factor",
+            &target.email,
+            &details,
+        )
+        .await?;
+    tx.commit().await?;
+    leptos_axum::redirect(&format!("/verwaltung/benutzer/{id}?gespeichert=1"));
+    Ok(())
+}
+
 /// Issues a new one-time link (an invitation for someone who never signed in, otherwise a
 /// password reset) to a person in the caller's scope; earlier links stop working.
 #[server(endpoint = "reset_password_link")]

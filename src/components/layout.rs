@@ -218,6 +218,9 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label=t.footer_nav_label class="footer-nav">
                 <ul>
                     <li>
+                        <a href="/ueber">{t.about_title}</a>
+                    </li>
+                    <li>
                         <a href="/barrierefreiheit">{t.footer_accessibility}</a>
                     </li>
                     <li>

@@ -130,14 +130,34 @@ pub fn VerifyPage() -> impl IntoView {
                                 )
                             }
                         };
+                        let icon = match v.status {
+                            CertStatus::Valid | CertStatus::Expiring => "✓",
+                            CertStatus::Expired => "!",
+                            CertStatus::Revoked => "✗",
+                        };
+                        let json = format!("/verify/{}.json", v.code);
                         view! {
                             <section class=class aria-labelledby="verify-status">
-                                <h2 id="verify-status">{headline}</h2>
+                                <h2 class="verify__headline" id="verify-status">
+                                    <span class="verify__icon" aria-hidden="true">
+                                        {icon}
+                                    </span>
+                                    <span>{headline}</span>
+                                </h2>
                                 <dl class="facts">
                                     <dt>{t.verify_holder}</dt>
                                     <dd>{v.holder}</dd>
                                     <dt>{t.verify_course}</dt>
                                     <dd>{format!("{} ({})", v.course_title, v.level.label(t))}</dd>
+                                    {v
+                                        .format
+                                        .clone()
+                                        .map(|f| {
+                                            view! {
+                                                <dt>{t.verify_format}</dt>
+                                                <dd>{f}</dd>
+                                            }
+                                        })}
                                     <dt>{t.verify_issued}</dt>
                                     <dd>{locale.format_date(v.completed_on)}</dd>
                                     <dt>{t.verify_valid_until}</dt>
@@ -150,7 +170,37 @@ pub fn VerifyPage() -> impl IntoView {
                                     </dd>
                                 </dl>
                             </section>
-                            <p class="hint">{t.verify_offline}</p>
+                            {(!v.topics.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <section class="card" aria-labelledby="verify-topics">
+                                            <h2 id="verify-topics">{t.verify_topics}</h2>
+                                            <ul lang=crate::app::content_lang()>
+                                                {v
+                                                    .topics
+                                                    .iter()
+                                                    .map(|x| view! { <li>{x.clone()}</li> })
+                                                    .collect_view()}
+                                            </ul>
+                                        </section>
+                                    }
+                                })}
+                            <details class="verify__machine">
+                                <summary>{t.verify_machine}</summary>
+                                <p>{t.verify_machine_text}</p>
+                                <ul>
+                                    <li>
+                                        <a href=json rel="external">
+                                            {t.verify_machine_json}
+                                        </a>
+                                    </li>
+                                    <li>
+                                        <a href="/zertifikate/schluessel.json" rel="external">
+                                            {t.verify_machine_keys}
+                                        </a>
+                                    </li>
+                                </ul>
+                            </details>
                         }
                             .into_any()
                     }

@@ -28,7 +28,7 @@ pub fn Progress(done: usize, total: usize, id: String) -> impl IntoView {
 }
 
 #[component]
-fn CourseCardView(card: CourseCard) -> impl IntoView {
+pub fn CourseCardView(card: CourseCard) -> impl IntoView {
     let t = use_texts();
     let href = format!("/kurse/{}", card.slug);
     let action = match &card.resume_module {

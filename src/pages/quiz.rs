@@ -8,7 +8,7 @@ use crate::api::courses::get_attempt;
 use crate::app::{content_lang, use_texts};
 use crate::components::status::Loaded;
 use crate::islands::quiz::{OrderAids, OrderSteps, QuizAids, QuizForm};
-use crate::model::{AttemptView, QuestionType, QuizQuestion};
+use crate::model::{AttemptView, NextStep, QuestionType, QuizQuestion};
 
 #[component]
 pub fn AttemptPage() -> impl IntoView {
@@ -89,6 +89,11 @@ fn Attempt(a: AttemptView, failed: bool) -> impl IntoView {
                                 }
                             })}
                     </section>
+                    <NextStepView
+                        slug=a.course_slug.clone()
+                        next=a.next.clone()
+                        back=back.clone()
+                    />
                     <ol class="questions questions--result">
                         {a
                             .questions
@@ -102,11 +107,11 @@ fn Attempt(a: AttemptView, failed: bool) -> impl IntoView {
                             })
                             .collect_view()}
                     </ol>
-                    <p>
-                        <a class="button" href=back>
-                            {t.quiz_back}
-                        </a>
-                    </p>
+                    <NextStepView
+                        slug=a.course_slug.clone()
+                        next=a.next.clone()
+                        back=back.clone()
+                    />
                 }
                     .into_any()
             }
@@ -276,4 +281,99 @@ fn ResultQuestion(q: QuizQuestion) -> impl IntoView {
                 .map(|e| view! { <p class="question__explanation">{e}</p> })}
         </div>
     }
+}
+
+/// The way on from a graded attempt, shown under the result and again after the questions.
+#[component]
+fn NextStepView(slug: String, next: Option<NextStep>, back: String) -> impl IntoView {
+    let t = use_texts();
+    let course = format!("/kurse/{slug}");
+    let link = |href: String, label: String, primary: bool| {
+        view! {
+            <a class=if primary { "button" } else { "button button--secondary" } href=href>
+                {label}
+            </a>
+        }
+    };
+    let body = match next {
+        Some(NextStep::Module { id, title, position }) => {
+            link(format!("{course}/{id}"), t.next_module(position, &title), true).into_any()
+        }
+        Some(NextStep::FinalTest) => {
+            link(format!("{course}#abschlusstest"), t.next_final_test.to_string(), true)
+                .into_any()
+        }
+        Some(NextStep::Course) => link(course, t.next_course.to_string(), true).into_any(),
+        Some(NextStep::RetryCheck { module }) => {
+            view! {
+                <a class="button button--secondary" href=format!("{course}/{module}")>
+                    {t.next_reread}
+                </a>
+                <form method="post" action="/versuche/starten" class="inline-form">
+                    <input type="hidden" name="kurs" value=slug.clone() />
+                    <input type="hidden" name="modul" value=module.clone() />
+                    <button type="submit" class="button">
+                        {t.next_retry}
+                    </button>
+                </form>
+            }
+                .into_any()
+        }
+        Some(NextStep::Certificate { code: Some(code) }) => {
+            view! {
+                <a
+                    class="button"
+                    href=format!("/zertifikate/{code}/pdf")
+                    rel="external"
+                    download=""
+                >
+                    {t.cert_download}
+                </a>
+                <a class="button button--secondary" href=format!("/verify/{code}") rel="external">
+                    {t.cert_verify_link}
+                </a>
+            }
+                .into_any()
+        }
+        Some(NextStep::Certificate { code: None }) => {
+            link("/zertifikate".into(), t.next_certificates.to_string(), true).into_any()
+        }
+        Some(NextStep::Revise { modules, wait_until }) => {
+            view! {
+                <div class="next-revise">
+                    {(!modules.is_empty())
+                        .then(|| {
+                            view! {
+                                <p>{t.next_revise_intro}</p>
+                                <ul>
+                                    {modules
+                                        .iter()
+                                        .map(|(id, title)| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("{course}/{id}") lang=content_lang()>
+                                                        {title.clone()}
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })}
+                    <p>
+                        {match &wait_until {
+                            Some(w) => t.final_wait(w),
+                            None => t.next_final_again.to_string(),
+                        }}
+                    </p> <a class="button" href=format!("{course}#abschlusstest")>
+                        {t.next_course}
+                    </a>
+                </div>
+            }
+                .into_any()
+        }
+        None => link(back, t.quiz_back.to_string(), false).into_any(),
+    };
+    view! { <div class="next-step actions">{body}</div> }
 }

@@ -69,6 +69,7 @@ pub fn sentence(
             s
         }
         "certificate.revoke" => t.audit_s_certificate_revoke(target, text("reason")),
+        "user.time_factor" => t.audit_s_time_factor(target, count("from"), count("to")),
         "user.create" => fill(t.audit_s_user_create).replace("{role}", &role(t, text("role"))),
         "user.update" | "user.role_change" => {
             let mut s = fill(t.audit_s_user_update);

@@ -1001,6 +1001,7 @@ db_tests!(
     import_syncs_an_hr_export,
     relative_due_dates_count_from_the_join_day,
     recertification_reenrols_on_the_current_content,
+    extra_time_stretches_the_final_test,
     recorded_trainings_count_as_done,
     people_sort_in_german_order,
     org_tree_from_csv,
@@ -1940,6 +1941,67 @@ async fn recertification_reenrols_on_the_current_content(db: &Db) {
     assert_eq!(c.due.unwrap().to_days(), renewed);
     assert_eq!(unit_counts(st.clone()).await.expired, 1);
     assert_dashboard_matches_matrix(&st, &admin).await;
+}
+
+/// Extra time (Nachteilsausgleich): with 150 % the 30-minute final test lasts 45 minutes for
+/// this person only; an answer sent at minute 40 counts, one sent after 45 minutes and the
+/// two-minute transmission grace every timed test has does not. The database refuses a share
+/// outside 100–300 %.
+async fn extra_time_stretches_the_final_test(db: &Db) {
+    use seepferdchen::server::db::attempts;
+    let (st, ..) = seeded(db).await;
+    let lea = learner(&st, db, "elif.kaya@musterstadt.example").await;
+    let other = learner(&st, db, "frank.mueller@musterstadt.example").await;
+    assert!(users::set_time_percent(&db.pool, lea.id(), 400)
+        .await
+        .is_err());
+    users::set_time_percent(&db.pool, lea.id(), 150)
+        .await
+        .unwrap();
+    let c = st.catalog.course("ki-seepferdchen").unwrap();
+    assert_eq!(c.final_test.time_limit_minutes, Some(30));
+    for who in [&lea, &other] {
+        complete_all_modules(&st, db, who, "ki-seepferdchen").await;
+    }
+    let info = quiz::final_info(&st, &lea, c).await.unwrap();
+    assert_eq!(info.time_limit_minutes, Some(45));
+    let info = quiz::final_info(&st, &other, c).await.unwrap();
+    assert_eq!(info.time_limit_minutes, Some(30), "only for her");
+    let start = |st: AppState, who: Actor| async move {
+        quiz::start(&st, &who, "ki-seepferdchen", None, Locale::De)
+            .await
+            .unwrap()
+    };
+    let t0 = st.clock.now();
+    let id = start(st.clone(), lea.clone()).await;
+    let a = attempts::get(&st.db, id).await.unwrap().unwrap();
+    assert_eq!(a.deadline_at, Some(t0 + 45 * 60));
+    let o = start(st.clone(), other.clone()).await;
+    let b = attempts::get(&st.db, o).await.unwrap().unwrap();
+    assert_eq!(b.deadline_at, Some(t0 + 30 * 60));
+    // Minute 40: counted.
+    st.clock.set(t0 + 40 * 60);
+    let fields = right_answers(&st, id).await;
+    quiz::submit(&st, &lea, id, &fields, Locale::De)
+        .await
+        .unwrap();
+    let v = quiz::view(&st, &lea, id, Locale::De).await.unwrap();
+    let r = v.result.unwrap();
+    assert!(r.passed && !r.time_exceeded);
+    // A second attempt sent at minute 48 of its 45: too late, the answers count nothing.
+    let t1 = st.clock.now();
+    let id = start(st.clone(), lea.clone()).await;
+    st.clock.set(t1 + 48 * 60);
+    let fields = right_answers(&st, id).await;
+    quiz::submit(&st, &lea, id, &fields, Locale::De)
+        .await
+        .unwrap();
+    let r = quiz::view(&st, &lea, id, Locale::De)
+        .await
+        .unwrap()
+        .result
+        .unwrap();
+    assert!(r.time_exceeded && !r.passed && r.points == 0, "{r:?}");
 }
 
 /// A classroom training recorded for twelve people of the Bürgerbüro (by e-mail address or

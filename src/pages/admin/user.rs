@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::get_current_user;
 use crate::api::users::{
-    get_user, list_org_units, CreateUser, DeleteUser, ResetPasswordLink, UpdateUser,
+    get_user, list_org_units, CreateUser, DeleteUser, ResetPasswordLink, SetTimeFactor, UpdateUser,
 };
 use crate::app::use_query_param as query;
 use crate::app::use_texts;
@@ -101,6 +101,8 @@ pub fn UserPage() -> impl IntoView {
     let reset = ServerAction::<ResetPasswordLink>::new();
     let error = action_error(update);
     let reset_error = action_error(reset);
+    let time = ServerAction::<SetTimeFactor>::new();
+    let time_error = action_error(time);
     let delete = ServerAction::<DeleteUser>::new();
     let delete_error = action_error(delete);
     let saved = query("gespeichert");
@@ -204,6 +206,37 @@ pub fn UserPage() -> impl IntoView {
                         </button>
                     </ActionForm>
                     <crate::pages::tracking::PersonCourses id />
+                    <section class="card" aria-labelledby="time-heading">
+                        <h2 id="time-heading">{t.time_factor_heading}</h2>
+                        <p>{t.time_factor_intro}</p>
+                        <ErrorSummary error=time_error />
+                        <ActionForm action=time attr:class="form form--inline">
+                            <input type="hidden" name="id" value=u.id.to_string() />
+                            <div class="field">
+                                <label for="percent">{t.time_factor_label}</label>
+                                <select id="percent" name="percent">
+                                    {crate::model::TIME_PERCENTS
+                                        .iter()
+                                        .map(|p| {
+                                            let label = if *p == 100 {
+                                                t.time_factor_normal.to_string()
+                                            } else {
+                                                t.time_factor_option(p)
+                                            };
+                                            view! {
+                                                <option value=p.to_string() selected=*p == u.time_percent>
+                                                    {label}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class="button button--secondary">
+                                {t.save}
+                            </button>
+                        </ActionForm>
+                    </section>
                     {(u.active)
                         .then(|| {
                             view! {

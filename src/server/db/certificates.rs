@@ -172,6 +172,17 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<CertificateRow>, sqlx
     r.as_ref().map(row).transpose()
 }
 
+/// The code of the unrevoked certificate a passed final-test attempt earned.
+pub async fn code_for_attempt(db: &Db, attempt_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT z.code FROM certificates z JOIN course_completions c ON c.id = z.completion_id \
+         WHERE c.attempt_id = $1 AND z.revoked_at IS NULL",
+    )
+    .bind(attempt_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 pub async fn for_user(db: &Db, user_id: i64) -> Result<Vec<CertificateRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {COLUMNS} FROM certificates c LEFT JOIN users u ON u.id = c.user_id WHERE c.user_id = $1 ORDER BY c.id DESC"

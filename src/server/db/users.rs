@@ -328,12 +328,39 @@ pub async fn add_scope<'e, E: Executor<'e, Database = Any>>(
         .map(|_| ())
 }
 
+/// The share of the normal time a person gets in timed tests, in percent (100 = normal).
+pub async fn time_percent<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+) -> Result<i64, sqlx::Error> {
+    let p: Option<i64> = sqlx::query_scalar("SELECT time_percent FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(e)
+        .await?;
+    Ok(p.unwrap_or(100))
+}
+
+pub async fn set_time_percent<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+    percent: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET time_percent = $1 WHERE id = $2")
+        .bind(percent)
+        .bind(id)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
 pub async fn detail(db: &Db, id: i64) -> Result<Option<UserDetail>, sqlx::Error> {
     let Some(u) = get(&db.pool, id).await? else {
         return Ok(None);
     };
     let scope_unit_ids = scope_units(&db.pool, id).await?;
+    let time_percent = time_percent(&db.pool, id).await?;
     Ok(Some(UserDetail {
+        time_percent,
         id: u.id,
         email: u.email,
         display_name: u.display_name,

@@ -63,6 +63,9 @@ pub(super) async fn lookup(
         valid_until: parse(&p.valid_until)?,
         issuer: p.issuer.clone(),
         code_grouped: certificate::grouped(&row.code),
+        code: row.code.clone(),
+        topics: p.topics.clone(),
+        format: p.format.clone(),
     };
     Ok((view, row))
 }

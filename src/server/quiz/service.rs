@@ -6,8 +6,8 @@ use super::{answers_from_form, draw, grade, present, Answer, Drawn, GradeError};
 use crate::error::AppError;
 use crate::i18n::{time_in_germany, Date, Locale};
 use crate::model::{
-    AttemptResult, AttemptSummary, AttemptView, FinalTestInfo, QuestionFeedback, QuestionType,
-    QuizOption, QuizQuestion,
+    AttemptResult, AttemptSummary, AttemptView, FinalTestInfo, NextStep, QuestionFeedback,
+    QuestionType, QuizOption, QuizQuestion,
 };
 use crate::server::auth::authz::Actor;
 use crate::server::content::{Course, Question, QuestionKind};
@@ -99,13 +99,17 @@ pub async fn final_info(
     let attempts = db::attempts::list(&state.db.pool, actor.id(), &c.slug, "final").await?;
     let mut conn = state.db.pool.acquire().await?;
     let done = done_modules(&mut conn, state, actor.id(), c).await?;
+    let percent = db::users::time_percent(&mut *conn, actor.id()).await?;
     drop(conn);
     let now = state.clock.now();
     let wait = wait_until(&attempts, state.config.final_test_wait_seconds, now);
     Ok(FinalTestInfo {
         question_count: c.final_test.question_count,
         pass_mark_percent: c.final_test.pass_mark_percent,
-        time_limit_minutes: c.final_test.time_limit_minutes,
+        time_limit_minutes: c
+            .final_test
+            .time_limit_minutes
+            .map(|m| (i64::from(m) * percent / 100) as u32),
         modules_complete: all_modules_done(c, &done),
         completed: db::attempts::count_completions(&state.db, actor.id(), &c.slug).await? > 0,
         wait_until: wait.map(|t| {
@@ -178,10 +182,12 @@ pub async fn start(
                 c.final_test.question_count as usize,
                 &mut rng,
             );
+            // Extra time (Nachteilsausgleich) stretches the limit for this person only.
+            let percent = db::users::time_percent(&mut *tx, actor.id()).await?;
             let deadline = c
                 .final_test
                 .time_limit_minutes
-                .map(|m| now + i64::from(m) * 60);
+                .map(|m| now + i64::from(m) * 60 * percent / 100);
             ("final", drawn, None, c.hash.clone(), deadline)
         }
     };
@@ -385,6 +391,10 @@ pub async fn view(
     } else {
         false
     };
+    let next = match (submitted, a.passed == Some(true)) {
+        (false, _) => None,
+        (true, passed) => Some(next_step(state, actor, c, &a, graded.as_ref(), passed).await?),
+    };
     Ok(AttemptView {
         id: a.id,
         course_slug: c.slug.clone(),
@@ -413,5 +423,74 @@ pub async fn view(
                 .is_some_and(|(d, s)| s > d + GRACE_SECONDS),
             course_completed: completed,
         }),
+        next,
+    })
+}
+
+/// Where the learner goes from a graded attempt.
+async fn next_step(
+    state: &AppState,
+    actor: &Actor,
+    c: &Course,
+    a: &Attempt,
+    graded: Option<&super::Grade>,
+    passed: bool,
+) -> Result<NextStep, AppError> {
+    Ok(match (a.module_id.as_deref(), passed) {
+        (Some(m), true) => {
+            let i = c.module(m).map_or(0, |(i, _)| i);
+            match c.modules.get(i + 1) {
+                Some(next) => NextStep::Module {
+                    id: next.id.clone(),
+                    title: next.title.clone(),
+                    position: i + 2,
+                },
+                None => {
+                    let mut conn = state.db.pool.acquire().await?;
+                    let done = done_modules(&mut conn, state, actor.id(), c).await?;
+                    if all_modules_done(c, &done) {
+                        NextStep::FinalTest
+                    } else {
+                        NextStep::Course
+                    }
+                }
+            }
+        }
+        (Some(m), false) => NextStep::RetryCheck {
+            module: m.to_string(),
+        },
+        (None, true) => NextStep::Certificate {
+            code: db::certificates::code_for_attempt(&state.db, a.id).await?,
+        },
+        (None, false) => {
+            let index = question_index(c);
+            let missed: Vec<&str> = graded
+                .into_iter()
+                .flat_map(|g| &g.results)
+                .filter(|r| !r.correct)
+                .filter_map(|r| index.get(r.question.as_str()).map(|q| q.module.as_str()))
+                .collect();
+            let attempts = db::attempts::list(&state.db.pool, actor.id(), &c.slug, "final").await?;
+            let wait = wait_until(
+                &attempts,
+                state.config.final_test_wait_seconds,
+                state.clock.now(),
+            );
+            NextStep::Revise {
+                modules: c
+                    .modules
+                    .iter()
+                    .filter(|m| missed.contains(&m.id.as_str()))
+                    .map(|m| (m.id.clone(), m.title.clone()))
+                    .collect(),
+                wait_until: wait.map(|t| {
+                    format!(
+                        "{}, {}",
+                        crate::i18n::Locale::De.format_date(Date::in_germany(t)),
+                        time_in_germany(t)
+                    )
+                }),
+            }
+        }
     })
 }
