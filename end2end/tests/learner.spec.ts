@@ -40,8 +40,8 @@ test("invitation → start page → modules → final test → certificate, ever
   // The invitation link, then the password: click 1.
   await p.goto(link);
   if (js) await waitForHydration(p);
-  await p.getByLabel("Neues Passwort", { exact: true }).fill("Lena lernt am liebsten morgens");
-  await p.getByLabel("Neues Passwort wiederholen").fill("Lena lernt am liebsten morgens");
+  await p.getByLabel("Neues Passwort", { exact: true }).fill("Morgens lernt es sich am besten");
+  await p.getByLabel("Neues Passwort wiederholen").fill("Morgens lernt es sich am besten");
   await click(p.getByRole("button", { name: "Passwort speichern" }));
   // The start page: the course first, with one button (click 2) to module 1.
   await expect(p).toHaveURL(/\/\?passwort=neu$/);
@@ -99,6 +99,14 @@ test("invitation → start page → modules → final test → certificate, ever
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toContain("application/pdf");
   await expectNoAxeViolations(p, "/versuche/:id (Abschlusstest bestanden)", js);
+  // The verification page speaks to people; the machine-readable check is folded away.
+  await p.goto((await verify.getAttribute("href"))!);
+  await expect(p.getByRole("heading", { level: 2 }).first()).toHaveText(/Dieses Zertifikat ist gültig\./);
+  await expect(p.locator("#verify-topics").locator("..")).toContainText("Modul Zwei");
+  const machine = p.locator("details.verify__machine");
+  await expect(machine.locator("summary")).toHaveText("Für IT-Fachleute: maschinenlesbare Prüfung");
+  await expect(machine.getByRole("link", { name: /JSON/ }).first()).toBeHidden();
+  await expectNoAxeViolations(p, "/verify/:code", js);
   // Back on the start page, the certificate is listed with its validity.
   await p.goto("/");
   await expect(p.locator("#start-certs").locator("..")).toContainText("Testkurs für End-to-End-Tests: gültig bis");

@@ -155,7 +155,7 @@ fn Units(units: Vec<UnitStatus>) -> impl IntoView {
                         let quota = u
                             .counts
                             .done_percent()
-                            .map(|p| t.dash_quota_total(p))
+                            .map(|p| t.start_units_quota(p))
                             .unwrap_or_else(|| t.start_no_assignments.to_string());
                         let open = u.counts.overdue + u.counts.expired;
                         view! {
@@ -166,7 +166,8 @@ fn Units(units: Vec<UnitStatus>) -> impl IntoView {
                                 )>{u.name}</a>
                                 ": "
                                 {quota}
-                                {(open > 0).then(|| format!(" {}", t.start_units_overdue.of(open)))}
+                                {(open > 0)
+                                    .then(|| format!(" · {}", t.start_units_overdue.of(open)))}
                             </li>
                         }
                     })

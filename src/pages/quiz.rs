@@ -327,7 +327,7 @@ fn NextStepView(slug: String, next: Option<NextStep>, back: String) -> impl Into
                     rel="external"
                     download=""
                 >
-                    {t.cert_download}
+                    {t.next_certificate}
                 </a>
                 <a class="button button--secondary" href=format!("/verify/{code}") rel="external">
                     {t.cert_verify_link}

@@ -208,6 +208,14 @@ mod tests {
             "Konto gelöscht (jetzt „Gelöschte Person 7“), 1 Abschluss anonym behalten, 2 Zertifikate gelöscht"
         );
         assert_eq!(
+            de(
+                "user.time_factor",
+                "a@b.example",
+                &details(json!({"from": 100, "to": 150}))
+            ),
+            "Bearbeitungszeit bei zeitbegrenzten Tests für a@b.example: 100 % → 150 %"
+        );
+        assert_eq!(
             de("export.status", "", &details(json!({"rows": 1}))),
             "Statusliste exportiert (1 Zeile)"
         );

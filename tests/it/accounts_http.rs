@@ -195,6 +195,33 @@ async fn role_matrix_finds_no_unexpected_allow() {
                 expected,
                 res.status().is_success(),
             );
+            // Extra time: the same people may grant it; a share not offered is refused.
+            let res = s
+                .call(
+                    client,
+                    "set_time_factor",
+                    &[("id", &id_s), ("percent", "150")],
+                )
+                .await;
+            t.check(
+                format!("{who:?} extra time {email}"),
+                expected,
+                res.status().is_success(),
+            );
+            if expected {
+                let res = s
+                    .call(
+                        client,
+                        "set_time_factor",
+                        &[("id", &id_s), ("percent", "1000")],
+                    )
+                    .await;
+                t.check(
+                    format!("{who:?} extra time 1000 % {email}"),
+                    false,
+                    res.status().is_success(),
+                );
+            }
             for role in ["employee", "coordinator", "admin"] {
                 let new_email =
                     format!("neu.{who:?}.{role}.{id}@musterstadt.example").to_lowercase();
