@@ -8,7 +8,7 @@ use crate::model::StartView;
 /// The signed-in person's start page; None for visitors (they see the welcome).
 #[server(endpoint = "start")]
 pub async fn get_start() -> Result<Option<StartView>, AppError> {
-    use crate::model::{CourseState, Health, Role};
+    use crate::model::{Health, Role};
     use crate::server::auth::authz::Ctx;
     use crate::server::{certificate, db, reports};
     let Ctx { state, actor } = Ctx::anyone().await?;
@@ -17,31 +17,7 @@ pub async fn get_start() -> Result<Option<StartView>, AppError> {
     };
     let mine = reports::person_courses(&state, true, &actor.user).await?;
     let cards = crate::api::courses::my_cards(&state, actor.id(), &mine).await?;
-    // The most urgent assigned course still to do; else a course begun and not finished;
-    // else the first course not finished.
-    let urgency = |s: CourseState| match s {
-        CourseState::Overdue | CourseState::Expired => 0,
-        CourseState::Expiring => 1,
-        CourseState::InProgress | CourseState::NotStarted => 2,
-        CourseState::Done => 3,
-    };
-    let next = cards
-        .iter()
-        .filter_map(|c| c.assignment.as_ref().map(|a| (urgency(a.state), c)))
-        .filter(|(u, _)| *u < 3)
-        .min_by_key(|(u, c)| (*u, c.assignment.as_ref().and_then(|a| a.due)))
-        .map(|(_, c)| c)
-        .or_else(|| {
-            cards.iter().find(|c| {
-                c.assignment.is_none() && c.modules_done > 0 && c.modules_done < c.modules_total
-            })
-        })
-        .or_else(|| {
-            cards
-                .iter()
-                .find(|c| c.assignment.is_none() && c.modules_done < c.modules_total)
-        })
-        .cloned();
+    let next = reports::next_course(&cards);
     let today = crate::server::tracking::today(state.clock.now());
     let certificates = db::certificates::for_user(&state.db, actor.id())
         .await?
@@ -79,7 +55,7 @@ pub async fn get_start() -> Result<Option<StartView>, AppError> {
     Ok(Some(StartView {
         name: actor.user.display_name.clone(),
         next,
-        reminders: crate::api::tracking::learner_reminders(&mine),
+        reminders: reports::learner_reminders(&mine),
         certificates,
         units,
         health,

@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::model::{
-    AssignmentView, AuditEntry, CourseOption, Dashboard, LearnerReminder, OrgUnit, Paged,
-    PersonCourse, PersonStatus,
+    AssignmentView, AuditEntry, CourseOption, Dashboard, OrgUnit, Paged, PersonCourse, PersonStatus,
 };
 
 #[cfg(feature = "ssr")]
@@ -456,42 +455,6 @@ pub async fn get_person_courses(id: i64) -> Result<Vec<PersonCourse>, AppError> 
     actor.require_manage_user(target.as_ref())?;
     let target = target.ok_or(AppError::NotFound)?;
     reports::person_courses(&state, target.id == actor.id(), &target).await
-}
-
-/// The signed-in person's reminders: every assigned course still to do with its due date,
-/// certificates due for renewal, expired ones of assigned courses.
-#[server(endpoint = "my_reminders")]
-pub async fn my_reminders() -> Result<Vec<LearnerReminder>, AppError> {
-    use ssr::*;
-    let Ctx { state, actor } = Ctx::anyone().await?;
-    let Some(actor) = actor else {
-        return Ok(Vec::new());
-    };
-    let courses = reports::person_courses(&state, true, &actor.user).await?;
-    Ok(learner_reminders(&courses))
-}
-
-/// The reminders among a person's courses (see `my_reminders`).
-pub fn learner_reminders(courses: &[crate::model::PersonCourse]) -> Vec<LearnerReminder> {
-    courses
-        .iter()
-        .filter(|c| {
-            use crate::model::CourseState::*;
-            match c.state {
-                Overdue | Expiring => true,
-                Expired => c.assigned,
-                InProgress | NotStarted => c.assigned && c.due.is_some(),
-                Done => false,
-            }
-        })
-        .map(|c| LearnerReminder {
-            slug: c.slug.clone(),
-            title: c.title.clone(),
-            state: c.state,
-            due: c.due,
-            valid_until: c.valid_until,
-        })
-        .collect()
 }
 
 /// The audit log (admins): newest first, filtered by action prefix and free text.

@@ -438,7 +438,10 @@ async fn next_step(
 ) -> Result<NextStep, AppError> {
     Ok(match (a.module_id.as_deref(), passed) {
         (Some(m), true) => {
-            let i = c.module(m).map_or(0, |(i, _)| i);
+            // A module no longer in the content: back to the course.
+            let Some((i, _)) = c.module(m) else {
+                return Ok(NextStep::Course);
+            };
             match c.modules.get(i + 1) {
                 Some(next) => NextStep::Module {
                     id: next.id.clone(),

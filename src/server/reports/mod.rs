@@ -409,3 +409,121 @@ pub async fn person_courses(
     }
     Ok(out)
 }
+
+/// The reminders among a person's courses (the start page): every assigned course still to do
+/// with its due date, certificates due for renewal, expired ones of assigned courses.
+pub fn learner_reminders(
+    courses: &[crate::model::PersonCourse],
+) -> Vec<crate::model::LearnerReminder> {
+    courses
+        .iter()
+        .filter(|c| {
+            use crate::model::CourseState::*;
+            match c.state {
+                Overdue | Expiring => true,
+                Expired => c.assigned,
+                InProgress | NotStarted => c.assigned && c.due.is_some(),
+                Done => false,
+            }
+        })
+        .map(|c| crate::model::LearnerReminder {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+            state: c.state,
+            due: c.due,
+            valid_until: c.valid_until,
+        })
+        .collect()
+}
+
+/// The course a person should do next (the start page): the most urgent assigned course still
+/// to do (overdue or expired, then due for renewal, then open by due date); else a course begun
+/// and not finished; else the first course not finished.
+pub fn next_course(cards: &[crate::model::CourseCard]) -> Option<crate::model::CourseCard> {
+    use crate::model::CourseState;
+    let urgency = |s: CourseState| match s {
+        CourseState::Overdue | CourseState::Expired => 0,
+        CourseState::Expiring => 1,
+        CourseState::InProgress | CourseState::NotStarted => 2,
+        CourseState::Done => 3,
+    };
+    let unfinished = |c: &&crate::model::CourseCard| c.modules_done < c.modules_total;
+    cards
+        .iter()
+        .filter_map(|c| c.assignment.as_ref().map(|a| (urgency(a.state), a.due, c)))
+        .filter(|(u, ..)| *u < 3)
+        .min_by_key(|(u, due, _)| (*u, due.map_or(i64::MAX, |d| d.to_days())))
+        .map(|(.., c)| c)
+        .or_else(|| {
+            cards
+                .iter()
+                .filter(|c| c.assignment.is_none() && c.modules_done > 0)
+                .find(unfinished)
+        })
+        .or_else(|| {
+            cards
+                .iter()
+                .filter(|c| c.assignment.is_none())
+                .find(unfinished)
+        })
+        .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_course;
+    use crate::i18n::Date;
+    use crate::model::{CardAssignment, CourseCard, CourseState, Level};
+
+    fn card(slug: &str, done: usize, a: Option<(CourseState, Option<i64>)>) -> CourseCard {
+        CourseCard {
+            slug: slug.into(),
+            title: slug.into(),
+            subtitle: String::new(),
+            level: Level::Seepferdchen,
+            estimated_minutes: 10,
+            modules_total: 4,
+            modules_done: done,
+            resume_module: None,
+            assignment: a.map(|(state, due)| CardAssignment {
+                due: due.map(Date::from_days),
+                mandatory: true,
+                state,
+                recorded: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn the_next_course_is_the_most_urgent_one() {
+        let slug = |cards: &[CourseCard]| next_course(cards).map(|c| c.slug);
+        let open_later = card("später", 0, Some((CourseState::NotStarted, Some(200))));
+        let open_sooner = card("bald", 1, Some((CourseState::InProgress, Some(100))));
+        let renewal = card("auffrischen", 4, Some((CourseState::Expiring, Some(300))));
+        let overdue = card("überfällig", 0, Some((CourseState::Overdue, Some(50))));
+        let done = card("fertig", 4, Some((CourseState::Done, None)));
+        let begun = card("begonnen", 2, None);
+        let fresh = card("neu", 0, None);
+        assert_eq!(
+            slug(&[
+                open_later.clone(),
+                open_sooner.clone(),
+                renewal.clone(),
+                overdue
+            ]),
+            Some("überfällig".into())
+        );
+        assert_eq!(
+            slug(&[open_later.clone(), open_sooner.clone(), renewal]),
+            Some("auffrischen".into())
+        );
+        assert_eq!(slug(&[open_later, open_sooner]), Some("bald".into()));
+        // Nothing assigned to do: a course begun, else the first one not finished.
+        assert_eq!(
+            slug(&[done.clone(), fresh.clone(), begun]),
+            Some("begonnen".into())
+        );
+        assert_eq!(slug(&[done.clone(), fresh]), Some("neu".into()));
+        assert_eq!(slug(&[done]), None);
+    }
+}
