@@ -77,7 +77,8 @@ export default defineConfig({
     { name: "clock", use: { baseURL: `http://127.0.0.1:${clockPort}` }, testMatch: /coordination\.spec/ },
   ],
   webServer: [
-    server(port, "e2e.db"),
+    // The organisation's logo and colour on the main server: every sweep sees them.
+    server(port, "e2e.db", { ORG_LOGO: "end2end/fixtures/logo.svg", ORG_COLOR: "#8a1538" }),
     server(clockPort, "clock.db", { TEST_CLOCK_FILE: clockFile }),
     {
       command: `/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,

@@ -9,6 +9,8 @@ use crate::i18n::Date;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteInfo {
     pub org_name: String,
+    /// The logo's URL (setting ORG_LOGO), if there is one.
+    pub logo: Option<String>,
 }
 
 /// Facts about this installation shown on the start page.
@@ -378,6 +380,9 @@ pub struct AttemptView {
     /// the browser's clock does not matter).
     pub seconds_left: Option<i64>,
     pub questions: Vec<QuizQuestion>,
+    /// Numbers (from 1) of the questions left open when the form was last sent; nothing was
+    /// graded, the answers given are shown again.
+    pub open: Vec<usize>,
     pub result: Option<AttemptResult>,
     /// Where to go from here, once graded (no dead ends).
     pub next: Option<NextStep>,

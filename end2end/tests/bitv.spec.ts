@@ -72,10 +72,20 @@ async function verifyPath(browser: Browser): Promise<string> {
   }
 }
 
-/** The routes a role reaches, with the dynamic ones resolved from the pages themselves. */
-async function routesFor(page: Page, role: Role, browser: Browser): Promise<string[]> {
+/**
+ * The routes a role reaches, with the dynamic ones resolved from the pages themselves: `all` of
+ * them, and its `own` ones: those no role below it sees the same way (the public pages for
+ * visitors, the learner's pages for staff, the administration's for coordinators and admins,
+ * whose pages differ in what they may change), plus each role's own start page. The axe sweep
+ * visits the own routes only: a public page looks the same to everyone but for the header,
+ * which every role's own pages carry.
+ */
+async function routesFor(page: Page, role: Role, browser: Browser): Promise<{ all: string[]; own: string[] }> {
   const routes = [...PUBLIC, await verifyPath(browser)];
-  if (role === "anonym") return routes;
+  let ownFrom = 0;
+  const result = () => ({ all: routes, own: role === "anonym" ? routes : ["/", ...routes.slice(ownFrom)] });
+  if (role === "anonym") return result();
+  ownFrom = routes.length;
   routes.push(...EMPLOYEE);
   await page.goto("/kurse/e2e-testkurs");
   routes.push((await page.locator('a[href^="/kurse/e2e-testkurs/"]').first().getAttribute("href"))!);
@@ -84,7 +94,8 @@ async function routesFor(page: Page, role: Role, browser: Browser): Promise<stri
   await page.getByRole("button", { name: "Modulcheck starten" }).click();
   await expect(page).toHaveURL(/\/versuche\/\d+$/);
   routes.push(new URL(page.url()).pathname);
-  if (role === "employee") return routes;
+  if (role === "employee") return result();
+  ownFrom = routes.length;
   routes.push(...MANAGER);
   const person = 'a[href^="/verwaltung/benutzer/"]:not([href$="/neu"])';
   // A person no other test deletes (the first one in the list may be a test's short-lived one).
@@ -105,7 +116,7 @@ async function routesFor(page: Page, role: Role, browser: Browser): Promise<stri
   // The training recorded for the long-named person (long-content.setup.ts).
   await page.goto("/verwaltung/schulungen");
   routes.push((await page.locator('a[href^="/verwaltung/schulungen/"]').last().getAttribute("href"))!);
-  if (role === "coordinator") return routes;
+  if (role === "coordinator") return result();
   routes.push(...ADMIN);
   // An import preview (uploaded, never committed).
   await page.goto("/verwaltung/import");
@@ -129,7 +140,7 @@ async function routesFor(page: Page, role: Role, browser: Browser): Promise<stri
   await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
   await expect(page).toHaveURL(/\/verwaltung\/organisation\/import\/\d+$/);
   routes.push(new URL(page.url()).pathname);
-  return routes;
+  return result();
 }
 
 function patternOf(path: string): string {
@@ -152,11 +163,11 @@ async function pageOverflow(page: Page): Promise<number> {
 }
 
 for (const role of ["anonym", "employee", "coordinator", "admin"] as Role[]) {
-  test(`every route as ${role}: 0 axe violations at 1280 and 320 px, no horizontal scrolling at 320 px`, async ({ page, browser }, testInfo) => {
+  test(`every route of ${role}: 0 axe violations at 1280 and 320 px, no horizontal scrolling at 320 px`, async ({ page, browser }, testInfo) => {
     test.setTimeout(480_000);
     const js = jsEnabled(testInfo);
     if (role !== "anonym") await login(page, ACCOUNTS[role]);
-    const routes = await routesFor(page, role, browser);
+    const { all, own: routes } = await routesFor(page, role, browser);
     const failures: string[] = [];
     for (const width of [1280, 320]) {
       await page.setViewportSize({ width, height: width === 320 ? 640 : 720 });
@@ -173,8 +184,8 @@ for (const role of ["anonym", "employee", "coordinator", "admin"] as Role[]) {
     }
     expect(failures).toEqual([]);
     if (role === "admin") {
-      // The admin reaches every route of the app: none is left out of the sweep.
-      const visited = new Set(routes.map(patternOf));
+      // The admin reaches every route of the app: none is left out (each is some role's own).
+      const visited = new Set(all.map(patternOf));
       expect(ALL_ROUTE_PATTERNS.filter((p) => !visited.has(p))).toEqual([]);
     }
   });
@@ -239,8 +250,10 @@ for (const role of ["anonym", "employee", "coordinator", "admin"] as Role[]) {
   test(`English UI as ${role}: no German UI string left on any route`, async ({ page, browser, context }, testInfo) => {
     test.setTimeout(300_000);
     const js = jsEnabled(testInfo);
+    // The texts are the server's in both modes (islands get theirs as props): one mode suffices.
+    test.skip(js, "checked without JavaScript");
     if (role !== "anonym") await login(page, ACCOUNTS[role]);
-    const routes = await routesFor(page, role, browser);
+    const { own: routes } = await routesFor(page, role, browser);
     await switchToEnglish(context, page);
     const needles = germanNeedles();
     const leftovers: string[] = [];

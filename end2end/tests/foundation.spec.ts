@@ -1,4 +1,4 @@
-import { test, expect, jsEnabled, waitForHydration, expectNoAxeViolations } from "./fixtures";
+import { test, expect, jsEnabled, waitForHydration, expectNoAxeViolations, login } from "./fixtures";
 
 test("start page renders real data from the database", async ({ page }) => {
   const res = await page.goto("/");
@@ -112,6 +112,54 @@ test("the first HTML response is complete without scripts", async ({ request }) 
   const about = await (await request.get("/ueber")).text();
   expect(about).not.toContain("<template");
   expect(about).toMatch(/<dd id="installed-since">\d{2}\.\d{2}\.\d{4}<\/dd>/);
-  expect(html).toContain('<span class="brand__org">Stadt Musterhausen</span>');
+  // The organisation's logo (ORG_LOGO) names it; the name beside it is not read twice.
+  expect(html).toMatch(/<img src="\/logo\.svg\?v=[0-9a-f]{12}" alt="Stadt Musterhausen" class="brand__logo">/);
+  expect(html).toContain('<span aria-hidden="true" class="brand__org">Stadt Musterhausen</span>');
+  // The organisation's colour (ORG_COLOR) as a stylesheet of its own.
+  expect(html).toMatch(/<link rel="stylesheet" href="\/theme\.css\?v=8a1538">/);
   expect(html).toContain("<title>Willkommen beim KI-Seepferdchen – KI-Seepferdchen</title>");
+});
+
+test("the header: logo and colour of the organisation, one line on a desktop, a menu on a phone", async ({ page }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  // The admin has the most links.
+  await login(page, "admin");
+  await page.goto("/verwaltung/uebersicht");
+  if (js) await waitForHydration(page);
+  const header = page.locator(".site-header");
+  const logo = page.getByRole("img", { name: "Stadt Musterhausen" });
+  await expect(logo).toBeVisible();
+  expect((await page.request.get((await logo.getAttribute("src"))!)).headers()["content-type"]).toBe("image/svg+xml");
+  const theme = await (await page.request.get("/theme.css?v=8a1538")).text();
+  expect(theme).toContain("--color-primary: #8a1538;");
+  // The buttons take the organisation's colour.
+  const button = page.getByRole("button", { name: "Anwenden" }).first();
+  await expect(button).toHaveCSS("background-color", "rgb(138, 21, 56)");
+  // Desktop: one line of at most 80 px; the administration's pages drop down from "Verwaltung".
+  expect((await header.boundingBox())!.height).toBeLessThanOrEqual(80);
+  const nav = page.getByRole("navigation", { name: "Hauptnavigation" });
+  await expect(nav.getByRole("link", { name: "Meine Kurse" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Protokoll" })).toBeHidden();
+  await nav.getByText("Verwaltung", { exact: true }).click();
+  await expect(nav.getByRole("link", { name: "Protokoll" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Übersicht" })).toHaveAttribute("aria-current", "page");
+  await expectNoAxeViolations(page, "header, Verwaltung open, 1280 px", js);
+  // Phone: brand and menu button in one line; the menu, a native <details>, opens without script.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto("/verwaltung/uebersicht");
+  if (js) await waitForHydration(page);
+  expect((await header.boundingBox())!.height).toBeLessThanOrEqual(72);
+  await expect(nav.getByRole("link", { name: "Meine Kurse" })).toBeHidden();
+  await page.locator(".site-menu__toggle").click();
+  await expect(nav.getByRole("link", { name: "Meine Kurse" })).toBeVisible();
+  await nav.getByText("Verwaltung", { exact: true }).click();
+  await expect(nav.getByRole("link", { name: "E-Mails" })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expectNoAxeViolations(page, "header, menu open, 320 px", js);
+  await page.screenshot({ path: testInfo.outputPath("menu-320.png") });
+  // The menu's links work from the keyboard too.
+  await nav.getByRole("link", { name: "Meine Kurse" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Meine Kurse");
 });

@@ -51,7 +51,10 @@ test("a barrier report is sent without sign-in and handled by an admin", async (
   const ctx = await browser.newContext({ javaScriptEnabled: js });
   const admin = await ctx.newPage();
   await login(admin, "admin", undefined, js);
-  await admin.getByRole("link", { name: "Barrieremeldungen" }).click();
+  // The administration's pages drop down from "Verwaltung" in the header.
+  const nav = admin.getByRole("navigation", { name: "Hauptnavigation" });
+  await nav.getByText("Verwaltung", { exact: true }).click();
+  await nav.getByRole("link", { name: "Barrieremeldungen" }).click();
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("Barrieremeldungen");
   const row = admin.locator("tr").filter({ hasText: description });
   await expect(row).toContainText("Offen");

@@ -9,7 +9,26 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
     let state = crate::server::auth::authz::Ctx::public()?.state;
     Ok(SiteInfo {
         org_name: state.config.org_name.clone(),
+        logo: state.config.org_logo.as_ref().map(|l| l.url()),
     })
+}
+
+/// The stylesheet with the organisation's colour (setting ORG_COLOR), if there is one; read from
+/// the server's state while the page shell renders.
+pub fn theme_href() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::server::state::AppState>().and_then(|s| {
+            s.config
+                .org_color
+                .as_ref()
+                .map(|t| format!("/theme.css?v={}", t.version()))
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
 }
 
 /// Start-page facts read from the database. Public: no personal data.

@@ -21,103 +21,85 @@ pub fn Layout(children: Children) -> impl IntoView {
         move || (location.pathname.get(), location.search.get()),
         |_| get_current_user(),
     );
+    let switch_href = move || {
+        let here = location.pathname.get();
+        let query = location.search.get();
+        let back = if query.is_empty() {
+            here
+        } else {
+            format!("{here}?{query}")
+        };
+        format!(
+            "/sprache?lang={}&zurueck={}",
+            locale.other().code(),
+            percent_encode(&back)
+        )
+    };
     let nav = move || {
         Suspend::new(async move {
             let user = user.await.ok().flatten();
             let manager = user.as_ref().is_some_and(|u| u.role != Role::Employee);
             let admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
-            view! {
-                <ul>
+            let signed_in = user.is_some();
+            // The administration's pages in one group, so the header stays one line on a
+            // desktop; a native <details>, so it opens without JavaScript.
+            let mut manage: Vec<(&'static str, &'static str)> = Vec::new();
+            if manager {
+                manage.extend([
+                    ("/verwaltung/uebersicht", t.nav_dashboard),
+                    ("/verwaltung/zuweisungen", t.nav_assignments),
+                    ("/verwaltung/schulungen", t.nav_sessions),
+                    ("/verwaltung/benutzer", t.nav_users),
+                    ("/verwaltung/organisation", t.nav_org),
+                ]);
+            }
+            if admin {
+                manage.extend([
+                    ("/verwaltung/zertifikate", t.nav_admin_certificates),
+                    ("/verwaltung/protokoll", t.nav_audit),
+                    ("/verwaltung/barrieren", t.nav_barriers),
+                    ("/verwaltung/e-mails", t.nav_mail),
+                ]);
+            }
+            let here = StoredValue::new(location.pathname.get_untracked());
+            let current = move |href: &str| here.with_value(|h| h == href).then_some("page");
+            let current_in_group = here.with_value(|h| h.starts_with("/verwaltung/"));
+            let link = move |href: &'static str, label: &'static str| {
+                view! {
                     <li>
-                        <a href="/">{t.nav_home}</a>
+                        <a href=href aria-current=current(href)>
+                            {label}
+                        </a>
                     </li>
-                    {user
-                        .is_some()
+                }
+            };
+            view! {
+                // The administration's longer line folds into the menu up to a wider screen.
+                <details class="site-menu" class:site-menu--long=manager>
+                <summary class="site-menu__toggle">
+                    <span class="site-menu__label">{t.nav_menu}</span>
+                </summary>
+                <div class="site-menu__panel">
+                <nav aria-label=t.nav_label class="site-nav">
+                <ul>
+                    {link("/", t.nav_home)}
+                    {signed_in.then(|| link("/kurse", t.nav_courses))}
+                    {signed_in.then(|| link("/zertifikate", t.nav_certificates))}
+                    {(!manage.is_empty())
                         .then(|| {
                             view! {
-                                <li>
-                                    <a href="/kurse">{t.nav_courses}</a>
-                                </li>
-                            }
-                        })}
-                    {user
-                        .is_some()
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/zertifikate">{t.nav_certificates}</a>
-                                </li>
-                            }
-                        })}
-                    {admin
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/zertifikate">{t.nav_admin_certificates}</a>
-                                </li>
-                            }
-                        })}
-                    {manager
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/uebersicht">{t.nav_dashboard}</a>
-                                </li>
-                            }
-                        })}
-                    {manager
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/zuweisungen">{t.nav_assignments}</a>
-                                </li>
-                            }
-                        })}
-                    {manager
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/schulungen">{t.nav_sessions}</a>
-                                </li>
-                            }
-                        })}
-                    {manager
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/benutzer">{t.nav_users}</a>
-                                </li>
-                            }
-                        })}
-                    {(manager || admin)
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/organisation">{t.nav_org}</a>
-                                </li>
-                            }
-                        })}
-                    {admin
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/protokoll">{t.nav_audit}</a>
-                                </li>
-                            }
-                        })}
-                    {admin
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/barrieren">{t.nav_barriers}</a>
-                                </li>
-                            }
-                        })}
-                    {admin
-                        .then(|| {
-                            view! {
-                                <li>
-                                    <a href="/verwaltung/e-mails">{t.nav_mail}</a>
+                                <li class="site-nav__group">
+                                    <details>
+                                        <summary class:current=current_in_group>
+                                            {t.nav_manage}
+                                        </summary>
+                                        <ul>
+                                            {manage
+                                                .into_iter()
+                                                .map(|(href, label)| link(href, label))
+                                                .collect_view()}
+                                        </ul>
+                                    </details>
                                 </li>
                             }
                         })}
@@ -125,7 +107,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         Some(u) => {
                             view! {
                                 <li>
-                                    <a href="/konto">
+                                    <a href="/konto" aria-current=current("/konto")>
                                         {t.nav_account}
                                         <span class="visually-hidden">
                                             {format!(" ({})", u.display_name)}
@@ -142,62 +124,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        None => {
-                            view! {
-                                <li>
-                                    <a href="/anmelden">{t.nav_login}</a>
-                                </li>
-                            }
-                                .into_any()
-                        }
+                        None => link("/anmelden", t.nav_login).into_any(),
                     }}
                 </ul>
-            }
-        })
-    };
-    let switch_href = move || {
-        let here = location.pathname.get();
-        let query = location.search.get();
-        let back = if query.is_empty() {
-            here
-        } else {
-            format!("{here}?{query}")
-        };
-        format!(
-            "/sprache?lang={}&zurueck={}",
-            locale.other().code(),
-            percent_encode(&back)
-        )
-    };
-    // The report form learns which page the person was on.
-    let report_href = move || {
-        let here = location.pathname.get();
-        if here == "/barriere-melden" {
-            here
-        } else {
-            format!("/barriere-melden?seite={}", percent_encode(&here))
-        }
-    };
-    let org_name = move || {
-        site.get()
-            .and_then(|r| r.ok())
-            .map(|s| s.org_name)
-            .unwrap_or_default()
-    };
-    view! {
-        <a class="skip-link" href="#inhalt">
-            {t.skip_link}
-        </a>
-        <header class="site-header">
-            <div class="site-header__inner">
-                <a class="brand" href="/">
-                    <span class="brand__name">{t.app_name}</span>
-                    <span class="brand__org">
-                        <Suspense fallback=|| ()>{org_name}</Suspense>
-                    </span>
-                </a>
-                <nav aria-label=t.nav_label class="site-nav">
-                    <Suspense fallback=|| ()>{nav}</Suspense>
                 </nav>
                 <a
                     class="lang-switch"
@@ -209,6 +138,51 @@ pub fn Layout(children: Children) -> impl IntoView {
                 >
                     {t.lang_switch_to}
                 </a>
+                </div>
+                </details>
+            }
+        })
+    };
+    // The report form learns which page the person was on.
+    let report_href = move || {
+        let here = location.pathname.get();
+        if here == "/barriere-melden" {
+            here
+        } else {
+            format!("/barriere-melden?seite={}", percent_encode(&here))
+        }
+    };
+    // The logo names the organisation for screen readers (its alt text); the name beside it is
+    // then hidden from them, so that the link is not read with the name twice.
+    let brand = move || {
+        site.get().and_then(|r| r.ok()).map(|s| {
+            let has_logo = s.logo.is_some();
+            let logo = s.logo.map(|src| {
+                view! { <img class="brand__logo" src=src alt=s.org_name.clone() /> }
+            });
+            view! {
+                <a class="brand" class:brand--logo=has_logo href="/">
+                    {logo}
+                    <span class="brand__text">
+                        <span class="brand__name">{t.app_name}</span>
+                        <span class="brand__org" aria-hidden=has_logo.then_some("true")>
+                            {s.org_name}
+                        </span>
+                    </span>
+                </a>
+            }
+        })
+    };
+    view! {
+        <a class="skip-link" href="#inhalt">
+            {t.skip_link}
+        </a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <Suspense fallback=|| ()>{brand}</Suspense>
+                // On narrow screens the navigation folds into a menu (a native <details>, so it
+                // works without JavaScript); on wide ones the stylesheet keeps it open.
+                <Suspense fallback=|| ()>{nav}</Suspense>
             </div>
         </header>
         <main id="inhalt" tabindex="-1" class="site-main">

@@ -47,13 +47,16 @@ impl QuizAids {
 pub fn QuizForm(
     action: String,
     seconds_left: Option<i64>,
+    /// Questions the server found open when the form was last sent (shown from the start, so
+    /// that "Trotzdem absenden" works without JavaScript too).
+    open: Vec<usize>,
     aids: QuizAids,
     children: Children,
 ) -> impl IntoView {
     let live = RwSignal::new(false);
     let left = RwSignal::new(seconds_left);
     let announcement = RwSignal::new(String::new());
-    let open_questions = RwSignal::new(Vec::<usize>::new());
+    let open_questions = RwSignal::new(open);
     let send_anyway = RwSignal::new(false);
     let summary = NodeRef::<leptos::html::Div>::new();
     let minutes = (
@@ -159,6 +162,8 @@ pub fn QuizForm(
                 <p>{aids.unanswered_hint.clone()}</p>
                 <button
                     type="submit"
+                    name="trotzdem"
+                    value="1"
                     class="button button--secondary"
                     on:click=move |_| send_anyway.set(true)
                 >
@@ -199,13 +204,26 @@ impl OrderAids {
 pub fn OrderSteps(
     question: String,
     steps: Vec<(String, String)>,
+    /// Numbers given so far (option id, position), from a form sent with open questions.
+    positions: Vec<(String, u32)>,
     aids: OrderAids,
 ) -> impl IntoView {
     let n = steps.len();
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
     let order = RwSignal::new((0..n).collect::<Vec<usize>>());
-    let values = RwSignal::new(vec![String::new(); n]);
+    let values = RwSignal::new(
+        steps
+            .iter()
+            .map(|(id, _)| {
+                positions
+                    .iter()
+                    .find(|(o, _)| o == id)
+                    .map(|(_, p)| p.to_string())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>(),
+    );
     let status = RwSignal::new(String::new());
     let steps = StoredValue::new(steps);
     let aids = StoredValue::new(aids);
@@ -263,7 +281,15 @@ pub fn OrderSteps(
                 >
                     <option value="">{choose}</option>
                     {(1..=n)
-                        .map(|p| view! { <option value=p.to_string()>{p}</option> })
+                        .map(|p| {
+                            let given = values.with_untracked(|v| v[i] == p.to_string());
+                            // Without JavaScript the number given so far is preselected here.
+                            view! {
+                                <option value=p.to_string() selected=given>
+                                    {p}
+                                </option>
+                            }
+                        })
                         .collect_view()}
                 </select>
                 <label for=input_id>{text.clone()}</label>

@@ -124,16 +124,22 @@ fn Attempt(a: AttemptView, failed: bool) -> impl IntoView {
                         .map(|d| {
                             view! { <p class="notice notice--warning">{t.quiz_deadline(&d)}</p> }
                         })}
-                    <QuizForm action seconds_left=a.seconds_left aids=QuizAids::new(t)>
+                    <QuizForm
+                        action
+                        seconds_left=a.seconds_left
+                        open=a.open.clone()
+                        aids=QuizAids::new(t)
+                    >
                         <ol class="questions">
                             {a
                                 .questions
                                 .into_iter()
                                 .enumerate()
                                 .map(|(i, q)| {
+                                    let open = a.open.contains(&(i + 1));
                                     view! {
                                         <li>
-                                            <QuestionInput q number=i + 1 />
+                                            <QuestionInput q number=i + 1 open />
                                         </li>
                                     }
                                 })
@@ -147,8 +153,10 @@ fn Attempt(a: AttemptView, failed: bool) -> impl IntoView {
     }
 }
 
+/// One question as form fields, with the answer given so far (a form sent with open questions
+/// comes back filled in) and, if it was left open, a note saying so.
 #[component]
-fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
+fn QuestionInput(q: QuizQuestion, number: usize, open: bool) -> impl IntoView {
     let t = use_texts();
     let legend_prefix = format!("{} {number}: ", t.quiz_question);
     let name = format!("q.{}", q.id);
@@ -158,6 +166,12 @@ fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
         _ => None,
     };
     let hint_id = format!("hint-{}", q.id);
+    let open_id = format!("offen-{}", q.id);
+    let described_by = [hint.map(|_| hint_id.clone()), open.then(|| open_id.clone())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     let inputs = q
         .options
         .iter()
@@ -173,6 +187,7 @@ fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
                             id=input_id.clone()
                             name=name.clone()
                             value=o.id.clone()
+                            checked=q.chosen.contains(&o.id)
                         />
                         <label for=input_id>{o.text.clone()}</label>
                     </div>
@@ -185,6 +200,7 @@ fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
                             id=input_id.clone()
                             name=name.clone()
                             value=o.id.clone()
+                            checked=q.chosen.contains(&o.id)
                         />
                         <label for=input_id>{o.text.clone()}</label>
                     </div>
@@ -199,15 +215,25 @@ fn QuestionInput(q: QuizQuestion, number: usize) -> impl IntoView {
             .iter()
             .map(|o| (o.id.clone(), o.text.clone()))
             .collect();
-        view! { <OrderSteps question=q.id.clone() steps aids=OrderAids::new(t) /> }
+        let positions = q.positions.clone();
+        view! { <OrderSteps question=q.id.clone() steps positions aids=OrderAids::new(t) /> }
     });
     view! {
         <fieldset
             class="question"
+            class:question--open=open
             id=format!("frage-{number}")
-            aria-describedby=hint.map(|_| hint_id.clone())
+            aria-describedby=(!described_by.is_empty()).then_some(described_by)
         >
             <legend>{legend_prefix}<span lang=content_lang()>{q.text.clone()}</span></legend>
+            {open
+                .then(|| {
+                    view! {
+                        <p class="field__error" id=open_id.clone()>
+                            {t.quiz_open_question}
+                        </p>
+                    }
+                })}
             {hint
                 .map(|h| {
                     view! {

@@ -174,9 +174,14 @@ pub struct Settings {
         default_value = "24"
     )]
     pub final_test_wait_hours: String,
-    /// Optional PNG logo of the organisation, printed on certificates.
+    /// Optional logo of the organisation (PNG or SVG, at most 512 KB): in the page header and on
+    /// certificates, with ORG_NAME as its text alternative.
     #[arg(long, env = "ORG_LOGO", global = true)]
     pub org_logo: Option<String>,
+    /// Optional accent colour of the organisation as #rrggbb (links, buttons, header). Refused
+    /// if text in it would miss WCAG contrast (4.5:1) on the light backgrounds it is used on.
+    #[arg(long, env = "ORG_COLOR", global = true)]
+    pub org_color: Option<String>,
     /// Whether coordinators and admins see final-test scores and attempt counts of others. Off by
     /// default: monitoring individual performance needs a staff-council agreement
     /// (Dienstvereinbarung).
@@ -231,6 +236,134 @@ pub enum LogFormat {
     Json,
 }
 
+/// The organisation's logo, read once at start.
+#[derive(Clone)]
+pub struct Logo {
+    pub bytes: std::sync::Arc<[u8]>,
+    pub svg: bool,
+    /// Changes with the file, for the logo's URL (cached for a year).
+    pub version: String,
+}
+
+impl std::fmt::Debug for Logo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Logo({} bytes, svg: {})", self.bytes.len(), self.svg)
+    }
+}
+
+impl Logo {
+    pub fn url(&self) -> String {
+        let ext = if self.svg { "svg" } else { "png" };
+        format!("/logo.{ext}?v={}", self.version)
+    }
+}
+
+/// The organisation's accent colour and the darker shade used for the header and hover states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    pub primary: [u8; 3],
+    pub dark: [u8; 3],
+}
+
+/// The lightest-but-one background an accent-coloured text sits on (the "Merke" box); text on
+/// white has more contrast than on it.
+const LIGHT_BACKGROUND: [u8; 3] = [0xea, 0xf2, 0xfb];
+
+impl Theme {
+    pub fn css(&self) -> String {
+        format!(
+            ":root {{ --color-primary: {}; --color-primary-dark: {}; }}\n",
+            hex(self.primary),
+            hex(self.dark)
+        )
+    }
+
+    pub fn version(&self) -> String {
+        hex(self.primary).trim_start_matches('#').to_string()
+    }
+}
+
+fn hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+/// WCAG 2.1 relative luminance of an sRGB colour.
+fn luminance(c: [u8; 3]) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2])
+}
+
+/// WCAG 2.1 contrast ratio of two colours (1 to 21).
+pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn parse_color(value: &str) -> Result<Theme, SettingError> {
+    let digits = value.trim().trim_start_matches('#');
+    let valid = digits.len() == 6 && digits.chars().all(|c| c.is_ascii_hexdigit());
+    let channel = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).unwrap_or(0);
+    if !valid {
+        return Err(invalid(
+            "ORG_COLOR",
+            format!("expected a colour as #rrggbb, got {value:?}"),
+        ));
+    }
+    let primary = [channel(0), channel(2), channel(4)];
+    let ratio = contrast(primary, LIGHT_BACKGROUND);
+    if ratio < 4.5 {
+        return Err(invalid(
+            "ORG_COLOR",
+            format!(
+                "{} has a contrast of {ratio:.1}:1 on light backgrounds; links and buttons need at least 4.5:1 (WCAG 1.4.3): choose a darker shade",
+                hex(primary)
+            ),
+        ));
+    }
+    // A quarter darker: hover states and the header band.
+    let dark = primary.map(|v| (f64::from(v) * 0.72).round() as u8);
+    Ok(Theme { primary, dark })
+}
+
+fn read_logo(path: &str) -> Result<Logo, SettingError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| invalid("ORG_LOGO", format!("cannot read {path:?}: {e}")))?;
+    if bytes.len() > 512 * 1024 {
+        return Err(invalid(
+            "ORG_LOGO",
+            format!("{path:?} is larger than 512 KB"),
+        ));
+    }
+    let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n");
+    let svg = !png
+        && std::str::from_utf8(&bytes).is_ok_and(|text| {
+            let head = text.trim_start_matches('\u{feff}').trim_start();
+            (head.starts_with("<?xml") || head.starts_with("<svg") || head.starts_with("<!--"))
+                && text.contains("<svg")
+        });
+    if !png && !svg {
+        return Err(invalid(
+            "ORG_LOGO",
+            format!("{path:?} is neither a PNG nor an SVG file"),
+        ));
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(&bytes);
+    let version = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(Logo {
+        bytes: bytes.into(),
+        svg,
+        version,
+    })
+}
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -247,7 +380,8 @@ pub struct Config {
     pub session_idle_seconds: i64,
     pub session_max_seconds: i64,
     pub final_test_wait_seconds: i64,
-    pub org_logo: Option<PathBuf>,
+    pub org_logo: Option<Logo>,
+    pub org_color: Option<Theme>,
     pub show_scores: bool,
     pub test_clock_file: Option<PathBuf>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -480,14 +614,11 @@ impl Settings {
         )? * 3600;
         let org_logo = match self.org_logo.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(path) => {
-                let head = std::fs::read(path)
-                    .map_err(|e| invalid("ORG_LOGO", format!("cannot read {path:?}: {e}")))?;
-                if !head.starts_with(b"\x89PNG\r\n\x1a\n") {
-                    return Err(invalid("ORG_LOGO", format!("{path:?} is not a PNG file")));
-                }
-                Some(PathBuf::from(path))
-            }
+            Some(path) => Some(read_logo(path)?),
+        };
+        let org_color = match self.org_color.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(value) => Some(parse_color(value)?),
         };
         Ok(Config {
             database_url: self.database_url.trim().to_string(),
@@ -504,6 +635,7 @@ impl Settings {
             session_max_seconds,
             final_test_wait_seconds,
             org_logo,
+            org_color,
             show_scores: parse_bool("SHOW_SCORES", &self.show_scores)?,
             test_clock_file: self
                 .test_clock_file
@@ -538,8 +670,11 @@ mod tests {
 
     #[test]
     fn each_bad_setting_is_named() {
-        let cases: [(&[&str], &str); 9] = [
+        let cases: [(&[&str], &str); 12] = [
             (&["--org-logo", "/gibt/es/nicht.png"], "ORG_LOGO"),
+            (&["--org-logo", "Cargo.toml"], "ORG_LOGO"),
+            (&["--org-color", "blau"], "ORG_COLOR"),
+            (&["--org-color", "#7fb2e5"], "ORG_COLOR"),
             (&["--session-idle-minutes", "0"], "SESSION_IDLE_MINUTES"),
             (&["--session-max-hours", "zwölf"], "SESSION_MAX_HOURS"),
             (&["--database-url", "mysql://x"], "DATABASE_URL"),
@@ -554,6 +689,45 @@ mod tests {
             assert_eq!(err.name, name);
             assert!(!err.to_string().contains('\n'));
         }
+    }
+
+    #[test]
+    fn org_color_keeps_wcag_contrast() {
+        assert!((contrast([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 1e-9);
+        let theme = parse_color("#0B5394").expect("the default blue is fine");
+        assert_eq!(theme.primary, [0x0b, 0x53, 0x94]);
+        assert!(theme.css().contains("--color-primary: #0b5394;"));
+        assert!(contrast(theme.dark, [255, 255, 255]) > contrast(theme.primary, [255, 255, 255]));
+        // 4.5:1 on white, but not on the light-blue box: refused, with the ratio named.
+        assert!(contrast([0x76, 0x76, 0x76], [255, 255, 255]) >= 4.5);
+        let err = parse_color("767676").expect_err("too light on the Merke box");
+        assert!(err.to_string().contains("4.0:1"), "{err}");
+        assert!(parse_color("#0b539").is_err());
+    }
+
+    #[test]
+    fn org_logo_may_be_png_or_svg() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let svg = dir.path().join("logo.svg");
+        std::fs::write(
+            &svg,
+            "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .expect("write");
+        let c = settings(&["--org-logo", svg.to_str().expect("utf-8")])
+            .validate()
+            .expect("an SVG logo is fine");
+        let logo = c.org_logo.expect("logo");
+        assert!(logo.svg);
+        assert!(logo.url().starts_with("/logo.svg?v="));
+        let big = dir.path().join("big.png");
+        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+        bytes.resize(600 * 1024, 0);
+        std::fs::write(&big, bytes).expect("write");
+        let err = settings(&["--org-logo", big.to_str().expect("utf-8")])
+            .validate()
+            .expect_err("too large");
+        assert_eq!(err.name, "ORG_LOGO");
     }
 
     #[test]

@@ -444,6 +444,17 @@ fn check_content(config: &Config) -> Result<(), String> {
             c.modules.iter().map(|m| m.check.len()).sum::<usize>(),
             c.final_pool.len()
         );
+        for m in &c.modules {
+            let warning = if m.pictures == 0 {
+                " (warning: no picture)"
+            } else {
+                ""
+            };
+            println!(
+                "    {}: {} words, {} pictures, {} with a long description{warning}",
+                m.id, m.words, m.pictures, m.described
+            );
+        }
     }
     Ok(())
 }

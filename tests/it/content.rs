@@ -283,6 +283,42 @@ fn image_without_alt_text() {
 }
 
 #[test]
+fn pictures_and_their_descriptions_are_counted() {
+    let dir = valid();
+    let described = format!(
+        "{MODULE_A}\n> [!BILDBESCHREIBUNG]\n> Zwei Kästen.\n\n![Noch eins](images/ok.svg)\n"
+    );
+    write(dir.path(), "courses/k/modules/01-a.md", &described);
+    let catalog = content::load(dir.path()).unwrap();
+    let c = catalog.course("k").unwrap();
+    assert_eq!((c.modules[0].pictures, c.modules[0].described), (2, 1));
+    assert_eq!((c.modules[1].pictures, c.modules[1].described), (0, 0));
+    assert!(c.modules[0]
+        .html
+        .contains("<summary>Bildbeschreibung</summary>"));
+}
+
+#[test]
+fn picture_description_without_a_picture() {
+    let e = errors_after(|r| {
+        write(
+            r,
+            "courses/k/modules/02-b.md",
+            &format!(
+                "{}\n> [!BILDBESCHREIBUNG]\n> Beschreibt nichts.\n",
+                MODULE_B.replace("{{> hinweis}}", "Text ohne Bild.")
+            ),
+        )
+    });
+    assert_error(
+        &e,
+        "courses/k/modules/02-b.md",
+        11,
+        "follows right after its picture",
+    );
+}
+
+#[test]
 fn module_referenced_but_missing() {
     let e = errors_after(|r| std::fs::remove_file(r.join("courses/k/modules/02-b.md")).unwrap());
     assert_error(

@@ -254,7 +254,7 @@ async fn write_load(
                 };
                 let res = client
                     .post(format!("{b}/versuche/{id}"))
-                    .form(&[("x", "")])
+                    .form(&[("trotzdem", "1")])
                     .timeout(Duration::from_secs(5))
                     .send()
                     .await;

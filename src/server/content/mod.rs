@@ -62,6 +62,9 @@ pub struct Module {
     pub objectives: Vec<String>,
     pub html: String,
     pub words: usize,
+    /// Pictures in the module, and how many of them carry a long description.
+    pub pictures: usize,
+    pub described: usize,
     pub check: Vec<Question>,
     pub hash: String,
 }
@@ -411,10 +414,25 @@ impl Loader<'_> {
         out
     }
 
-    /// Checks images in a module: they exist below the course folder and have alt text.
-    fn check_images(&mut self, path: &Path, course_dir: &Path, body: &str, body_line: usize) {
-        let parser = pulldown_cmark::Parser::new_ext(body, pulldown_cmark::Options::ENABLE_TABLES)
-            .into_offset_iter();
+    /// Checks images in a module: they exist below the course folder and have alt text; a
+    /// picture description follows a picture. Returns the number of pictures and descriptions.
+    fn check_images(
+        &mut self,
+        path: &Path,
+        course_dir: &Path,
+        body: &str,
+        body_line: usize,
+    ) -> (usize, usize) {
+        let mut pictures = 0;
+        let mut described = 0;
+        // The last block seen: a description must come right after a paragraph with a picture.
+        let mut after_picture = false;
+        let mut paragraph_has_picture = false;
+        let parser = pulldown_cmark::Parser::new_ext(
+            body,
+            pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_GFM,
+        )
+        .into_offset_iter();
         let mut in_image: Option<(String, usize, String)> = None;
         for (event, range) in parser {
             match event {
@@ -430,7 +448,35 @@ impl Loader<'_> {
                         alt.push_str(&t);
                     }
                 }
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Paragraph) => {
+                    paragraph_has_picture = false;
+                }
+                pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph) => {
+                    after_picture = paragraph_has_picture;
+                }
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::BlockQuote(_)) => {
+                    let quote = &body[range.clone()];
+                    let marker = quote
+                        .lines()
+                        .next()
+                        .map(|l| l.trim_start_matches([' ', '>']).trim());
+                    if marker == Some("[!BILDBESCHREIBUNG]") {
+                        if after_picture {
+                            described += 1;
+                        } else {
+                            self.err(
+                                path,
+                                line_of(body, range.start) + body_line - 1,
+                                "a picture description ([!BILDBESCHREIBUNG]) follows right after its picture",
+                            );
+                        }
+                    }
+                    after_picture = false;
+                }
+                pulldown_cmark::Event::Start(_) if in_image.is_none() => after_picture = false,
                 pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Image) => {
+                    pictures += 1;
+                    paragraph_has_picture = true;
                     if let Some((dest, line, alt)) = in_image.take() {
                         if alt.trim().is_empty() {
                             self.err(path, line, format!("image {dest:?} has no alt text"));
@@ -446,6 +492,7 @@ impl Loader<'_> {
                 _ => {}
             }
         }
+        (pictures, described)
     }
 
     fn course(&mut self, dir: &Path) -> Option<Course> {
@@ -552,7 +599,7 @@ impl Loader<'_> {
                 self.err(&md_path, 2, "title must not be empty");
             }
             let body = self.expand_snippets(&md_path, body, body_line);
-            self.check_images(&md_path, dir, &body, body_line);
+            let (pictures, described) = self.check_images(&md_path, dir, &body, body_line);
             let check_path = dir.join(m.check.get_ref());
             let check_line = line_of(&text, m.check.span().start);
             let check_text = self
@@ -582,6 +629,8 @@ impl Loader<'_> {
                     .filter(|w| w.chars().any(char::is_alphanumeric))
                     .count(),
                 html: render::markdown_to_html(&body, &image_base),
+                pictures,
+                described,
                 check,
                 hash,
             });

@@ -4,8 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-/// The three callout kinds an author can write, as `> [!MERKE]` etc.
-const CALLOUTS: [(&str, &str, BlockQuoteKind, &str); 3] = [
+/// The callout kinds an author can write, as `> [!MERKE]` etc. `[!BILDBESCHREIBUNG]` is the long
+/// description of the picture before it, folded away (WCAG 1.1.1 for pictures that carry
+/// information: the alt text names the picture, the description says what it shows).
+const CALLOUTS: [(&str, &str, BlockQuoteKind, &str); 4] = [
     ("[!MERKE]", "merke", BlockQuoteKind::Note, "Merke"),
     ("[!ACHTUNG]", "achtung", BlockQuoteKind::Warning, "Achtung"),
     (
@@ -13,6 +15,12 @@ const CALLOUTS: [(&str, &str, BlockQuoteKind, &str); 3] = [
         "beispiel",
         BlockQuoteKind::Tip,
         "Beispiel aus der Verwaltung",
+    ),
+    (
+        "[!BILDBESCHREIBUNG]",
+        "bildbeschreibung",
+        BlockQuoteKind::Important,
+        "Bildbeschreibung",
     ),
 ];
 
@@ -31,6 +39,7 @@ fn normalize_callouts(src: &str) -> String {
                 let gfm = match kind {
                     BlockQuoteKind::Note => "[!NOTE]",
                     BlockQuoteKind::Warning => "[!WARNING]",
+                    BlockQuoteKind::Important => "[!IMPORTANT]",
                     _ => "[!TIP]",
                 };
                 out.push_str(&format!("> {gfm}\n"));
@@ -134,9 +143,12 @@ pub fn markdown_to_html(src: &str, image_base: &str) -> String {
                     .find(|c| c.2 == *kind)
                     .copied()
                     .unwrap_or(CALLOUTS[0]);
-                out.push(Event::Html(CowStr::from(format!(
-                    "<aside class=\"callout callout--{class}\"><p class=\"callout__title\">{title}</p>"
-                ))));
+                let description = *kind == BlockQuoteKind::Important;
+                out.push(Event::Html(CowStr::from(if description {
+                    format!("<details class=\"figure-description\"><summary>{title}</summary>")
+                } else {
+                    format!("<aside class=\"callout callout--{class}\"><p class=\"callout__title\">{title}</p>")
+                })));
                 let mut depth = 1;
                 let mut j = i + 1;
                 while j < events.len() {
@@ -164,7 +176,11 @@ pub fn markdown_to_html(src: &str, image_base: &str) -> String {
                     rewrite_images(inner, image_base).into_iter(),
                 );
                 out.push(Event::Html(CowStr::from(html)));
-                out.push(Event::Html(CowStr::from("</aside>")));
+                out.push(Event::Html(CowStr::from(if description {
+                    "</details>"
+                } else {
+                    "</aside>"
+                })));
                 i = j + 1;
                 continue;
             }
@@ -246,8 +262,9 @@ pub fn sanitize(html: &str) -> String {
     );
     classes.insert("p", HashSet::from(["callout__title"]));
     classes.insert("div", HashSet::from(["table-wrap"]));
+    classes.insert("details", HashSet::from(["figure-description"]));
     ammonia::Builder::default()
-        .add_tags(["aside"])
+        .add_tags(["aside", "details", "summary"])
         .add_tag_attributes("h2", ["id"])
         .add_tag_attributes("h3", ["id"])
         .add_tag_attributes("h4", ["id"])
@@ -323,6 +340,19 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("alt=\"Ablauf der Prüfung\""));
+    }
+
+    #[test]
+    fn a_picture_description_is_folded_away() {
+        let src = "![Pyramide](images/p.svg)\n\n> [!BILDBESCHREIBUNG]\n> Vier **Stufen**.\n\n\
+                   > [!IMPORTANT]\n> Kein GFM-Kasten\n";
+        let html = markdown_to_html(src, "/i");
+        assert!(
+            html.contains("<details class=\"figure-description\"><summary>Bildbeschreibung</summary><p>Vier <strong>Stufen</strong>.</p>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<details").count(), 1, "{html}");
+        assert!(html.contains("Kein GFM-Kasten"));
     }
 
     #[test]

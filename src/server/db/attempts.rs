@@ -101,6 +101,25 @@ pub async fn list<'e, E: Executor<'e, Database = Any>>(
     rows.iter().map(attempt).collect()
 }
 
+/// Keeps the answers of a form sent with questions still open, so that the page shows them again;
+/// nothing is graded. Only while the attempt is open.
+pub async fn save_draft<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+    user_id: i64,
+    answers: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE attempts SET answers = $1 WHERE id = $2 AND user_id = $3 AND submitted_at IS NULL",
+    )
+    .bind(answers)
+    .bind(id)
+    .bind(user_id)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
 /// Records the grading, exactly once: true only for the call that found the attempt open.
 #[allow(clippy::too_many_arguments)]
 pub async fn submit<'e, E: Executor<'e, Database = Any>>(

@@ -171,9 +171,10 @@ pub(super) async fn certificate_pdf(
         return not_found();
     };
     let url = format!("{}/verify/{}", state.config.public_base_url, row.code);
+    // The PDF embeds raster logos only; an SVG logo appears in the page header alone.
     let logo = match &state.config.org_logo {
-        Some(path) => tokio::fs::read(path).await.ok(),
-        None => None,
+        Some(logo) if !logo.svg => Some(logo.bytes.to_vec()),
+        _ => None,
     };
     let rendered = tokio::task::spawn_blocking(move || {
         certificate::pdf::render(&payload, &url, logo.as_deref())

@@ -2,6 +2,7 @@
 use super::*;
 use crate::i18n::Locale;
 use crate::server::auth::authz::Actor;
+use crate::server::quiz::service::Submitted;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,7 +42,8 @@ pub(super) async fn start_attempt(
 }
 
 /// `POST /versuche/<id>`: submits the answers (form fields `q.<frage>` and `o.<frage>.<option>`)
-/// and shows the result. Only the attempt's owner; graded exactly once.
+/// and shows the result. Only the attempt's owner; graded exactly once. With questions left open
+/// (and no `trotzdem=1`) the form comes back with the answers kept and the gaps named.
 pub(super) async fn submit_attempt(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
@@ -53,7 +55,10 @@ pub(super) async fn submit_attempt(
     match crate::server::quiz::service::submit(&state, &actor, id, &form_fields(&body), locale)
         .await
     {
-        Ok(()) => Redirect::to(&here).into_response(),
+        Ok(Submitted::Graded) => Redirect::to(&here).into_response(),
+        Ok(Submitted::Open) => {
+            Redirect::to(&format!("{here}?offen=1#offene-fragen")).into_response()
+        }
         Err(crate::error::AppError::InvalidInput(_)) => {
             Redirect::to(&format!("{here}?fehler=antworten")).into_response()
         }

@@ -1,4 +1,5 @@
-//! Plain routes of the site itself: health, language choice, course images.
+//! Plain routes of the site itself: health, language choice, course images, the organisation's
+//! logo and colour.
 use super::*;
 use crate::i18n::{Locale, LANG_COOKIE};
 use crate::server::state::AppState;
@@ -103,10 +104,79 @@ pub(super) async fn content_image(
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub(super) struct VersionQuery {
+    v: Option<String>,
+}
+
+/// A response with its type; kept for a year when the URL names the current version (a new
+/// logo or colour gets a new URL), else revalidated.
+fn versioned(body: Body, content_type: &'static str, current: bool) -> Response {
+    let cache = if current {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, cache),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /logo.png` or `/logo.svg`: the organisation's logo (setting ORG_LOGO). Public, like the
+/// header it appears in.
+async fn logo_png(state: State<AppState>, q: Query<VersionQuery>) -> Response {
+    logo(state, "logo.png", q)
+}
+
+async fn logo_svg(state: State<AppState>, q: Query<VersionQuery>) -> Response {
+    logo(state, "logo.svg", q)
+}
+
+fn logo(State(state): State<AppState>, file: &str, Query(q): Query<VersionQuery>) -> Response {
+    let Some(logo) = &state.config.org_logo else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (name, content_type) = if logo.svg {
+        ("logo.svg", "image/svg+xml")
+    } else {
+        ("logo.png", "image/png")
+    };
+    if file != name {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let current = q.v.as_deref() == Some(logo.version.as_str());
+    versioned(Body::from(logo.bytes.to_vec()), content_type, current)
+}
+
+/// `GET /theme.css`: the organisation's accent colour (setting ORG_COLOR) as CSS variables,
+/// linked after the main stylesheet. Empty without the setting.
+pub(super) async fn theme(
+    State(state): State<AppState>,
+    Query(q): Query<VersionQuery>,
+) -> Response {
+    let (css, current) = match &state.config.org_color {
+        Some(theme) => (
+            theme.css(),
+            q.v.as_deref() == Some(theme.version().as_str()),
+        ),
+        None => (String::new(), false),
+    };
+    versioned(Body::from(css), "text/css; charset=utf-8", current)
+}
+
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::server::metrics::export))
         .route("/sprache", get(set_language))
         .route("/inhalte/{course}/images/{file}", get(content_image))
+        .route("/theme.css", get(theme))
+        .route("/logo.png", get(logo_png))
+        .route("/logo.svg", get(logo_svg))
 }

@@ -251,6 +251,22 @@ pub fn grade(
     })
 }
 
+/// The numbers (1-based, in the drawn order) of the questions without an answer: nothing chosen,
+/// or an ordering question with a step left without a number. Named to the learner before
+/// anything is graded.
+pub fn open_questions(drawn: &[Drawn], answers: &HashMap<String, Answer>) -> Vec<usize> {
+    drawn
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| match answers.get(&d.question) {
+            None => true,
+            Some(a) if !a.positions.is_empty() => a.positions.len() < d.options.len(),
+            Some(a) => a.chosen.is_empty(),
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
 /// Reads submitted form fields: `q.<question id>` = option id (repeated for multiple choice),
 /// `o.<question id>.<option id>` = position for ordering questions. Other fields are ignored;
 /// a score sent by the client means nothing.

@@ -14,8 +14,9 @@ use crate::server::content::{Course, Question, QuestionKind};
 use crate::server::db::{self, attempts::Attempt};
 use crate::server::state::AppState;
 
-/// Late submissions are accepted this long after the deadline (slow networks, no JavaScript).
-const GRACE_SECONDS: i64 = 120;
+/// Late submissions are accepted this long after the deadline: a form sent in the last second
+/// over a slow network still counts, but a minute over is over.
+const GRACE_SECONDS: i64 = 30;
 /// Failed final attempts in a row before the waiting period applies.
 const FREE_ATTEMPTS: usize = 3;
 
@@ -229,11 +230,11 @@ pub async fn submit(
     id: i64,
     fields: &[(String, String)],
     locale: Locale,
-) -> Result<(), AppError> {
+) -> Result<Submitted, AppError> {
     let t = locale.texts();
     let attempt = owned(state, actor, id).await?;
     if attempt.submitted_at.is_some() {
-        return Ok(());
+        return Ok(Submitted::Graded);
     }
     let c = course(state, &attempt.course_slug)?;
     let drawn: Vec<Drawn> = serde_json::from_str(&attempt.drawn).map_err(AppError::internal)?;
@@ -244,6 +245,16 @@ pub async fn submit(
     } else {
         super::resolve_aliases(&drawn, answers_from_form(fields))
     };
+    // Open questions are named before anything is graded, unless the learner confirmed
+    // ("Trotzdem abgeben") or the time is up. The answers given so far are kept for the form.
+    let confirmed = fields.iter().any(|(k, v)| k == "trotzdem" && v == "1");
+    if !late && !confirmed && !super::open_questions(&drawn, &answers).is_empty() {
+        let mut kept = answers;
+        kept.retain(|q, _| drawn.iter().any(|d| &d.question == q));
+        let draft = serde_json::to_string(&kept).map_err(AppError::internal)?;
+        db::attempts::save_draft(&state.db.pool, id, actor.id(), &draft).await?;
+        return Ok(Submitted::Open);
+    }
     let pass_mark = c.final_test.pass_mark_percent;
     let g = grade(&question_index(c), &drawn, &answers, pass_mark).map_err(|e| match e {
         GradeError::UnknownQuestion(_) if attempt.content_hash != current_hash(c, &attempt) => {
@@ -264,7 +275,7 @@ pub async fn submit(
     )
     .await?;
     if !first {
-        return Ok(());
+        return Ok(Submitted::Graded);
     }
     if g.passed {
         match attempt.module_id.as_deref().and_then(|m| c.module(m)) {
@@ -299,7 +310,15 @@ pub async fn submit(
         }
     }
     tx.commit().await?;
-    Ok(())
+    Ok(Submitted::Graded)
+}
+
+/// What became of a sent answer form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    Graded,
+    /// Questions were left open: the answers are kept, nothing is graded yet.
+    Open,
 }
 
 fn current_hash(c: &Course, a: &Attempt) -> String {
@@ -413,6 +432,11 @@ pub async fn view(
             .filter(|_| !submitted)
             .map(|d| (d - state.clock.now()).max(0)),
         questions,
+        open: if !submitted && a.answers.is_some() {
+            super::open_questions(&drawn, &answers)
+        } else {
+            Vec::new()
+        },
         result: submitted.then(|| AttemptResult {
             points: a.points.unwrap_or(0),
             max_points: a.max_points,

@@ -357,3 +357,27 @@ fn option_aliases_hide_the_order_and_map_back() {
         "sorting the names answered {sorted_right} of 200"
     );
 }
+
+#[test]
+fn open_questions_are_named_by_number() {
+    let single = q("s", "m", QuestionKind::Single, &[true, false]);
+    let multi = q("mu", "m", QuestionKind::Multiple, &[true, true, false]);
+    let steps = q("o", "m", QuestionKind::Ordering, &[true, true, true]);
+    let yes = tf("t", true);
+    let drawn: Vec<Drawn> = [&single, &multi, &steps, &yes]
+        .into_iter()
+        .map(shown)
+        .collect();
+    let mut answers = HashMap::new();
+    assert_eq!(open_questions(&drawn, &answers), vec![1, 2, 3, 4]);
+    answers.insert("s".to_string(), chose(&["a"]));
+    answers.insert("mu".to_string(), chose(&[]));
+    // Two of three steps numbered: still open.
+    answers.insert("o".to_string(), order(&[("a", 1), ("b", 2)]));
+    answers.insert("t".to_string(), chose(&["false"]));
+    assert_eq!(open_questions(&drawn, &answers), vec![2, 3]);
+    answers.insert("mu".to_string(), chose(&["c"]));
+    answers.insert("o".to_string(), order(&[("a", 3), ("b", 2), ("c", 1)]));
+    // Answered, even if wrong: nothing is open.
+    assert!(open_questions(&drawn, &answers).is_empty());
+}
