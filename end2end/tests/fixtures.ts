@@ -93,6 +93,8 @@ export async function login(page: Page, local: string, password = DEMO_PASSWORD,
  */
 export async function answerQuiz(page: Page, right: boolean) {
   const questions = page.locator("fieldset.question");
+  // After "…starten" the attempt page may still be on its way: answer its questions, not none.
+  await questions.first().waitFor();
   const count = await questions.count();
   const order = ["Schritt Eins", "Schritt Zwei", "Schritt Drei"];
   for (let i = 0; i < count; i++) {

@@ -140,9 +140,11 @@ test("the header: logo and colour of the organisation, one line on a desktop, a 
   const nav = page.getByRole("navigation", { name: "Hauptnavigation" });
   await expect(nav.getByRole("link", { name: "Meine Kurse" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Protokoll" })).toBeHidden();
-  await nav.getByText("Verwaltung", { exact: true }).click();
+  await nav.locator(".site-nav__group summary").click();
   await expect(nav.getByRole("link", { name: "Protokoll" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Übersicht" })).toHaveAttribute("aria-current", "page");
+  // Screen readers hear which section they are in; the group's button says so.
+  await expect(nav.locator(".site-nav__group summary")).toHaveText("Verwaltung (aktueller Bereich)");
   await expectNoAxeViolations(page, "header, Verwaltung open, 1280 px", js);
   // Phone: brand and menu button in one line; the menu, a native <details>, opens without script.
   await page.setViewportSize({ width: 320, height: 640 });
@@ -152,7 +154,7 @@ test("the header: logo and colour of the organisation, one line on a desktop, a 
   await expect(nav.getByRole("link", { name: "Meine Kurse" })).toBeHidden();
   await page.locator(".site-menu__toggle").click();
   await expect(nav.getByRole("link", { name: "Meine Kurse" })).toBeVisible();
-  await nav.getByText("Verwaltung", { exact: true }).click();
+  await nav.locator(".site-nav__group summary").click();
   await expect(nav.getByRole("link", { name: "E-Mails" })).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);

@@ -24,7 +24,10 @@ test("open questions are listed before anything is sent; 'Trotzdem absenden' sen
   await login(page, learner(js));
   await startCheck(page, "eins", js);
   const attemptUrl = page.url();
-  await page.getByRole("button", { name: "Antworten absenden" }).click();
+  // Enter in a field sends the form by its first button: "Antworten absenden", never
+  // "Trotzdem absenden".
+  await page.getByLabel("Richtig: diese").focus();
+  await page.keyboard.press("Enter");
   const summary = page.locator("#offene-fragen");
   await expect(summary).toBeVisible();
   await expect(summary).toContainText("2 Fragen sind noch nicht beantwortet:");

@@ -53,7 +53,7 @@ test("a barrier report is sent without sign-in and handled by an admin", async (
   await login(admin, "admin", undefined, js);
   // The administration's pages drop down from "Verwaltung" in the header.
   const nav = admin.getByRole("navigation", { name: "Hauptnavigation" });
-  await nav.getByText("Verwaltung", { exact: true }).click();
+  await nav.locator(".site-nav__group summary").click();
   await nav.getByRole("link", { name: "Barrieremeldungen" }).click();
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("Barrieremeldungen");
   const row = admin.locator("tr").filter({ hasText: description });

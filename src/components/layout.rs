@@ -74,13 +74,15 @@ pub fn Layout(children: Children) -> impl IntoView {
                 }
             };
             view! {
+                // The landmark stays outside the menu, so it is there while the menu is closed.
                 // The administration's longer line folds into the menu up to a wider screen.
+                <nav aria-label=t.nav_label class="site-nav">
                 <details class="site-menu" class:site-menu--long=manager>
                 <summary class="site-menu__toggle">
+                    <span class="site-menu__icon" aria-hidden="true"></span>
                     <span class="site-menu__label">{t.nav_menu}</span>
                 </summary>
                 <div class="site-menu__panel">
-                <nav aria-label=t.nav_label class="site-nav">
                 <ul>
                     {link("/", t.nav_home)}
                     {signed_in.then(|| link("/kurse", t.nav_courses))}
@@ -92,6 +94,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <details>
                                         <summary class:current=current_in_group>
                                             {t.nav_manage}
+                                            {current_in_group
+                                                .then(|| {
+                                                    view! {
+                                                        <span class="visually-hidden">
+                                                            {t.nav_current_section}
+                                                        </span>
+                                                    }
+                                                })}
                                         </summary>
                                         <ul>
                                             {manage
@@ -127,7 +137,6 @@ pub fn Layout(children: Children) -> impl IntoView {
                         None => link("/anmelden", t.nav_login).into_any(),
                     }}
                 </ul>
-                </nav>
                 <a
                     class="lang-switch"
                     href=switch_href
@@ -140,6 +149,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
                 </div>
                 </details>
+                </nav>
             }
         })
     };

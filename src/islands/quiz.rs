@@ -129,6 +129,11 @@ pub fn QuizForm(
                 {move || announcement.get()}
             </p>
             {children()}
+            // The ordinary button comes first: it is the form's default button, the one Enter
+            // in a field presses, so Enter never confirms "Trotzdem absenden".
+            <button type="submit" class="button">
+                {aids.submit.clone()}
+            </button>
             <div
                 class="error-summary"
                 id="offene-fragen"
@@ -170,9 +175,6 @@ pub fn QuizForm(
                     {aids.submit_anyway.clone()}
                 </button>
             </div>
-            <button type="submit" class="button">
-                {aids.submit.clone()}
-            </button>
         </form>
     }
 }
@@ -211,17 +213,19 @@ pub fn OrderSteps(
     let n = steps.len();
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
-    let order = RwSignal::new((0..n).collect::<Vec<usize>>());
+    let given: Vec<Option<u32>> = steps
+        .iter()
+        .map(|(id, _)| positions.iter().find(|(o, _)| o == id).map(|(_, p)| *p))
+        .collect();
+    // Steps numbered before stand in that order, the others after them, so that moving a step
+    // keeps the numbers given.
+    let mut start: Vec<usize> = (0..n).collect();
+    start.sort_by_key(|i| (given[*i].unwrap_or(u32::MAX), *i));
+    let order = RwSignal::new(start);
     let values = RwSignal::new(
-        steps
+        given
             .iter()
-            .map(|(id, _)| {
-                positions
-                    .iter()
-                    .find(|(o, _)| o == id)
-                    .map(|(_, p)| p.to_string())
-                    .unwrap_or_default()
-            })
+            .map(|p| p.map(|p| p.to_string()).unwrap_or_default())
             .collect::<Vec<_>>(),
     );
     let status = RwSignal::new(String::new());

@@ -2102,6 +2102,53 @@ async fn extra_time_stretches_the_final_test(db: &Db) {
         .result
         .unwrap();
     assert!(r.time_exceeded && !r.passed && r.points == 0, "{r:?}");
+    // A form sent back with open questions at minute 20 and confirmed at minute 47: the answers
+    // kept in time count, nothing sent late does.
+    use seepferdchen::server::quiz::service::Submitted;
+    let t2 = st.clock.now();
+    let id = start(st.clone(), lea.clone()).await;
+    st.clock.set(t2 + 20 * 60);
+    let fields = right_answers(&st, id).await;
+    let first = fields
+        .iter()
+        .find(|(k, _)| k.starts_with("q."))
+        .unwrap()
+        .0
+        .clone();
+    let partial: Vec<(String, String)> = fields
+        .iter()
+        .filter(|(k, _)| *k == first)
+        .cloned()
+        .collect();
+    assert_eq!(
+        quiz::submit(&st, &lea, id, &partial, Locale::De)
+            .await
+            .unwrap(),
+        Submitted::Open
+    );
+    st.clock.set(t2 + 47 * 60);
+    let mut late = fields.clone();
+    late.extend(anyway());
+    assert_eq!(
+        quiz::submit(&st, &lea, id, &late, Locale::De)
+            .await
+            .unwrap(),
+        Submitted::Graded
+    );
+    let r = quiz::view(&st, &lea, id, Locale::De)
+        .await
+        .unwrap()
+        .result
+        .unwrap();
+    assert!(r.time_exceeded && r.points == 1, "{r:?}");
+    // After the deadline, within the grace: graded at once, open questions and all.
+    let t3 = st.clock.now();
+    let id = start(st.clone(), lea.clone()).await;
+    st.clock.set(t3 + 45 * 60 + 10);
+    assert_eq!(
+        quiz::submit(&st, &lea, id, &[], Locale::De).await.unwrap(),
+        Submitted::Graded
+    );
 }
 
 /// A classroom training recorded for twelve people of the Bürgerbüro (by e-mail address or

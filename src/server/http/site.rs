@@ -4,7 +4,7 @@ use super::*;
 use crate::i18n::{Locale, LANG_COOKIE};
 use crate::server::state::AppState;
 use axum::body::Body;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Query, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -104,9 +104,11 @@ pub(super) async fn content_image(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct VersionQuery {
-    v: Option<String>,
+/// The `v` of a query string (`?v=…`), read by hand: a malformed query is just no version.
+fn version_of(query: &Option<String>) -> Option<String> {
+    url::form_urlencoded::parse(query.as_deref()?.as_bytes())
+        .find(|(k, _)| k == "v")
+        .map(|(_, v)| v.into_owned())
 }
 
 /// A response with its type; kept for a year when the URL names the current version (a new
@@ -130,15 +132,15 @@ fn versioned(body: Body, content_type: &'static str, current: bool) -> Response 
 
 /// `GET /logo.png` or `/logo.svg`: the organisation's logo (setting ORG_LOGO). Public, like the
 /// header it appears in.
-async fn logo_png(state: State<AppState>, q: Query<VersionQuery>) -> Response {
-    logo(state, "logo.png", q)
+async fn logo_png(state: State<AppState>, RawQuery(q): RawQuery) -> Response {
+    logo(state, "logo.png", version_of(&q))
 }
 
-async fn logo_svg(state: State<AppState>, q: Query<VersionQuery>) -> Response {
-    logo(state, "logo.svg", q)
+async fn logo_svg(state: State<AppState>, RawQuery(q): RawQuery) -> Response {
+    logo(state, "logo.svg", version_of(&q))
 }
 
-fn logo(State(state): State<AppState>, file: &str, Query(q): Query<VersionQuery>) -> Response {
+fn logo(State(state): State<AppState>, file: &str, version: Option<String>) -> Response {
     let Some(logo) = &state.config.org_logo else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -150,21 +152,15 @@ fn logo(State(state): State<AppState>, file: &str, Query(q): Query<VersionQuery>
     if file != name {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let current = q.v.as_deref() == Some(logo.version.as_str());
+    let current = version.as_deref() == Some(logo.version.as_str());
     versioned(Body::from(logo.bytes.to_vec()), content_type, current)
 }
 
 /// `GET /theme.css`: the organisation's accent colour (setting ORG_COLOR) as CSS variables,
 /// linked after the main stylesheet. Empty without the setting.
-pub(super) async fn theme(
-    State(state): State<AppState>,
-    Query(q): Query<VersionQuery>,
-) -> Response {
+pub(super) async fn theme(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
     let (css, current) = match &state.config.org_color {
-        Some(theme) => (
-            theme.css(),
-            q.v.as_deref() == Some(theme.version().as_str()),
-        ),
+        Some(theme) => (theme.css(), version_of(&q) == Some(theme.version())),
         None => (String::new(), false),
     };
     versioned(Body::from(css), "text/css; charset=utf-8", current)

@@ -267,6 +267,31 @@ pub fn open_questions(drawn: &[Drawn], answers: &HashMap<String, Answer>) -> Vec
         .collect()
 }
 
+/// The part of a sent form worth keeping as a draft: answers to drawn questions, with options
+/// that were shown and positions that exist. Anything else a client sends is dropped.
+pub fn keep_drawn(drawn: &[Drawn], answers: HashMap<String, Answer>) -> HashMap<String, Answer> {
+    answers
+        .into_iter()
+        .filter_map(|(question, answer)| {
+            let d = drawn.iter().find(|d| d.question == question)?;
+            let n = d.options.len() as u32;
+            let kept = Answer {
+                chosen: answer
+                    .chosen
+                    .into_iter()
+                    .filter(|o| d.options.contains(o))
+                    .collect(),
+                positions: answer
+                    .positions
+                    .into_iter()
+                    .filter(|(o, p)| d.options.contains(o) && (1..=n).contains(p))
+                    .collect(),
+            };
+            Some((question, kept))
+        })
+        .collect()
+}
+
 /// Reads submitted form fields: `q.<question id>` = option id (repeated for multiple choice),
 /// `o.<question id>.<option id>` = position for ordering questions. Other fields are ignored;
 /// a score sent by the client means nothing.

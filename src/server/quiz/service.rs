@@ -241,16 +241,21 @@ pub async fn submit(
     let now = state.clock.now();
     let late = attempt.deadline_at.is_some_and(|d| now > d + GRACE_SECONDS);
     let answers: HashMap<String, Answer> = if late {
-        HashMap::new()
+        // Too late: only what was kept in time (a form sent back with open questions) counts.
+        match attempt.answers.as_deref() {
+            Some(draft) => serde_json::from_str(draft).map_err(AppError::internal)?,
+            None => HashMap::new(),
+        }
     } else {
         super::resolve_aliases(&drawn, answers_from_form(fields))
     };
     // Open questions are named before anything is graded, unless the learner confirmed
-    // ("Trotzdem abgeben") or the time is up. The answers given so far are kept for the form.
+    // ("Trotzdem absenden") or the time is up: then the form is graded as it is. The answers
+    // given so far are kept for the form that comes back.
     let confirmed = fields.iter().any(|(k, v)| k == "trotzdem" && v == "1");
-    if !late && !confirmed && !super::open_questions(&drawn, &answers).is_empty() {
-        let mut kept = answers;
-        kept.retain(|q, _| drawn.iter().any(|d| &d.question == q));
+    let time_up = attempt.deadline_at.is_some_and(|d| now > d);
+    if !time_up && !confirmed && !super::open_questions(&drawn, &answers).is_empty() {
+        let kept = super::keep_drawn(&drawn, answers);
         let draft = serde_json::to_string(&kept).map_err(AppError::internal)?;
         db::attempts::save_draft(&state.db.pool, id, actor.id(), &draft).await?;
         return Ok(Submitted::Open);

@@ -381,3 +381,18 @@ fn open_questions_are_named_by_number() {
     // Answered, even if wrong: nothing is open.
     assert!(open_questions(&drawn, &answers).is_empty());
 }
+
+#[test]
+fn a_draft_keeps_only_what_was_shown() {
+    let single = q("s", "m", QuestionKind::Single, &[true, false]);
+    let steps = q("o", "m", QuestionKind::Ordering, &[true, true]);
+    let drawn: Vec<Drawn> = [&single, &steps].into_iter().map(shown).collect();
+    let mut answers = HashMap::new();
+    answers.insert("s".to_string(), chose(&["a", "zz"]));
+    answers.insert("o".to_string(), order(&[("a", 1), ("b", 7), ("x", 2)]));
+    answers.insert("nicht-gezogen".to_string(), chose(&["a"]));
+    let kept = keep_drawn(&drawn, answers);
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept["s"], chose(&["a"]));
+    assert_eq!(kept["o"], order(&[("a", 1)]));
+}
