@@ -222,6 +222,7 @@ async fn coordinator_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<R
             org_unit_id: None,
             has_password: false,
             unit_since: 0,
+            ai_coordinator: false,
         },
         scope: Scope::All,
     };

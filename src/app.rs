@@ -18,6 +18,9 @@ use crate::pages::info::{
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::quiz::AttemptPage;
+use crate::pages::register::{
+    AiSystemPage, EditAiSystemPage, NewAiSystemPage, PublicRegisterPage, RegisterPage,
+};
 use crate::pages::tracking::{
     AssignmentsPage, AuditPage, DashboardPage, RemoveAssignmentPage, SessionPage, SessionsPage,
 };
@@ -100,6 +103,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/verwaltung/schulungen") view=SessionsPage />
                         <Route path=path!("/verwaltung/schulungen/:id") view=SessionPage />
                         <Route path=path!("/verwaltung/protokoll") view=AuditPage />
+                        <Route path=path!("/verwaltung/ki-register") view=RegisterPage />
+                        <Route path=path!("/verwaltung/ki-register/neu") view=NewAiSystemPage />
+                        <Route path=path!("/verwaltung/ki-register/:id") view=AiSystemPage />
+                        <Route
+                            path=path!("/verwaltung/ki-register/:id/bearbeiten")
+                            view=EditAiSystemPage
+                        />
+                        <Route path=path!("/ki-register") view=PublicRegisterPage />
                         <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage />
                         <Route
                             path=path!("/verwaltung/e-mails")

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod islands;
 pub mod model;
 pub mod pages;
+pub mod register;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -57,6 +57,8 @@ pub struct CurrentUser {
     pub email: String,
     pub display_name: String,
     pub role: Role,
+    /// Keeps the KI-Register (KI-Koordination).
+    pub ai_coordinator: bool,
 }
 
 /// One org unit with its place in the tree (`path` is "Fachbereich 2 > Bürgerbüro").
@@ -110,6 +112,8 @@ pub struct UserDetail {
     pub org_unit_id: Option<i64>,
     pub scope_unit_ids: Vec<i64>,
     pub has_password: bool,
+    /// Keeps the KI-Register (KI-Koordination).
+    pub ai_coordinator: bool,
     /// Extra time in timed tests: the share of the normal time in percent (100 = normal).
     pub time_percent: i64,
 }
@@ -864,4 +868,127 @@ mod tests {
         c.add(CourseState::Expired, 50);
         assert_eq!(c.done_percent(), Some(83));
     }
+}
+
+/// A system in the KI-Register list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AiSystemRow {
+    pub id: i64,
+    pub name: String,
+    pub provider: String,
+    pub status: String,
+    pub class: String,
+    pub units: String,
+    pub course: String,
+    pub published: bool,
+    /// People in the using units who must take the course, and how many have done it.
+    pub users: i64,
+    pub trained: i64,
+}
+
+/// The KI-Register as its readers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterList {
+    pub systems: Vec<AiSystemRow>,
+    pub can_edit: bool,
+}
+
+/// A system's fields as the form shows them (codes, ISO dates).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AiSystemValues {
+    pub name: String,
+    pub provider: String,
+    pub product: String,
+    pub purpose: String,
+    pub status: String,
+    pub role: String,
+    pub responsible: String,
+    pub contact: String,
+    pub approved_uses: String,
+    pub prohibited_uses: String,
+    pub data_classes: Vec<String>,
+    pub instruction_url: String,
+    pub manual_url: String,
+    pub introduced: String,
+    pub reviewed: String,
+    pub units: Vec<i64>,
+    pub course: String,
+    pub oversight_course: String,
+    pub oversight: String,
+    pub published: bool,
+    pub answers: crate::register::Answers,
+}
+
+/// The form for a new or changed system: its values and the choices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AiSystemForm {
+    pub id: Option<i64>,
+    pub version: i64,
+    pub values: AiSystemValues,
+    pub units: Vec<OrgUnit>,
+    pub courses: Vec<CourseOption>,
+    /// The values come back from a submission that was refused (kept so nothing is lost).
+    pub restored: bool,
+}
+
+/// One duty of a system with its recorded state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DutyView {
+    pub code: String,
+    pub article: String,
+    pub label: String,
+    pub status: String,
+    pub day: String,
+    pub responsible: String,
+    pub evidence: String,
+}
+
+/// One version in a system's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub version: i64,
+    pub at: String,
+    pub actor: String,
+    /// (field label, before, after)
+    pub changes: Vec<(String, String, String)>,
+}
+
+/// One system with its classification, duties and history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AiSystemDetail {
+    pub id: i64,
+    pub version: i64,
+    pub values: AiSystemValues,
+    pub status: String,
+    pub role: String,
+    pub class_code: String,
+    pub class: String,
+    pub articles: Vec<String>,
+    pub reasons: Vec<String>,
+    pub units: Vec<String>,
+    pub data_classes: Vec<String>,
+    pub course: String,
+    pub oversight_course: String,
+    pub duties: Vec<DutyView>,
+    pub history: Vec<HistoryEntry>,
+    pub can_edit: bool,
+    pub users: i64,
+    pub trained: i64,
+    /// The content's dated snippet (when which duties apply), as HTML.
+    pub deadlines_html: String,
+}
+
+/// A published system on the public transparency register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicAiSystem {
+    pub name: String,
+    pub provider: String,
+    pub purpose: String,
+    pub status: String,
+    pub office: String,
+    pub class_code: String,
+    pub class: String,
+    pub oversight: String,
+    pub contact: String,
+    pub reviewed: String,
 }

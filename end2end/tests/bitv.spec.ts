@@ -24,9 +24,17 @@ const PUBLIC = [
   "/leichte-sprache",
   "/impressum",
   "/datenschutz",
+  "/ki-register",
   "/gibt-es-nicht",
 ];
-const EMPLOYEE = ["/kurse", "/kurse/ki-seepferdchen", "/kurse/e2e-testkurs", "/zertifikate", "/konto"];
+const EMPLOYEE = [
+  "/kurse",
+  "/kurse/ki-seepferdchen",
+  "/kurse/ki-seepferdchen/ki-bei-uns",
+  "/kurse/e2e-testkurs",
+  "/zertifikate",
+  "/konto",
+];
 const MANAGER = [
   "/verwaltung/uebersicht",
   "/verwaltung/uebersicht?kurs=ki-seepferdchen&status=ueberfaellig",
@@ -36,8 +44,15 @@ const MANAGER = [
   "/verwaltung/import",
   "/verwaltung/organisation",
   "/verwaltung/schulungen",
+  "/verwaltung/ki-register",
 ];
-const ADMIN = ["/verwaltung/zertifikate", "/verwaltung/protokoll", "/verwaltung/barrieren", "/verwaltung/e-mails"];
+const ADMIN = [
+  "/verwaltung/zertifikate",
+  "/verwaltung/protokoll",
+  "/verwaltung/barrieren",
+  "/verwaltung/e-mails",
+  "/verwaltung/ki-register/neu",
+];
 
 /** Every route in the app (app.rs); the sweep below fails if one of them was not visited. */
 const ALL_ROUTE_PATTERNS = [
@@ -50,6 +65,8 @@ const ALL_ROUTE_PATTERNS = [
   "/verwaltung/protokoll", "/verwaltung/schulungen", "/verwaltung/schulungen/:id",
   "/verwaltung/barrieren", "/verwaltung/e-mails", "/barrierefreiheit", "/barriere-melden", "/leichte-sprache",
   "/impressum", "/datenschutz", "/ueber",
+  "/verwaltung/ki-register", "/verwaltung/ki-register/neu", "/verwaltung/ki-register/:id",
+  "/verwaltung/ki-register/:id/bearbeiten", "/ki-register",
 ];
 
 const ACCOUNTS: Record<Exclude<Role, "anonym">, string> = {
@@ -116,8 +133,18 @@ async function routesFor(page: Page, role: Role, browser: Browser): Promise<{ al
   // The training recorded for the long-named person (long-content.setup.ts).
   await page.goto("/verwaltung/schulungen");
   routes.push((await page.locator('a[href^="/verwaltung/schulungen/"]').last().getAttribute("href"))!);
+  // A system of the KI-Register the coordinator's units use; for admins the high-risk one
+  // (the longest page, with every duty) and its form.
+  await page.goto("/verwaltung/ki-register");
+  const systemLink =
+    role === "admin"
+      ? page.getByRole("link", { name: "Vorprüfung Leistungsanträge" })
+      : page.locator('a[href^="/verwaltung/ki-register/"]:not([href$="/neu"])').last();
+  const system = (await systemLink.getAttribute("href"))!;
+  routes.push(system);
   if (role === "coordinator") return result();
   routes.push(...ADMIN);
+  routes.push(`${system}/bearbeiten`);
   // An import preview (uploaded, never committed).
   await page.goto("/verwaltung/import");
   await page.locator('input[type="file"]').setInputFiles({

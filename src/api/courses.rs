@@ -188,6 +188,13 @@ pub async fn get_module(slug: String, module: String) -> Result<ModuleView, AppE
     let c = published(&state, &slug)?;
     let (i, m) = c.module(&module).ok_or(AppError::NotFound)?;
     let done = done_set(&state, actor.id()).await?;
+    let html = if m.live_register {
+        let locale = crate::app::current_locale();
+        crate::server::register::learner::fill(&state, actor.user.org_unit_id, &m.html, locale)
+            .await?
+    } else {
+        m.html.clone()
+    };
     Ok(ModuleView {
         course_slug: c.slug.clone(),
         course_title: c.title.clone(),
@@ -195,7 +202,7 @@ pub async fn get_module(slug: String, module: String) -> Result<ModuleView, AppE
         title: m.title.clone(),
         minutes: m.minutes,
         objectives: m.objectives.clone(),
-        html: m.html.clone(),
+        html,
         position: i + 1,
         total: c.modules.len(),
         done: done.contains(&(c.slug.clone(), m.id.clone())),

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod courses;
 pub mod mail;
 pub mod org;
+pub mod register;
 pub mod site;
 pub mod start;
 pub mod tracking;

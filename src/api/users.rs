@@ -125,6 +125,7 @@ pub async fn update_user(
     role: Option<String>,
     active: Option<String>,
     scope: Option<Vec<i64>>,
+    ki_koordination: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
     let Ctx { state, actor } = Ctx::manager().await?;
@@ -172,6 +173,7 @@ pub async fn update_user(
     )
     .await?;
     if actor.is_admin() {
+        db::register::set_ai_coordinator(&mut *tx, id, ki_koordination.is_some()).await?;
         db::users::clear_scopes(&mut *tx, id).await?;
         if new_role == Role::Coordinator {
             for unit in &scope {
@@ -191,6 +193,9 @@ pub async fn update_user(
     }
     if active.is_some() != target.active {
         details.insert("active".into(), active.is_some().into());
+    }
+    if actor.is_admin() && ki_koordination.is_some() != target.ai_coordinator {
+        details.insert("ai_coordinator".into(), ki_koordination.is_some().into());
     }
     if org_unit_id != target.org_unit_id {
         let name = |id: Option<i64>| {

@@ -53,6 +53,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                     ("/verwaltung/organisation", t.nav_org),
                 ]);
             }
+            if manager || user.as_ref().is_some_and(|u| u.ai_coordinator) {
+                manage.push(("/verwaltung/ki-register", t.nav_register));
+            }
             if admin {
                 manage.extend([
                     ("/verwaltung/zertifikate", t.nav_admin_certificates),

@@ -7,4 +7,5 @@ pub mod info;
 pub mod mail;
 pub mod not_found;
 pub mod quiz;
+pub mod register;
 pub mod tracking;

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod metrics;
 pub mod ops;
 pub mod quiz;
+pub mod register;
 pub mod reports;
 pub mod state;
 pub mod tracking;
@@ -263,11 +264,8 @@ async fn seed_demo(config: Config) -> Result<(), String> {
         "Demo-Zugänge (Passwort für alle: {}):",
         accounts::demo::DEMO_PASSWORD
     );
-    for (role, email) in accounts::demo::logins() {
-        println!(
-            "  {:<22} {email}",
-            role.label(crate::i18n::Locale::De.texts())
-        );
+    for (what, email) in accounts::demo::logins() {
+        println!("  {what:<22} {email}");
     }
     state.db.close().await;
     Ok(())
@@ -297,6 +295,12 @@ fn init_tracing(config: &Config) {
 pub async fn serve(config: Config) -> Result<(), String> {
     release_large_blocks();
     let catalog = load_content(&config)?;
+    for gap in unfilled_placeholders(&catalog) {
+        tracing::warn!(
+            gap = gap.trim(),
+            "unfilled placeholder in a published course"
+        );
+    }
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -430,6 +434,7 @@ fn load_content(config: &Config) -> Result<content::Catalog, String> {
 /// `seepferdchen content check`: validates the content and prints its counts.
 fn check_content(config: &Config) -> Result<(), String> {
     let catalog = load_content(config)?;
+    let gaps = unfilled_placeholders(&catalog);
     let (courses, modules, questions, words) = catalog.counts();
     println!(
         "content ok: {courses} courses, {modules} modules, {questions} questions, {words} words"
@@ -456,7 +461,31 @@ fn check_content(config: &Config) -> Result<(), String> {
             );
         }
     }
-    Ok(())
+    if gaps.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "unfilled placeholders in published courses ({}): replace them with the organisation's \
+             own details, or show the KI-Register with a line {{{{ki-register}}}}:\n{}",
+            gaps.len(),
+            gaps.join("\n")
+        ))
+    }
+}
+
+/// Template gaps ("[Name des Werkzeugs]") left in published courses, one line each: staff
+/// would be taught and certified on a placeholder.
+pub fn unfilled_placeholders(catalog: &content::Catalog) -> Vec<String> {
+    catalog
+        .published()
+        .flat_map(|c| {
+            c.modules.iter().flat_map(move |m| {
+                m.placeholders
+                    .iter()
+                    .map(move |(line, text)| format!("  {}/{} line {line}: {text}", c.slug, m.id))
+            })
+        })
+        .collect()
 }
 
 /// At most one password hash per core at a time, leaving room for page serving.

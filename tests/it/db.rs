@@ -1030,6 +1030,7 @@ db_tests!(
     instances_starting_together_create_one_signing_key,
     outbox_claims_each_mail_once_and_takes_over_expired_claims,
     reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day,
+    register_records_classifies_derives_and_keeps_history,
 );
 
 /// Two workers claiming at the same moment get disjoint mails (PostgreSQL: SKIP LOCKED; SQLite:
@@ -3570,4 +3571,323 @@ async fn sqlite_upgrade_keeps_completions_and_certificates() {
         .await;
     assert!(neither.is_err());
     db.close().await;
+}
+
+use seepferdchen::server::register::{self as register, store as register_store};
+
+fn system_input(name: &str, units: Vec<i64>, course: &str) -> register::Input {
+    register::Input {
+        name: name.into(),
+        provider: "Beispiel GmbH".into(),
+        product: "Version 1".into(),
+        purpose: "Schlägt Termine vor".into(),
+        status: "im-einsatz".into(),
+        role: "betreiber".into(),
+        responsible: "Ordnungsamt".into(),
+        units,
+        course: course.into(),
+        ..register::Input::default()
+    }
+}
+
+async fn unit_id(db: &Db, name: &str) -> i64 {
+    org_units::all(&db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == name)
+        .unwrap()
+        .id
+}
+
+async fn assigned(st: &AppState, db: &Db, email: &str, course: &str) -> bool {
+    let person = learner(st, db, email).await;
+    reports::person_courses(st, true, &person.user)
+        .await
+        .unwrap()
+        .iter()
+        .any(|c| c.slug == course && c.assigned)
+}
+
+fn field_of(e: AppError) -> String {
+    match e {
+        AppError::Fields(f) => f[0].field.clone(),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+/// The KI-Register end to end on the database: the demo's five systems, a new system whose
+/// units get its course (later members too), a change that needs its classification
+/// reviewed, a stale edit refused, a high-risk system without oversight refused with nothing
+/// saved, a coordinator's scope, a duty's state as a new version, the public list, and two
+/// editors saving the same version at once (exactly one wins).
+async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
+    let (st, admin, coord) = seeded(db).await;
+    let t = de();
+    let all = seepferdchen::server::db::register::all(db).await.unwrap();
+    assert_eq!(all.len(), 5);
+    let high = all
+        .iter()
+        .find(|s| s.system.class == register::RiskClass::High)
+        .expect("the demo's high-risk system");
+    assert!(!high.system.oversight.is_empty());
+    assert_eq!(
+        seepferdchen::server::db::register::history(db, high.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // The demo's KI-Koordination keeps the register for the whole organisation.
+    let sophie = learner(&st, db, "sophie.braun@musterstadt.example").await;
+    assert!(sophie.user.ai_coordinator && sophie.can_edit_register());
+    assert!(!coord.can_edit_register());
+    assert!(!register_store::may_read(&coord, &high.system.units));
+
+    // A new system in Ordnungsamt with the Freischwimmer: its people are due, later ones too.
+    let ordnungsamt = unit_id(db, "Ordnungsamt").await;
+    let id = register_store::save(
+        &st,
+        &sophie,
+        None,
+        system_input("Terminassistent", vec![ordnungsamt], "ki-freischwimmer"),
+        false,
+        t,
+    )
+    .await
+    .unwrap();
+    let member = users::list(
+        db,
+        &users::UserFilter {
+            search: "",
+            units: Some(&[ordnungsamt]),
+            role: None,
+            not_signed_in: false,
+            page: 1,
+            per_page: 1,
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .next()
+    .expect("someone in Ordnungsamt")
+    .email;
+    assert!(assigned(&st, db, &member, "ki-freischwimmer").await);
+    accounts::create_user(
+        &st,
+        Some(&admin),
+        &NewUserInput {
+            display_name: "Olaf Ordnung".into(),
+            email: "olaf.ordnung@musterstadt.example".into(),
+            org_unit_id: Some(ordnungsamt),
+            role: Role::Employee,
+        },
+        t,
+    )
+    .await
+    .unwrap();
+    assert!(
+        assigned(
+            &st,
+            db,
+            "olaf.ordnung@musterstadt.example",
+            "ki-freischwimmer"
+        )
+        .await
+    );
+
+    // A changed purpose asks for the classification to be reviewed; confirmed, it is version 2
+    // with the change in the history.
+    let mut changed = system_input("Terminassistent", vec![ordnungsamt], "ki-freischwimmer");
+    changed.purpose = "Schlägt Termine vor und schreibt Einladungen".into();
+    let e = register_store::save(&st, &sophie, Some((id, 1)), changed.clone(), false, t)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(e), "einstufung_geprueft");
+    register_store::save(&st, &sophie, Some((id, 1)), changed.clone(), true, t)
+        .await
+        .unwrap();
+    let history = seepferdchen::server::db::register::history(db, id)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(history[0].changes.contains("zweck") && history[0].actor.contains("Sophie"));
+    // An edit of a version someone else has changed meanwhile is refused.
+    let stale = register_store::save(&st, &sophie, Some((id, 1)), changed.clone(), true, t)
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, AppError::InvalidInput(_)), "{stale:?}");
+
+    // Out of service: the derived assignment goes; nobody is due any more.
+    let mut retired = changed.clone();
+    retired.status = "ausser-betrieb".into();
+    register_store::save(&st, &sophie, Some((id, 2)), retired, false, t)
+        .await
+        .unwrap();
+    assert!(
+        !assigned(
+            &st,
+            db,
+            "olaf.ordnung@musterstadt.example",
+            "ki-freischwimmer"
+        )
+        .await
+    );
+
+    // High-risk without oversight persons, a planned system made public, an unpublished
+    // course, a taken name: each refused, nothing saved.
+    let mut bad = system_input("Bescheidprüfung", vec![ordnungsamt], "");
+    bad.answers.annex3 = Some("5".into());
+    let e = register_store::save(&st, &sophie, None, bad, false, t)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(e), "aufsicht");
+    let mut bad = system_input("Planung", vec![], "");
+    bad.status = "geplant".into();
+    bad.published = true;
+    let e = register_store::save(&st, &sophie, None, bad, false, t)
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(e), "veroeffentlicht");
+    let e = register_store::save(
+        &st,
+        &sophie,
+        None,
+        system_input("X", vec![], "entwurf"),
+        false,
+        t,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field_of(e), "kurs");
+    let e = register_store::save(
+        &st,
+        &sophie,
+        None,
+        system_input("Textassistent", vec![], ""),
+        false,
+        t,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field_of(e), "name");
+    assert_eq!(
+        seepferdchen::server::db::register::all(db)
+            .await
+            .unwrap()
+            .len(),
+        6
+    );
+
+    // A coordinator who also keeps the register: only her units, only their systems.
+    seepferdchen::server::db::register::set_ai_coordinator(&db.pool, coord.id(), true)
+        .await
+        .unwrap();
+    let mut coord = coord.clone();
+    coord.user.ai_coordinator = true;
+    let sozialamt = unit_id(db, "Sozialamt").await;
+    let e = register_store::save(
+        &st,
+        &coord,
+        None,
+        system_input("Fremd", vec![sozialamt], ""),
+        false,
+        t,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field_of(e), "einheiten");
+    let hs = high.system.clone();
+    let mut own = system_input(&hs.name, hs.units.clone(), "");
+    own.oversight = hs.oversight.clone();
+    let e = register_store::save(&st, &coord, Some((high.id, high.version)), own, true, t)
+        .await
+        .unwrap_err();
+    assert_eq!(e, AppError::NotFound);
+    assert!(register_store::save(
+        &st,
+        &coord,
+        None,
+        system_input("Eigen", vec![ordnungsamt], ""),
+        false,
+        t
+    )
+    .await
+    .is_ok());
+
+    // A duty's state is a new version; an unknown duty or state is refused.
+    let duty = |code: &'static str, status: &'static str| register_store::DutyInput {
+        duty: code,
+        status,
+        day: "2026-11-20",
+        responsible: "Sachgebietsleitung",
+        evidence: "Aktenzeichen 50.1-2026",
+    };
+    register_store::save_duty(&st, &admin, high.id, &duty("grundrechte", "erledigt"), t)
+        .await
+        .unwrap();
+    let duties = seepferdchen::server::db::register::duties(&db.pool, high.id)
+        .await
+        .unwrap();
+    let fria = duties.iter().find(|d| d.duty == "grundrechte").unwrap();
+    assert_eq!(
+        (fria.status.as_str(), fria.evidence.as_str()),
+        ("erledigt", "Aktenzeichen 50.1-2026")
+    );
+    assert_eq!(
+        seepferdchen::server::db::register::history(db, high.id)
+            .await
+            .unwrap()[0]
+            .version,
+        2
+    );
+    assert_eq!(
+        register_store::save_duty(&st, &admin, high.id, &duty("erfunden", "erledigt"), t).await,
+        Err(AppError::NotFound)
+    );
+    assert!(
+        register_store::save_duty(&st, &admin, high.id, &duty("grundrechte", "fertig"), t)
+            .await
+            .is_err()
+    );
+
+    // The public register lists published systems only (the demo publishes its five; the
+    // new ones are not published).
+    let public = seepferdchen::server::register::public::list(&st, t)
+        .await
+        .unwrap();
+    assert_eq!(public.len(), 5);
+    assert!(public.iter().all(|p| p.name != "Terminassistent"));
+
+    // Two editors save the same version at the same moment: one wins, the other is told.
+    let current = seepferdchen::server::db::register::all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.system.name == "Eigen")
+        .unwrap();
+    let runs = (0..4).map(|i| {
+        let (st, sophie) = (st.clone(), sophie.clone());
+        let mut input = system_input("Eigen", vec![ordnungsamt], "");
+        input.contact = format!("kontakt{i}@musterstadt.example");
+        async move {
+            register_store::save(
+                &st,
+                &sophie,
+                Some((current.id, current.version)),
+                input,
+                false,
+                de(),
+            )
+            .await
+        }
+    });
+    let results = futures::future::join_all(runs).await;
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(ok, 1, "{results:?}");
+    assert!(results
+        .iter()
+        .all(|r| r.is_ok() || matches!(r, Err(AppError::InvalidInput(_)) | Err(AppError::Busy))));
 }

@@ -14,4 +14,5 @@ mod db;
 mod mail_http;
 mod operations_http;
 mod privacy_http;
+mod register_http;
 mod robustness_http;

@@ -185,6 +185,20 @@ pub fn UserPage() -> impl IntoView {
                                         })
                                         .collect_view()}
                                 </fieldset>
+                                <div class="checkbox">
+                                    <input
+                                        type="checkbox"
+                                        id="ki_koordination"
+                                        name="ki_koordination"
+                                        value="on"
+                                        checked=u.ai_coordinator
+                                        aria-describedby="ki_koordination-hint"
+                                    />
+                                    <label for="ki_koordination">{t.user_ai_coordinator}</label>
+                                </div>
+                                <p class="field__hint" id="ki_koordination-hint">
+                                    {t.user_ai_coordinator_hint}
+                                </p>
                             }
                                 .into_any()
                         } else {

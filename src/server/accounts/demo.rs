@@ -118,12 +118,23 @@ const SCOPES: &[(&str, &str)] = &[
 
 pub const DOMAIN: &str = "musterstadt.example";
 
-/// The logins printed by `make run`: (role, e-mail).
-pub fn logins() -> Vec<(Role, String)> {
+/// The person who keeps the KI-Register (KI-Koordination).
+pub const AI_COORDINATOR: &str = "sophie.braun";
+
+/// The logins printed by `make run`: (what the person does, e-mail).
+pub fn logins() -> Vec<(String, String)> {
+    let t = crate::i18n::Locale::De.texts();
     PEOPLE
         .iter()
-        .filter(|p| p.3 != Role::Employee || p.1 == "anna.becker")
-        .map(|p| (p.3, format!("{}@{DOMAIN}", p.1)))
+        .filter(|p| p.3 != Role::Employee || p.1 == "anna.becker" || p.1 == AI_COORDINATOR)
+        .map(|p| {
+            let what = if p.1 == AI_COORDINATOR {
+                t.role_ai_coordinator.to_string()
+            } else {
+                p.3.label(t).to_string()
+            };
+            (what, format!("{}@{DOMAIN}", p.1))
+        })
         .collect()
 }
 
@@ -165,6 +176,9 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
             db::users::add_scope(&mut *tx, *user, *unit).await?;
         }
     }
+    if let Some(id) = user_ids.get(AI_COORDINATOR) {
+        db::register::set_ai_coordinator(&mut *tx, *id, true).await?;
+    }
     seed_certificates(state, &mut tx, &user_ids, now).await?;
     let today = crate::server::tracking::today(now);
     for (course, unit, due_in_days, mandatory) in ASSIGNMENTS {
@@ -189,6 +203,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
         )
         .await?;
     }
+    seed_register(state, &mut tx, &unit_ids, now).await?;
     audit::write(
         &mut *tx,
         &audit::Entry {
@@ -294,5 +309,264 @@ async fn seed_certificates(
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// Five systems of Musterstadt with complete classifications: (name, provider, product,
+/// purpose, status, role, responsible, approved, prohibited, data, units, course, oversight,
+/// oversight course, answers).
+struct DemoSystem {
+    name: &'static str,
+    provider: &'static str,
+    product: &'static str,
+    purpose: &'static str,
+    status: &'static str,
+    role: &'static str,
+    responsible: &'static str,
+    approved: &'static str,
+    prohibited: &'static str,
+    data: &'static [&'static str],
+    units: &'static [&'static str],
+    course: &'static str,
+    oversight: &'static str,
+    oversight_course: &'static str,
+    answers: fn() -> crate::server::register::Answers,
+    /// (duty, state, responsible, evidence)
+    duties: &'static [(&'static str, &'static str, &'static str, &'static str)],
+}
+
+fn set(codes: &[&str]) -> std::collections::BTreeSet<String> {
+    codes.iter().map(|c| c.to_string()).collect()
+}
+
+const SYSTEMS: &[DemoSystem] = &[
+    DemoSystem {
+        name: "Bürger-Chatbot „Frag Musti“",
+        provider: "Beispiel Dialogsysteme GmbH",
+        product: "Musti 2.1 mit einem großen Sprachmodell des Anbieters",
+        purpose: "Beantwortet auf musterstadt.example rund um die Uhr Fragen zu Öffnungszeiten, \
+                  nötigen Unterlagen und Gebühren der Dienstleistungen des Bürgerbüros.",
+        status: "im-einsatz",
+        role: "anbieter",
+        responsible: "Bürgerbüro, Teamleitung Online-Dienste",
+        approved: "Auskünfte zu Öffnungszeiten, Unterlagen und Gebühren\n\
+                   Hinweise auf die zuständige Stelle und auf Online-Anträge",
+        prohibited: "Keine Auskünfte zum Stand einzelner Anträge\nKeine Rechtsberatung",
+        data: &["oeffentlich"],
+        units: &["Bürgerbüro"],
+        course: "ki-seepferdchen",
+        oversight: "",
+        oversight_course: "",
+        answers: || crate::server::register::Answers {
+            art50: set(&["dialog", "synthetisch"]),
+            ..Default::default()
+        },
+        duties: &[(
+            "hinweis-dialog",
+            "erledigt",
+            "Teamleitung Online-Dienste",
+            "Hinweis „Sie schreiben mit einem KI-System“ im ersten Satz des Chatfensters.",
+        )],
+    },
+    DemoSystem {
+        name: "Textassistent",
+        provider: "Beispiel Cloud AG (Rechenzentrum in Deutschland)",
+        product: "Verwaltungsassistent 4 mit dem Sprachmodell „Beispiel-LLM 3“",
+        purpose: "Hilft Beschäftigten beim Formulieren: Entwürfe für Schreiben und Vermerke, \
+                  Zusammenfassungen öffentlicher Dokumente, Texte in einfacher Sprache.",
+        status: "im-einsatz",
+        role: "betreiber",
+        responsible: "IT und Digitalisierung, Sophie Braun",
+        approved: "Entwürfe für Schreiben, Vermerke und Texte für die Internetseite\n\
+                   Zusammenfassungen öffentlicher Dokumente\n\
+                   Formulierungshilfen in einfacher Sprache",
+        prohibited:
+            "Keine personenbezogenen Daten, keine Gesundheitsdaten, keine Verschlusssachen\n\
+                     Keine Bewertungen oder Entscheidungen über Personen\n\
+                     Ergebnisse nicht ungeprüft übernehmen",
+        data: &["oeffentlich", "intern"],
+        units: &[
+            "Fachbereich 1 – Zentrale Dienste",
+            "Fachbereich 2 – Bürgerservice und Ordnung",
+            "Fachbereich 3 – Soziales",
+            "Fachbereich 4 – Planen und Bauen",
+        ],
+        course: "ki-seepferdchen",
+        oversight: "",
+        oversight_course: "",
+        answers: || crate::server::register::Answers {
+            gpai: true,
+            ..Default::default()
+        },
+        duties: &[],
+    },
+    DemoSystem {
+        name: "Übersetzungsdienst",
+        provider: "Beispiel Übersetzungen GmbH",
+        product: "Übersetzer Pro für Behörden",
+        purpose: "Übersetzt Informationsschreiben und Formulare in andere Sprachen, damit \
+                  Bürgerinnen und Bürger sie verstehen.",
+        status: "im-einsatz",
+        role: "betreiber",
+        responsible: "Bürgerbüro, Frau Kaya",
+        approved: "Übersetzen von Informationsschreiben, Formularen und Aushängen\n\
+                   Verstehen fremdsprachiger Schreiben",
+        prohibited: "Keine Übersetzung von Bescheiden ohne Prüfung durch eine sprachkundige Person",
+        data: &["oeffentlich", "intern"],
+        units: &["Bürgerbüro", "Sozialamt"],
+        course: "ki-seepferdchen",
+        oversight: "",
+        oversight_course: "",
+        answers: Default::default,
+        duties: &[],
+    },
+    DemoSystem {
+        name: "Posteingang mit Texterkennung",
+        provider: "Beispiel Dokumentenmanagement GmbH",
+        product: "DMS 9, Modul KI-Posteingang",
+        purpose: "Liest eingescannte Briefe (Texterkennung) und schlägt vor, welcher Stelle \
+                  die Poststelle sie zuleitet. Die Poststelle prüft jeden Vorschlag.",
+        status: "erprobung",
+        role: "betreiber",
+        responsible: "Zentrale Dienste, Leitung Poststelle",
+        approved: "Texterkennung und Zuleitungsvorschlag für eingehende Post",
+        prohibited: "Keine inhaltliche Bewertung von Anliegen",
+        data: &["oeffentlich", "intern", "personenbezogen"],
+        units: &["Fachbereich 1 – Zentrale Dienste"],
+        course: "ki-seepferdchen",
+        oversight: "",
+        oversight_course: "",
+        answers: Default::default,
+        duties: &[],
+    },
+    DemoSystem {
+        name: "Vorprüfung Leistungsanträge",
+        provider: "Beispiel Sozialsoftware GmbH",
+        product: "Fachverfahren Soziales 12, Modul Antragsvorprüfung",
+        purpose: "Prüft eingehende Anträge auf Sozialleistungen vor und zeigt der \
+                  Sachbearbeitung, ob Angaben fehlen und ob ein Anspruch wahrscheinlich ist. \
+                  Entscheiden muss die Sachbearbeitung.",
+        status: "erprobung",
+        role: "betreiber",
+        responsible: "Sozialamt, Sachgebietsleitung Leistungen",
+        approved: "Vorprüfung auf Vollständigkeit\nHinweis auf wahrscheinliche Ansprüche",
+        prohibited: "Keine Ablehnung oder Bewilligung ohne eigene Prüfung der Sachbearbeitung",
+        data: &["oeffentlich", "intern", "personenbezogen"],
+        units: &["Sozialamt"],
+        course: "ki-seepferdchen",
+        oversight: "Ulrike Peters (Sachgebietsleitung)\nGül Demir",
+        oversight_course: "ki-freischwimmer",
+        answers: || crate::server::register::Answers {
+            annex3: Some("5".into()),
+            ..Default::default()
+        },
+        duties: &[
+            (
+                "beschaeftigte",
+                "erledigt",
+                "Sachgebietsleitung Leistungen",
+                "Personalrat am 3.11.2026 informiert; Dienstbesprechung am 10.11.2026.",
+            ),
+            (
+                "grundrechte",
+                "in-arbeit",
+                "Sachgebietsleitung Leistungen",
+                "Entwurf mit dem Datenschutzbeauftragten abgestimmt.",
+            ),
+        ],
+    },
+];
+
+async fn seed_register(
+    state: &AppState,
+    tx: &mut sqlx::AnyConnection,
+    unit_ids: &std::collections::HashMap<&str, i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    use crate::server::register::{self, store};
+    let t = crate::i18n::Locale::De.texts();
+    let courses: Vec<String> = state.catalog.published().map(|c| c.slug.clone()).collect();
+    let all_units: Vec<i64> = unit_ids.values().copied().collect();
+    let anyone = |_: i64| true;
+    let today = crate::server::tracking::today(now);
+    for d in SYSTEMS {
+        let known = |c: &str| {
+            if courses.iter().any(|x| x == c) {
+                c.to_string()
+            } else {
+                String::new()
+            }
+        };
+        let input = register::Input {
+            name: d.name.into(),
+            provider: d.provider.into(),
+            product: d.product.into(),
+            purpose: d.purpose.into(),
+            status: d.status.into(),
+            role: d.role.into(),
+            responsible: d.responsible.into(),
+            contact: "ki@musterstadt.example".into(),
+            approved_uses: d.approved.into(),
+            prohibited_uses: d.prohibited.into(),
+            data_classes: d.data.iter().map(|c| c.to_string()).collect(),
+            introduced: crate::i18n::Date::from_days(today - 120).iso(),
+            reviewed: crate::i18n::Date::from_days(today - 14).iso(),
+            units: d
+                .units
+                .iter()
+                .filter_map(|u| unit_ids.get(u).copied())
+                .collect(),
+            course: known(d.course),
+            oversight_course: known(d.oversight_course),
+            oversight: d.oversight.into(),
+            published: true,
+            answers: (d.answers)(),
+            ..Default::default()
+        };
+        let cx = register::Context {
+            courses: &courses,
+            units: &all_units,
+            may_use_unit: &anyone,
+        };
+        let system = register::validate(input, &cx, t)?;
+        let id = db::register::insert(&mut *tx, &system, now).await?;
+        for unit in &system.units {
+            db::register::add_unit(&mut *tx, id, *unit).await?;
+        }
+        let names = |id: i64| {
+            unit_ids
+                .iter()
+                .find(|(_, v)| **v == id)
+                .map(|(k, _)| k.to_string())
+                .unwrap_or_default()
+        };
+        let changes = register::diff(&[], &register::snapshot(&system, &names));
+        db::register::insert_version(
+            &mut *tx,
+            id,
+            &db::register::VersionRow {
+                version: 1,
+                at: now,
+                actor: "Demodaten".into(),
+                changes: serde_json::to_string(&changes).map_err(AppError::internal)?,
+            },
+        )
+        .await?;
+        for (duty, status, responsible, evidence) in d.duties {
+            db::register::upsert_duty(
+                &mut *tx,
+                id,
+                &db::register::DutyRow {
+                    duty: duty.to_string(),
+                    status: status.to_string(),
+                    day: Some(today - 10),
+                    responsible: responsible.to_string(),
+                    evidence: evidence.to_string(),
+                },
+            )
+            .await?;
+        }
+    }
+    store::sync_training(tx, now).await?;
     Ok(())
 }

@@ -44,6 +44,7 @@ impl Actor {
             email: self.user.email.clone(),
             display_name: self.user.display_name.clone(),
             role: self.user.role,
+            ai_coordinator: self.user.ai_coordinator,
         }
     }
 
@@ -126,6 +127,36 @@ impl Actor {
             }
             Scope::SelfOnly => Some(Vec::new()),
         }
+    }
+
+    /// Whether this actor keeps the KI-Register: admins and the KI-Koordination.
+    pub fn can_edit_register(&self) -> bool {
+        self.is_admin() || self.user.ai_coordinator
+    }
+
+    /// The units whose AI systems this actor sees in the register (None: none at all).
+    /// Admins and the KI-Koordination see every system; a coordinator sees the systems her units
+    /// use, to know what her people need.
+    pub fn register_scope(&self) -> Option<Scope> {
+        if self.is_admin() || (self.user.ai_coordinator && self.role() == Role::Employee) {
+            Some(Scope::All)
+        } else if self.role() == Role::Coordinator {
+            Some(self.scope.clone())
+        } else {
+            None
+        }
+    }
+
+    /// Whether this actor may record a system used by `unit`: an organisation-wide
+    /// KI-Koordination and admins everywhere, a coordinator who also keeps the register only
+    /// in her units.
+    pub fn can_register_unit(&self, unit: i64) -> bool {
+        self.can_edit_register()
+            && match self.register_scope() {
+                Some(Scope::All) => true,
+                Some(Scope::Units(u)) => u.contains(&unit),
+                _ => false,
+            }
     }
 
     /// Roles this actor may give to people they create or import.
@@ -228,6 +259,22 @@ impl Ctx {
         Self::with_role(&[Role::Admin, Role::Coordinator]).await
     }
 
+    /// Whoever may read the KI-Register (admins, KI-Koordination, coordinators).
+    pub async fn register_reader() -> Result<Self, AppError> {
+        let Ctx { state, actor } = Self::signed_in().await?;
+        actor.register_scope().ok_or(AppError::Forbidden)?;
+        Ok(Ctx { state, actor })
+    }
+
+    /// Whoever keeps the KI-Register (admins, KI-Koordination).
+    pub async fn register_editor() -> Result<Self, AppError> {
+        let Ctx { state, actor } = Self::signed_in().await?;
+        if !actor.can_edit_register() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Ctx { state, actor })
+    }
+
     /// Admins only: 401 signed out, 403 otherwise.
     pub async fn admin() -> Result<Self, AppError> {
         Self::with_role(&[Role::Admin]).await
@@ -292,6 +339,7 @@ mod tests {
             org_unit_id: unit,
             has_password: true,
             unit_since: 0,
+            ai_coordinator: false,
         }
     }
 

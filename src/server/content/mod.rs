@@ -67,6 +67,10 @@ pub struct Module {
     pub described: usize,
     pub check: Vec<Question>,
     pub hash: String,
+    /// Template gaps left in the text ("[Name des Werkzeugs]"): (file line, text).
+    pub placeholders: Vec<(usize, String)>,
+    /// The module shows the live KI-Register where it says `{{ki-register}}`.
+    pub live_register: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -619,7 +623,10 @@ impl Loader<'_> {
             mh.update(check_text.as_bytes());
             let hash = hex12(&mh.finalize());
             hasher.update(hash.as_bytes());
+            let html = render::markdown_to_html(&body, &image_base);
             modules.push(Module {
+                placeholders: placeholders(&body, body_line),
+                live_register: html.contains(REGISTER_MARKER),
                 id,
                 title: fm.title,
                 minutes: fm.minutes,
@@ -628,7 +635,7 @@ impl Loader<'_> {
                     .split_whitespace()
                     .filter(|w| w.chars().any(char::is_alphanumeric))
                     .count(),
-                html: render::markdown_to_html(&body, &image_base),
+                html,
                 pictures,
                 described,
                 check,
@@ -686,6 +693,42 @@ impl Loader<'_> {
 
 fn hex12(bytes: &[u8]) -> String {
     bytes.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where a module shows the live KI-Register: a line `{{ki-register}}`, as rendered.
+pub const REGISTER_MARKER: &str = "<p>{{ki-register}}</p>";
+
+/// Template gaps in a module's Markdown: text in square brackets that is neither a link
+/// (`[text](url)`, `[text][ref]`), a callout (`[!MERKE]`) nor a task box (`[ ]`, `[x]`).
+/// `first_line` is the file line of the body's first line.
+pub fn placeholders(body: &str, first_line: usize) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (n, line) in body.lines().enumerate() {
+        let mut rest = line;
+        while let Some(open) = rest.find('[') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find(']') else { break };
+            let inner = &after[..close];
+            let next = after[close + 1..].chars().next();
+            let nested = inner.contains('[');
+            // `\[Name\]` is a bracket the text means (a placeholder taught in a prompt).
+            let escaped = rest[..open].ends_with('\\');
+            let gap = !nested
+                && !escaped
+                && inner.chars().count() >= 3
+                && !inner.starts_with('!')
+                && !matches!(next, Some('(') | Some('[') | Some(':'));
+            if gap {
+                out.push((n + first_line, format!("[{inner}]")));
+            }
+            rest = if nested {
+                &rest[open + 1..]
+            } else {
+                &after[close + 1..]
+            };
+        }
+    }
+    out
 }
 
 pub fn parse_date(s: &str) -> Option<Date> {

@@ -26,6 +26,7 @@ pub mod org_units;
 pub mod outbox;
 pub mod personal;
 pub mod progress;
+pub mod register;
 pub mod reminders;
 pub mod sessions;
 pub mod tokens;

@@ -28,7 +28,7 @@ pub struct SessionWithUser {
 pub async fn find(db: &Db, id_hash: &str) -> Result<Option<SessionWithUser>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT s.created_at, s.last_seen_at, u.id, u.email, u.display_name, u.role, u.active, \
-         u.org_unit_id, u.unit_since, CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password \
+         u.org_unit_id, u.unit_since, u.ai_coordinator, CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
     )
     .bind(id_hash)
@@ -49,6 +49,7 @@ pub async fn find(db: &Db, id_hash: &str) -> Result<Option<SessionWithUser>, sql
             org_unit_id: r.try_get("org_unit_id")?,
             has_password: r.try_get::<i64, _>("has_password")? != 0,
             unit_since: r.try_get("unit_since")?,
+            ai_coordinator: r.try_get::<i64, _>("ai_coordinator")? != 0,
         },
     }))
 }

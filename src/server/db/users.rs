@@ -25,6 +25,8 @@ pub struct UserRecord {
     pub has_password: bool,
     /// The day they joined their unit (relative due dates count from it).
     pub unit_since: i64,
+    /// KI-Koordination: keeps the KI-Register, whatever the role.
+    pub ai_coordinator: bool,
 }
 
 fn role_of(code: &str) -> Result<Role, sqlx::Error> {
@@ -42,10 +44,12 @@ fn record(row: &sqlx::any::AnyRow) -> Result<UserRecord, sqlx::Error> {
         org_unit_id: row.try_get("org_unit_id")?,
         has_password: row.try_get::<i64, _>("has_password")? != 0,
         unit_since: row.try_get("unit_since")?,
+        ai_coordinator: row.try_get::<i64, _>("ai_coordinator")? != 0,
     })
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, role, active, org_unit_id, unit_since, \
+const USER_COLUMNS: &str =
+    "id, email, display_name, role, active, org_unit_id, unit_since, ai_coordinator, \
      CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password";
 
 pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRecord>, sqlx::Error> {
@@ -369,6 +373,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<UserDetail>, sqlx::Error>
         org_unit_id: u.org_unit_id,
         scope_unit_ids,
         has_password: u.has_password,
+        ai_coordinator: u.ai_coordinator,
     }))
 }
 

@@ -166,8 +166,33 @@ pub(super) async fn theme(State(state): State<AppState>, RawQuery(q): RawQuery) 
     versioned(Body::from(css), "text/css; charset=utf-8", current)
 }
 
+/// The public transparency register as JSON (schema in the README): published systems only,
+/// labels in German, codes stable. Public like the page; an internal error gives no detail.
+pub(super) async fn register_json(State(state): State<AppState>) -> Response {
+    let t = crate::i18n::Locale::De.texts();
+    match crate::server::register::public::list(&state, t).await {
+        Ok(systems) => {
+            let body = serde_json::json!({
+                "schema": "ki-seepferdchen/ki-register/1",
+                "organisation": state.config.org_name,
+                "systems": systems,
+            });
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                    (header::CACHE_CONTROL, "no-cache"),
+                ],
+                body.to_string(),
+            )
+                .into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/ki-register.json", get(register_json))
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::server::metrics::export))
         .route("/sprache", get(set_language))
