@@ -260,7 +260,7 @@ fn Duties(s: AiSystemDetail, action: ServerAction<SaveAiDuty>) -> impl IntoView 
             <p>{t.reg_duties_intro}</p>
             <details class="deadlines">
                 <summary>{t.reg_deadlines}</summary>
-                <div class="prose" inner_html=s.deadlines_html.clone()></div>
+                <div class="prose" lang="de" inner_html=s.deadlines_html.clone()></div>
             </details>
             <ol class="duties">
                 {s

@@ -70,13 +70,15 @@ pub fn render(systems: &[(System, i64)], locale: Locale) -> String {
     let t = locale.texts();
     if systems.is_empty() {
         return format!(
-            "<div class=\"register-live\"><p>{}</p></div>",
+            "<div class=\"register-live\" lang=\"{}\"><p>{}</p></div>",
+            locale.code(),
             escape(t.reg_learner_none)
         );
     }
     let stand = systems.iter().map(|(_, at)| *at).max().unwrap_or_default();
     let mut html = format!(
-        "<div class=\"register-live\"><p class=\"register-live__stand\">{}</p>",
+        "<div class=\"register-live\" lang=\"{}\"><p class=\"register-live__stand\">{}</p>",
+        locale.code(),
         escape(&t.reg_learner_stand(locale.format_date(Date::in_germany(stand))))
     );
     for (s, _) in systems {
