@@ -96,6 +96,11 @@ pub fn RegisterPage() -> impl IntoView {
                             .into_any()
                     }}
                     <p>
+                        <a href="/verwaltung/ki-register.csv" rel="external" download>
+                            {t.reg_csv_download}
+                        </a>
+                    </p>
+                    <p>
                         <a href="/ki-register">{t.reg_public_link}</a>
                     </p>
                 }

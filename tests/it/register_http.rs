@@ -133,6 +133,32 @@ async fn register_endpoints_admit_only_their_roles() {
         "{}",
         res.status()
     );
+    // The register as CSV: readers only, each within what they see; the download is logged.
+    let csv = |c: &reqwest::Client| {
+        let c = c.clone();
+        let url = s.url("/verwaltung/ki-register.csv");
+        async move { c.get(url).send().await.unwrap() }
+    };
+    assert_eq!(
+        csv(&anon).await.status(),
+        303,
+        "anonymous: to the sign-in page"
+    );
+    assert_eq!(csv(employee).await.status(), 403);
+    let all_rows = csv(admin).await.text().await.unwrap();
+    assert!(all_rows.starts_with('\u{feff}') && all_rows.contains(';'));
+    assert_eq!(all_rows.lines().count(), 1 + 5, "{all_rows}");
+    let high_row = all_rows
+        .lines()
+        .find(|l| l.starts_with("Vorprüfung Leistungsanträge;"))
+        .expect("the high-risk row");
+    assert!(
+        high_row.contains("hochriskant") && high_row.contains("Art. 27"),
+        "{high_row}"
+    );
+    let fb2_rows = csv(coord_a).await.text().await.unwrap();
+    assert_eq!(fb2_rows.lines().count(), 1 + 3, "{fb2_rows}");
+    assert!(!fb2_rows.contains("Vorprüfung"));
     // The public register: anyone, published systems only, no names of oversight persons.
     let public = json(&s, &anon, "public_ki_register", &[]).await;
     assert_eq!(public.as_array().unwrap().len(), 5);

@@ -193,6 +193,10 @@ pub(super) async fn register_json(State(state): State<AppState>) -> Response {
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/ki-register.json", get(register_json))
+        .route(
+            "/verwaltung/ki-register.csv",
+            get(crate::server::register::export::register_csv),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::server::metrics::export))
         .route("/sprache", get(set_language))

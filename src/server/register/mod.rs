@@ -5,7 +5,9 @@
 //! The register documents what the organisation decided and why; it does not certify that a
 //! system complies. Dates from which duties apply live in the content's dated snippet, never
 //! here, so that a change of the law is one edit of the content.
+pub mod coverage;
 pub mod derive;
+pub mod export;
 pub mod learner;
 pub mod public;
 pub mod store;
