@@ -293,6 +293,7 @@ mod tests {
             "org",
             "url",
             "title",
+            "area", // the Annex III area of a use case
             "from",
             "to",
             "step",

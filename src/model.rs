@@ -915,6 +915,8 @@ pub struct AiSystemValues {
     pub course: String,
     pub oversight_course: String,
     pub oversight: String,
+    /// How people keep the system under control, for the public register.
+    pub public_oversight: String,
     pub published: bool,
     pub answers: crate::register::Answers,
 }

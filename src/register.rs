@@ -258,6 +258,7 @@ pub fn field_label(code: &str, t: &Texts) -> &'static str {
         "kurs" => t.reg_field_course,
         "aufsichtskurs" => t.reg_field_oversight_course,
         "aufsicht" => t.reg_field_oversight,
+        "aufsicht_oeffentlich" => t.reg_field_public_oversight,
         "veroeffentlicht" => t.reg_field_published,
         "einstufung" => t.reg_field_class,
         "antworten" => t.reg_field_answers,

@@ -22,6 +22,8 @@ CREATE TABLE ai_systems (
     answers TEXT NOT NULL DEFAULT '{}',
     risk_class TEXT CHECK (risk_class IN ('verboten', 'hochriskant', 'transparenz', 'gering')),
     oversight TEXT NOT NULL DEFAULT '',
+    -- How people keep the system under control, in the organisation's words, for the public.
+    public_oversight TEXT NOT NULL DEFAULT '',
     course_slug TEXT,
     oversight_course_slug TEXT,
     published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),

@@ -42,6 +42,7 @@ pub(crate) mod ssr {
             course: s.course.clone().unwrap_or_default(),
             oversight_course: s.oversight_course.clone().unwrap_or_default(),
             oversight: s.oversight.clone(),
+            public_oversight: s.public_oversight.clone(),
             published: s.published,
             answers: s.answers.clone(),
         }
@@ -311,6 +312,7 @@ pub async fn save_ai_system(
     kurs: Option<String>,
     aufsichtskurs: Option<String>,
     aufsicht: Option<String>,
+    aufsicht_oeffentlich: Option<String>,
     veroeffentlicht: Option<String>,
     art5: Option<Vec<String>>,
     anhang3: Option<String>,
@@ -353,33 +355,12 @@ pub async fn save_ai_system(
         course: kurs.unwrap_or_default(),
         oversight_course: aufsichtskurs.unwrap_or_default(),
         oversight: aufsicht.unwrap_or_default(),
+        public_oversight: aufsicht_oeffentlich.unwrap_or_default(),
         published: veroeffentlicht.is_some(),
         answers,
     };
     let existing = id.map(|id| (id, version.unwrap_or_default()));
-    let draft = AiSystemValues {
-        name: input.name.clone(),
-        provider: input.provider.clone(),
-        product: input.product.clone(),
-        purpose: input.purpose.clone(),
-        status: input.status.clone(),
-        role: input.role.clone(),
-        responsible: input.responsible.clone(),
-        contact: input.contact.clone(),
-        approved_uses: input.approved_uses.clone(),
-        prohibited_uses: input.prohibited_uses.clone(),
-        data_classes: input.data_classes.clone(),
-        instruction_url: input.instruction_url.clone(),
-        manual_url: input.manual_url.clone(),
-        introduced: input.introduced.clone(),
-        reviewed: input.reviewed.clone(),
-        units: input.units.clone(),
-        course: input.course.clone(),
-        oversight_course: input.oversight_course.clone(),
-        oversight: input.oversight.clone(),
-        published: input.published,
-        answers: input.answers.clone(),
-    };
+    let draft = input.clone();
     match store::save(
         &state,
         &actor,

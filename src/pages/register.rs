@@ -236,6 +236,8 @@ fn SystemFacts(s: AiSystemDetail) -> impl IntoView {
             <dd>{or_dash(s.oversight_course.clone())}</dd>
             <dt>{t.reg_field_published}</dt>
             <dd>{if v.published { t.yes } else { t.no }}</dd>
+            <dt>{t.reg_field_public_oversight}</dt>
+            <dd class="prewrap">{or_dash(v.public_oversight.clone())}</dd>
         </dl>
     }
 }
@@ -665,6 +667,7 @@ fn SystemForm(
             </fieldset>
             <fieldset class="form__section">
                 <legend>{t.reg_section_public}</legend>
+                <TextField label=t.reg_field_public_oversight name="aufsicht_oeffentlich" error value=v.public_oversight.clone() rows=3 required=false hint=t.reg_public_oversight_hint />
                 <div class="field" id="veroeffentlicht-field" class:field--error=move || field_error("veroeffentlicht")().is_some()>
                     {select_error("veroeffentlicht")}
                     <div class="checkbox">
@@ -682,6 +685,7 @@ fn SystemForm(
 #[component]
 pub fn PublicRegisterPage() -> impl IntoView {
     let t = use_texts();
+    let locale = crate::app::use_locale();
     let data = Resource::new_blocking(|| (), |_| list_public_ai_systems());
     view! {
         <Title text=t.reg_public_title />
@@ -727,7 +731,11 @@ pub fn PublicRegisterPage() -> impl IntoView {
                                                 .then(|| {
                                                     view! {
                                                         <dt>{t.reg_field_reviewed}</dt>
-                                                        <dd>{s.reviewed.clone()}</dd>
+                                                        <dd>
+                                                            {crate::i18n::Date::parse_iso(&s.reviewed)
+                                                                .map(|d| locale.format_date(d))
+                                                                .unwrap_or_default()}
+                                                        </dd>
                                                     }
                                                 })}
                                         </dl>

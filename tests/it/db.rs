@@ -3638,6 +3638,35 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
             .len(),
         1
     );
+    // The oversight persons named with their address get the oversight course; their
+    // colleagues do not.
+    assert!(
+        assigned(
+            &st,
+            db,
+            "ulrike.peters@musterstadt.example",
+            "ki-freischwimmer"
+        )
+        .await
+    );
+    assert!(
+        assigned(
+            &st,
+            db,
+            "guel.demir@musterstadt.example",
+            "ki-freischwimmer"
+        )
+        .await
+    );
+    assert!(
+        !assigned(
+            &st,
+            db,
+            "hannah.weiss@musterstadt.example",
+            "ki-freischwimmer"
+        )
+        .await
+    );
     // The demo's KI-Koordination keeps the register for the whole organisation.
     let sophie = learner(&st, db, "sophie.braun@musterstadt.example").await;
     assert!(sophie.user.ai_coordinator && sophie.can_edit_register());
@@ -3747,6 +3776,7 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
     let mut bad = system_input("Planung", vec![], "");
     bad.status = "geplant".into();
     bad.published = true;
+    bad.public_oversight = "Die Poststelle prüft jeden Vorschlag.".into();
     let e = register_store::save(&st, &sophie, None, bad, false, t)
         .await
         .unwrap_err();
@@ -3817,6 +3847,62 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
     .await
     .is_ok());
 
+    // Gül Demir no longer oversees the pre-check: her oversight course goes, Ulrike's stays;
+    // an address nobody has is refused.
+    let mut fewer = system_input(
+        &hs.name,
+        hs.units.clone(),
+        &hs.course.clone().unwrap_or_default(),
+    );
+    fewer.purpose = hs.purpose.clone();
+    fewer.product = hs.product.clone();
+    fewer.provider = hs.provider.clone();
+    fewer.status = hs.status.code().into();
+    fewer.answers = hs.answers.clone();
+    fewer.oversight_course = "ki-freischwimmer".into();
+    fewer.published = true;
+    fewer.public_oversight = hs.public_oversight.clone();
+    fewer.oversight = "Wer Anders <wer@anderswo.example>".into();
+    let e = register_store::save(
+        &st,
+        &admin,
+        Some((high.id, high.version)),
+        fewer.clone(),
+        false,
+        t,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field_of(e), "aufsicht");
+    fewer.oversight = "Ulrike Peters <ulrike.peters@musterstadt.example>".into();
+    register_store::save(&st, &admin, Some((high.id, high.version)), fewer, false, t)
+        .await
+        .unwrap();
+    assert!(
+        assigned(
+            &st,
+            db,
+            "ulrike.peters@musterstadt.example",
+            "ki-freischwimmer"
+        )
+        .await
+    );
+    assert!(
+        !assigned(
+            &st,
+            db,
+            "guel.demir@musterstadt.example",
+            "ki-freischwimmer"
+        )
+        .await
+    );
+    let high = seepferdchen::server::db::register::all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == high.id)
+        .unwrap();
+
     // A duty's state is a new version; an unknown duty or state is refused.
     let duty = |code: &'static str, status: &'static str| register_store::DutyInput {
         duty: code,
@@ -3841,7 +3927,8 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
             .await
             .unwrap()[0]
             .version,
-        2
+        3,
+        "the oversight change, then the duty"
     );
     assert_eq!(
         register_store::save_duty(&st, &admin, high.id, &duty("erfunden", "erledigt"), t).await,

@@ -330,6 +330,8 @@ struct DemoSystem {
     course: &'static str,
     oversight: &'static str,
     oversight_course: &'static str,
+    /// How people keep it under control, for the public register.
+    public_oversight: &'static str,
     answers: fn() -> crate::server::register::Answers,
     /// (duty, state, responsible, evidence)
     duties: &'static [(&'static str, &'static str, &'static str, &'static str)],
@@ -357,6 +359,7 @@ const SYSTEMS: &[DemoSystem] = &[
         course: "ki-seepferdchen",
         oversight: "",
         oversight_course: "",
+        public_oversight: "Der Chatbot gibt nur allgemeine Auskünfte und sagt im ersten Satz, dass er ein KI-System ist. Das Team Online-Dienste wertet die Rückmeldungen jede Woche aus und korrigiert falsche Antworten.",
         answers: || crate::server::register::Answers {
             art50: set(&["dialog", "synthetisch"]),
             ..Default::default()
@@ -394,6 +397,7 @@ const SYSTEMS: &[DemoSystem] = &[
         course: "ki-seepferdchen",
         oversight: "",
         oversight_course: "",
+        public_oversight: "Die Entwürfe sind nur eine Hilfe: Beschäftigte prüfen jeden Text und verantworten ihn selbst.",
         answers: || crate::server::register::Answers {
             gpai: true,
             ..Default::default()
@@ -417,6 +421,7 @@ const SYSTEMS: &[DemoSystem] = &[
         course: "ki-seepferdchen",
         oversight: "",
         oversight_course: "",
+        public_oversight: "Beschäftigte prüfen Übersetzungen vor der Verwendung; verbindlich ist immer der deutsche Text.",
         answers: Default::default,
         duties: &[],
     },
@@ -436,6 +441,7 @@ const SYSTEMS: &[DemoSystem] = &[
         course: "ki-seepferdchen",
         oversight: "",
         oversight_course: "",
+        public_oversight: "Die Poststelle prüft jeden Zuleitungsvorschlag, bevor sie ein Schreiben weiterleitet.",
         answers: Default::default,
         duties: &[],
     },
@@ -454,8 +460,10 @@ const SYSTEMS: &[DemoSystem] = &[
         data: &["oeffentlich", "intern", "personenbezogen"],
         units: &["Sozialamt"],
         course: "ki-seepferdchen",
-        oversight: "Ulrike Peters (Sachgebietsleitung)\nGül Demir",
+        oversight: "Ulrike Peters (Sachgebietsleitung) <ulrike.peters@musterstadt.example>\n\
+                    Gül Demir <guel.demir@musterstadt.example>",
         oversight_course: "ki-freischwimmer",
+        public_oversight: "Über jeden Antrag entscheidet die Sachbearbeitung selbst. Benannte Beschäftigte mit der nötigen Kompetenz und Befugnis beaufsichtigen das System (Art. 26 Abs. 2 KI-Verordnung).",
         answers: || crate::server::register::Answers {
             annex3: Some("5".into()),
             ..Default::default()
@@ -488,6 +496,8 @@ async fn seed_register(
     let courses: Vec<String> = state.catalog.published().map(|c| c.slug.clone()).collect();
     let all_units: Vec<i64> = unit_ids.values().copied().collect();
     let anyone = |_: i64| true;
+    let emails: Vec<String> = PEOPLE.iter().map(|p| format!("{}@{DOMAIN}", p.1)).collect();
+    let is_person = |e: &str| emails.iter().any(|x| x == e);
     let today = crate::server::tracking::today(now);
     for d in SYSTEMS {
         let known = |c: &str| {
@@ -519,6 +529,7 @@ async fn seed_register(
             course: known(d.course),
             oversight_course: known(d.oversight_course),
             oversight: d.oversight.into(),
+            public_oversight: d.public_oversight.into(),
             published: true,
             answers: (d.answers)(),
             ..Default::default()
@@ -527,6 +538,7 @@ async fn seed_register(
             courses: &courses,
             units: &all_units,
             may_use_unit: &anyone,
+            known_email: &is_person,
         };
         let system = register::validate(input, &cx, t)?;
         let id = db::register::insert(&mut *tx, &system, now).await?;

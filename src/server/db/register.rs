@@ -17,7 +17,7 @@ pub struct Stored {
 const COLUMNS: &str = "id, name, provider, product, purpose, status, org_role, responsible, \
      contact, approved_uses, prohibited_uses, data_classes, instruction_url, manual_url, \
      introduced_day, reviewed_day, answers, risk_class, oversight, course_slug, \
-     oversight_course_slug, published, version, created_at, updated_at";
+     oversight_course_slug, published, version, created_at, updated_at, public_oversight";
 
 fn decode<T>(v: Option<T>, what: &str) -> Result<T, sqlx::Error> {
     v.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what}").into()))
@@ -62,6 +62,7 @@ fn stored(r: &sqlx::any::AnyRow, units: Vec<i64>) -> Result<Stored, sqlx::Error>
             course: r.try_get("course_slug")?,
             oversight_course: r.try_get("oversight_course_slug")?,
             oversight: r.try_get("oversight")?,
+            public_oversight: r.try_get("public_oversight")?,
             published: r.try_get::<i64, _>("published")? != 0,
             answers: serde_json::from_str::<Answers>(&answers).unwrap_or_default(),
             class: class
@@ -147,6 +148,7 @@ fn binds<'q>(
         .bind(s.course.as_deref())
         .bind(s.oversight_course.as_deref())
         .bind(i64::from(s.published))
+        .bind(&s.public_oversight)
 }
 
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
@@ -159,9 +161,9 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
         "INSERT INTO ai_systems (name, provider, product, purpose, status, org_role, responsible, \
          contact, approved_uses, prohibited_uses, data_classes, instruction_url, manual_url, \
          introduced_day, reviewed_day, answers, risk_class, oversight, course_slug, \
-         oversight_course_slug, published, version, created_at, updated_at) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-         $20, $21, 1, $22, $22) RETURNING id",
+         oversight_course_slug, published, public_oversight, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+         $19, $20, $21, $22, 1, $23, $23) RETURNING id",
     );
     let row = binds(q, s, answers).bind(now).fetch_one(e).await?;
     row.try_get(0)
@@ -183,7 +185,8 @@ pub async fn update<'e, E: Executor<'e, Database = Any>>(
          prohibited_uses = $10, data_classes = $11, instruction_url = $12, manual_url = $13, \
          introduced_day = $14, reviewed_day = $15, answers = $16, risk_class = $17, \
          oversight = $18, course_slug = $19, oversight_course_slug = $20, published = $21, \
-         version = version + 1, updated_at = $22 WHERE id = $23 AND version = $24",
+         public_oversight = $22, version = version + 1, updated_at = $23 \
+         WHERE id = $24 AND version = $25",
     );
     let done = binds(q, s, answers)
         .bind(now)
@@ -381,6 +384,63 @@ pub async fn insert_derived<'e, E: Executor<'e, Database = Any>>(
     .execute(e)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Person assignments the register made (the oversight course): (assignment, person, course,
+/// system).
+pub async fn derived_person_assignments<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+) -> Result<Vec<Derived>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, user_id, course_slug, ai_system_id FROM assignments \
+         WHERE ai_system_id IS NOT NULL AND user_id IS NOT NULL",
+    )
+    .fetch_all(e)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect()
+}
+
+/// Assigns the oversight course to one person on behalf of a system, unless she already has
+/// it assigned.
+pub async fn insert_derived_person<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    user: i64,
+    course: &str,
+    system: i64,
+    due_days: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO assignments (course_slug, user_id, mandatory, created_at, due_days, \
+         ai_system_id) VALUES ($1, $2, 1, $3, $4, $5) \
+         ON CONFLICT (user_id, course_slug) WHERE user_id IS NOT NULL DO NOTHING",
+    )
+    .bind(course)
+    .bind(user)
+    .bind(now)
+    .bind(due_days)
+    .bind(system)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every system's (id, status, oversight course, oversight persons) for deriving the
+/// oversight course.
+pub async fn oversight_needs<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+) -> Result<Vec<(i64, String, Option<String>, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, status, oversight_course_slug, oversight FROM ai_systems \
+         WHERE oversight_course_slug IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(e)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect()
 }
 
 /// Hands a derived assignment to another system that needs the same course in the same unit.

@@ -18,8 +18,9 @@ pub struct Plan {
     pub delete: Vec<i64>,
 }
 
-/// `needs`: (system, status code, course, unit) rows; `derived`: (assignment, unit, course,
-/// system) of assignments the register made earlier.
+/// `needs`: (system, status code, course, target) rows; `derived`: (assignment, target, course,
+/// system) of assignments the register made earlier. A target is a unit (the users' course) or
+/// a person (the oversight course); the two are planned separately.
 pub fn plan(
     needs: &[(i64, String, Option<String>, Option<i64>)],
     derived: &[(i64, i64, String, i64)],

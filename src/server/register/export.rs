@@ -2,7 +2,6 @@
 //! per system with class, articles, duties done and the share of users trained). Readers of
 //! the register only, each within what they may see; every download is audit-logged.
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
@@ -122,20 +121,11 @@ pub async fn register_csv(State(state): State<AppState>, actor: Actor, locale: L
     }
     .await;
     match result {
-        Ok(csv) => {
-            let mut res = (StatusCode::OK, csv).into_response();
-            let h = res.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            h.insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"ki-register.csv\""),
-            );
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            res
-        }
+        Ok(csv) => crate::server::reports::routes::download(
+            csv.into_bytes(),
+            "text/csv; charset=utf-8",
+            "ki-register.csv",
+        ),
         Err(e) => e.into_response(),
     }
 }

@@ -199,31 +199,9 @@ pub fn duties(outcome: &Outcome, answers: &Answers, role: OrgRole) -> Vec<Duty> 
     out
 }
 
-/// A system as a form submits it, before checking.
-#[derive(Debug, Clone, Default)]
-pub struct Input {
-    pub name: String,
-    pub provider: String,
-    pub product: String,
-    pub purpose: String,
-    pub status: String,
-    pub role: String,
-    pub responsible: String,
-    pub contact: String,
-    pub approved_uses: String,
-    pub prohibited_uses: String,
-    pub data_classes: Vec<String>,
-    pub instruction_url: String,
-    pub manual_url: String,
-    pub introduced: String,
-    pub reviewed: String,
-    pub units: Vec<i64>,
-    pub course: String,
-    pub oversight_course: String,
-    pub oversight: String,
-    pub published: bool,
-    pub answers: Answers,
-}
+/// A system as a form submits it, before checking (the form's own values: nothing entered is
+/// lost when the check refuses it).
+pub type Input = crate::model::AiSystemValues;
 
 /// A checked system, ready to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,6 +225,7 @@ pub struct System {
     pub course: Option<String>,
     pub oversight_course: Option<String>,
     pub oversight: String,
+    pub public_oversight: String,
     pub published: bool,
     pub answers: Answers,
     pub class: RiskClass,
@@ -260,6 +239,23 @@ pub struct Context<'a> {
     pub units: &'a [i64],
     /// Whether the editor may record a system for this unit.
     pub may_use_unit: &'a (dyn Fn(i64) -> bool + Sync),
+    /// Whether an e-mail address belongs to a person of the platform (lower case).
+    pub known_email: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// The e-mail addresses in the oversight field: one person per line, as "Name <address>" or
+/// the bare address; lines without one are names only (they get no course).
+pub fn oversight_emails(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .lines()
+        .filter_map(|line| {
+            line.split(|c: char| c.is_whitespace() || "<>(),;".contains(c))
+                .find(|w| w.contains('@'))
+                .map(str::to_lowercase)
+        })
+        .collect();
+    out.dedup();
+    out
 }
 
 fn text(v: &str, max: usize) -> Option<String> {
@@ -354,6 +350,7 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
         err("aufsichtskurs", t.reg_course_unpublished);
     }
     let oversight = long(&input.oversight);
+    let public_oversight = long(&input.public_oversight);
     let mut data_classes: Vec<String> = DATA_CLASSES
         .iter()
         .filter(|c| input.data_classes.iter().any(|d| d == *c))
@@ -379,8 +376,17 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
     if class == Some(RiskClass::High) && oversight.trim().is_empty() {
         err("aufsicht", t.reg_oversight_missing);
     }
+    if let Some(unknown) = oversight_emails(&oversight)
+        .into_iter()
+        .find(|e| !(cx.known_email)(e))
+    {
+        err("aufsicht", &t.reg_oversight_unknown(unknown));
+    }
     if class == Some(RiskClass::Prohibited) && status.is_some_and(|s| s.in_use()) {
         err("status", t.reg_prohibited_in_use);
+    }
+    if input.published && public_oversight.is_empty() {
+        err("aufsicht_oeffentlich", t.reg_public_oversight_missing);
     }
     if input.published && status == Some(Status::Planned) {
         err("veroeffentlicht", t.reg_publish_planned);
@@ -429,6 +435,7 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
             course,
             oversight_course,
             oversight,
+            public_oversight,
             published: input.published,
             answers,
             class,
@@ -491,6 +498,7 @@ pub fn snapshot(s: &System, unit_names: &dyn Fn(i64) -> String) -> Vec<(&'static
             s.oversight_course.clone().unwrap_or_default(),
         ),
         ("aufsicht", s.oversight.clone()),
+        ("aufsicht_oeffentlich", s.public_oversight.clone()),
         (
             "veroeffentlicht",
             if s.published { "ja" } else { "nein" }.into(),

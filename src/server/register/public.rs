@@ -1,14 +1,12 @@
 //! The public transparency register (opt-in per system), in the spirit of the algorithm
 //! registers of Amsterdam, Helsinki and the Dutch government: what the system does, who is
-//! responsible, its risk class and how people keep oversight. Never names the persons
-//! charged with oversight; only the responsible office and a contact.
+//! responsible, its risk class and how people keep it under control, in the organisation's
+//! own words. Never names the persons charged with oversight; only the office and a contact.
 use crate::error::AppError;
 use crate::i18n::{Date, Texts};
 use crate::model::PublicAiSystem;
 use crate::server::db;
 use crate::server::state::AppState;
-
-use super::RiskClass;
 
 pub async fn list(state: &AppState, t: &Texts) -> Result<Vec<PublicAiSystem>, AppError> {
     Ok(db::register::all(&state.db)
@@ -18,11 +16,7 @@ pub async fn list(state: &AppState, t: &Texts) -> Result<Vec<PublicAiSystem>, Ap
         .map(|s| {
             let s = s.system;
             PublicAiSystem {
-                oversight: if s.class == RiskClass::High {
-                    t.reg_public_oversight_high.into()
-                } else {
-                    t.reg_public_oversight_default.into()
-                },
+                oversight: s.public_oversight,
                 name: s.name,
                 provider: s.provider,
                 purpose: s.purpose,

@@ -58,10 +58,17 @@ pub async fn save(
         .map(|c| c.slug)
         .collect();
     let may_use = |u: i64| actor.can_register_unit(u);
+    let emails: std::collections::HashSet<String> = db::users::all_emails(&state.db)
+        .await?
+        .into_iter()
+        .map(|e| e.to_lowercase())
+        .collect();
+    let known = |e: &str| emails.contains(e);
     let cx = super::Context {
         courses: &courses,
         units: &unit_ids,
         may_use_unit: &may_use,
+        known_email: &known,
     };
     let unit_name = |id: i64| {
         units
@@ -144,7 +151,9 @@ async fn record_version(
     Ok(())
 }
 
-/// Brings the register's derived assignments in line with the register (see `derive`).
+/// Brings the register's derived assignments in line with the register (see `derive`): the
+/// users' course for the using units, the oversight course for the oversight persons named
+/// with their e-mail address.
 pub async fn sync_training(tx: &mut sqlx::AnyConnection, now: i64) -> Result<(), AppError> {
     let needs = db::register::training_needs(&mut *tx).await?;
     let derived = db::register::derived_assignments(&mut *tx).await?;
@@ -157,6 +166,27 @@ pub async fn sync_training(tx: &mut sqlx::AnyConnection, now: i64) -> Result<(),
     }
     for (unit, course, system) in plan.insert {
         db::register::insert_derived(&mut *tx, unit, &course, system, DUE_DAYS, now).await?;
+    }
+    let mut people = Vec::new();
+    for (system, status, course, persons) in db::register::oversight_needs(&mut *tx).await? {
+        for email in super::oversight_emails(&persons) {
+            if let Some(user) = db::users::by_email(&mut *tx, &email).await? {
+                if user.active {
+                    people.push((system, status.clone(), course.clone(), Some(user.id)));
+                }
+            }
+        }
+    }
+    let derived = db::register::derived_person_assignments(&mut *tx).await?;
+    let plan = derive::plan(&people, &derived);
+    for id in plan.delete {
+        db::register::delete_assignment(&mut *tx, id).await?;
+    }
+    for (assignment, system) in plan.moves {
+        db::register::move_derived(&mut *tx, assignment, system).await?;
+    }
+    for (user, course, system) in plan.insert {
+        db::register::insert_derived_person(&mut *tx, user, &course, system, DUE_DAYS, now).await?;
     }
     Ok(())
 }

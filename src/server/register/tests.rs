@@ -191,10 +191,12 @@ fn check(input: Input) -> Result<System, AppError> {
     let courses = vec!["ki-seepferdchen".to_string()];
     let units = vec![1, 2, 3];
     let may = |u: i64| u != 3;
+    let known = |e: &str| e.ends_with("@musterstadt.example");
     let cx = Context {
         courses: &courses,
         units: &units,
         may_use_unit: &may,
+        known_email: &known,
     };
     validate(input, &cx, t())
 }
@@ -234,7 +236,12 @@ fn bad_input_is_refused_with_the_field_named() {
     let mut i = input();
     i.status = "geplant".into();
     i.published = true;
+    i.public_oversight = "Die Sachbearbeitung prüft jedes Ergebnis.".into();
     assert_eq!(fields(check(i)), ["veroeffentlicht"]);
+    // Published without saying how people keep it under control.
+    let mut i = input();
+    i.published = true;
+    assert_eq!(fields(check(i)), ["aufsicht_oeffentlich"]);
     let mut i = input();
     i.answers.art5 = codes(&["c"]);
     assert_eq!(fields(check(i)), ["status"]);
@@ -384,4 +391,21 @@ fn the_live_register_shows_the_units_tools_escaped() {
     );
     let none = learner::render(&[], Locale::De);
     assert!(none.contains("kein KI-Werkzeug freigegeben"));
+}
+
+#[test]
+fn oversight_persons_are_named_with_or_without_an_address() {
+    assert_eq!(
+        oversight_emails("Ulrike Peters <Ulrike.Peters@musterstadt.example>\nGül Demir\n(g.demir@musterstadt.example)"),
+        vec![
+            "ulrike.peters@musterstadt.example".to_string(),
+            "g.demir@musterstadt.example".to_string()
+        ]
+    );
+    let mut i = input();
+    i.oversight = "Frau Unbekannt <wer@anderswo.example>".into();
+    assert_eq!(fields(check(i)), ["aufsicht"]);
+    let mut i = input();
+    i.oversight = "Ulrike Peters <ulrike.peters@musterstadt.example>".into();
+    assert!(check(i).is_ok());
 }

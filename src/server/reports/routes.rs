@@ -30,7 +30,8 @@ pub fn filter_from_query(q: &HashMap<String, String>) -> PeopleFilter {
     }
 }
 
-fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+/// A file to download (never cached).
+pub fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
     let mut res = (StatusCode::OK, bytes).into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
