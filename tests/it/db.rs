@@ -3846,6 +3846,40 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
     )
     .await
     .is_ok());
+    // Nor a system of no unit, which she could not see afterwards.
+    let e = register_store::save(
+        &st,
+        &coord,
+        None,
+        system_input("Ohne", vec![], ""),
+        false,
+        t,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field_of(e), "einheiten");
+    // One the organisation-wide KI-Koordination recorded without a unit is out of her reach.
+    let unitless = register_store::save(
+        &st,
+        &sophie,
+        None,
+        system_input("Ohne Einheit", vec![], ""),
+        false,
+        t,
+    )
+    .await
+    .unwrap();
+    let e = register_store::save(
+        &st,
+        &coord,
+        Some((unitless, 1)),
+        system_input("Ohne Einheit", vec![ordnungsamt], ""),
+        true,
+        t,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e, AppError::NotFound);
 
     // Gül Demir no longer oversees the pre-check: her oversight course goes, Ulrike's stays;
     // an address nobody has is refused.

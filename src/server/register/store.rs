@@ -22,9 +22,18 @@ pub fn may_read(actor: &Actor, units: &[i64]) -> bool {
     }
 }
 
-/// Whether the actor may change a system used by `units`: every unit must be theirs.
+/// Whether the actor may change a system used by `units`: every unit must be theirs, and a
+/// KI-Koordination limited to some units never reaches a system of no unit (she could not
+/// even see it).
 pub fn may_edit(actor: &Actor, units: &[i64]) -> bool {
-    actor.can_edit_register() && units.iter().all(|u| actor.can_register_unit(*u))
+    actor.can_edit_register()
+        && match actor.register_scope() {
+            Some(Scope::All) => true,
+            Some(Scope::Units(scope)) => {
+                !units.is_empty() && units.iter().all(|u| scope.contains(u))
+            }
+            _ => false,
+        }
 }
 
 /// A system the actor may change, read in the transaction that changes it; anything else is
@@ -85,6 +94,10 @@ pub async fn save(
         None => None,
     };
     let system = super::validate(input, &cx, t)?;
+    if !may_edit(actor, &system.units) {
+        // Only reachable with no unit: every chosen unit was checked by `validate`.
+        return Err(AppError::field("einheiten", t.reg_units_required));
+    }
     let (id, version, before) = match (existing, old) {
         (Some((id, seen)), Some(old)) => {
             if super::classification_review_needed(&old.system, &system) && !review_confirmed {
