@@ -19,7 +19,7 @@ use crate::pages::info::{
 use crate::pages::not_found::NotFound;
 use crate::pages::quiz::AttemptPage;
 use crate::pages::register::{
-    AiSystemPage, EditAiSystemPage, NewAiSystemPage, PublicRegisterPage, RegisterPage,
+    AiSystemPage, EditAiSystemPage, KiUpdatePage, NewAiSystemPage, PublicRegisterPage, RegisterPage,
 };
 use crate::pages::tracking::{
     AssignmentsPage, AuditPage, DashboardPage, RemoveAssignmentPage, SessionPage, SessionsPage,
@@ -111,6 +111,7 @@ pub fn App() -> impl IntoView {
                             view=EditAiSystemPage
                         />
                         <Route path=path!("/ki-register") view=PublicRegisterPage />
+                        <Route path=path!("/ki-aenderung/:id") view=KiUpdatePage />
                         <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage />
                         <Route
                             path=path!("/verwaltung/e-mails")

@@ -713,6 +713,37 @@ pub struct StartView {
     pub units: Option<Vec<UnitStatus>>,
     /// Admins: the installation's health.
     pub health: Option<Health>,
+    /// Changes of the person's AI tools she must still read (or learn again).
+    pub ki_updates: Vec<KiUpdateCard>,
+}
+
+/// A change of an AI tool a person must read and confirm, or learn again with its course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KiUpdateCard {
+    pub id: i64,
+    pub name: String,
+    pub due: Date,
+    /// (slug, title) of the course to take again, when the system asks for that instead of a
+    /// confirmation.
+    pub course: Option<(String, String)>,
+}
+
+/// A change of an AI tool as the person reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KiUpdateView {
+    pub id: i64,
+    pub name: String,
+    pub version: i64,
+    pub changed_on: Date,
+    pub due: Date,
+    /// (field label, before, after)
+    pub changes: Vec<(String, String, String)>,
+    /// The tool's current rules, as "KI bei uns" shows them (escaped HTML).
+    pub rules_html: String,
+    /// (slug, title) of the course to take again; None: read and confirm.
+    pub course: Option<(String, String)>,
+    /// She is up to date (confirmed, or learnt it again, or never learnt the old state).
+    pub current: bool,
 }
 
 /// What an admin checks first: mail, the loaded content, since when the installation runs.
@@ -919,6 +950,11 @@ pub struct AiSystemValues {
     pub public_oversight: String,
     pub published: bool,
     pub answers: crate::register::Answers,
+    /// "delta" or "kurs": what people do when the model, class or rules change.
+    pub update_mode: String,
+    pub eu_database_url: String,
+    pub fria_summary: String,
+    pub dpia_summary: String,
 }
 
 /// The form for a new or changed system: its values and the choices.
@@ -978,6 +1014,19 @@ pub struct AiSystemDetail {
     pub trained: i64,
     /// The content's dated snippet (when which duties apply), as HTML.
     pub deadlines_html: String,
+    /// The last change its users had to hear about, and how far it reached.
+    pub update: Option<UpdateReach>,
+}
+
+/// The last change people had to hear about: when, what, and who knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateReach {
+    pub on: Date,
+    pub mode: String,
+    pub fields: Vec<String>,
+    /// People of the using units who learnt the system, and how many know the change.
+    pub people: i64,
+    pub current: i64,
 }
 
 /// A published system on the public transparency register.

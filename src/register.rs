@@ -52,6 +52,37 @@ impl Status {
     }
 }
 
+/// What the people concerned do when a system's model, class or house rules change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateMode {
+    /// Read what changed and the current rules, and confirm.
+    Delta,
+    /// Take the system's course again.
+    Course,
+}
+
+impl UpdateMode {
+    pub const ALL: [UpdateMode; 2] = [UpdateMode::Delta, UpdateMode::Course];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UpdateMode::Delta => "delta",
+            UpdateMode::Course => "kurs",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<UpdateMode> {
+        UpdateMode::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self, t: &Texts) -> &'static str {
+        match self {
+            UpdateMode::Delta => t.reg_update_delta,
+            UpdateMode::Course => t.reg_update_course,
+        }
+    }
+}
+
 /// The organisation's role for a system (Art. 3 Nr. 3 and 4, Art. 25).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgRole {
@@ -263,6 +294,10 @@ pub fn field_label(code: &str, t: &Texts) -> &'static str {
         "einstufung" => t.reg_field_class,
         "antworten" => t.reg_field_answers,
         "pflicht" => t.reg_field_duty,
+        "aenderung" => t.reg_field_update_mode,
+        "eu_datenbank" => t.reg_field_eu_database,
+        "grundrechte" => t.reg_field_fria,
+        "dsfa" => t.reg_field_dpia,
         _ => "",
     }
 }

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{AiSystemDetail, AiSystemForm, PublicAiSystem, RegisterList};
+use crate::model::{AiSystemDetail, AiSystemForm, KiUpdateView, PublicAiSystem, RegisterList};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
@@ -45,6 +45,10 @@ pub(crate) mod ssr {
             public_oversight: s.public_oversight.clone(),
             published: s.published,
             answers: s.answers.clone(),
+            update_mode: s.update_mode.code().into(),
+            eu_database_url: s.eu_database_url.clone(),
+            fria_summary: s.fria_summary.clone(),
+            dpia_summary: s.dpia_summary.clone(),
         }
     }
 
@@ -188,6 +192,35 @@ pub async fn get_ai_system(id: i64) -> Result<AiSystemDetail, AppError> {
         .collect();
     let units = db::org_units::all(&state.db.pool).await?;
     let (users, done) = trained(&state, &units, s).await?;
+    let update = match &stored.update {
+        Some((version, at, changes)) => {
+            let reach: Vec<i64> = crate::server::auth::authz::subtree(&units, &s.units)
+                .into_iter()
+                .collect();
+            let (people, current) = db::register::update_reach(
+                &state.db,
+                id,
+                s.course.as_deref(),
+                *version,
+                *at,
+                &reach,
+            )
+            .await?;
+            let changes: Vec<(String, String, String)> =
+                serde_json::from_str(changes).unwrap_or_default();
+            Some(UpdateReach {
+                on: Date::in_germany(*at),
+                mode: s.update_mode.label(t).into(),
+                fields: changes
+                    .iter()
+                    .map(|(f, _, _)| register::field_label(f, t).to_string())
+                    .collect(),
+                people,
+                current,
+            })
+        }
+        None => None,
+    };
     let deadlines = std::fs::read_to_string(
         state
             .config
@@ -226,6 +259,7 @@ pub async fn get_ai_system(id: i64) -> Result<AiSystemDetail, AppError> {
         users,
         trained: done,
         deadlines_html: deadlines,
+        update,
     })
 }
 
@@ -248,6 +282,7 @@ pub async fn load_ai_system_form(id: Option<i64>) -> Result<AiSystemForm, AppErr
             AiSystemValues {
                 status: "geplant".into(),
                 role: "betreiber".into(),
+                update_mode: "delta".into(),
                 ..Default::default()
             },
             0,
@@ -322,6 +357,10 @@ pub async fn save_ai_system(
     art50: Option<Vec<String>>,
     gpai: Option<String>,
     einstufung_geprueft: Option<String>,
+    aenderung: Option<String>,
+    eu_datenbank: Option<String>,
+    grundrechte: Option<String>,
+    dsfa: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
     let Ctx { state, actor } = Ctx::register_editor().await?;
@@ -358,6 +397,10 @@ pub async fn save_ai_system(
         public_oversight: aufsicht_oeffentlich.unwrap_or_default(),
         published: veroeffentlicht.is_some(),
         answers,
+        update_mode: aenderung.unwrap_or_default(),
+        eu_database_url: eu_datenbank.unwrap_or_default(),
+        fria_summary: grundrechte.unwrap_or_default(),
+        dpia_summary: dsfa.unwrap_or_default(),
     };
     let existing = id.map(|id| (id, version.unwrap_or_default()));
     let draft = input.clone();
@@ -430,4 +473,89 @@ pub async fn list_public_ai_systems() -> Result<Vec<PublicAiSystem>, AppError> {
     let Ctx { state, actor: () } = Ctx::public()?;
     let t = current_locale().texts();
     crate::server::register::public::list(&state, t).await
+}
+
+/// A change of an AI tool the signed-in person uses (or oversees): what changed, the current
+/// rules, and whether she is up to date. Anyone else: not found.
+#[server(endpoint = "ki_aenderung")]
+pub async fn get_ki_update(id: i64) -> Result<KiUpdateView, AppError> {
+    use crate::server::register::updates;
+    use ssr::*;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
+    let locale = current_locale();
+    let t = locale.texts();
+    let units = db::org_units::all(&state.db.pool).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let stored = db::register::get(&mut conn, id)
+        .await?
+        .filter(|s| updates::concerns(&units, &actor.user, s))
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let (version, at, changes) = stored.update.clone().ok_or(AppError::NotFound)?;
+    let completed = db::register::completions(&state.db, actor.id()).await?;
+    let acked = db::register::acknowledged(&state.db, actor.id())
+        .await?
+        .into_iter()
+        .find(|(s, _, _)| *s == id)
+        .map(|(_, v, _)| v);
+    let due = updates::due(&stored, &completed, acked);
+    let changes: Vec<(String, String, String)> = serde_json::from_str(&changes).unwrap_or_default();
+    let s = &stored.system;
+    let course = match (s.update_mode, &s.course) {
+        (register::UpdateMode::Course, Some(c)) => {
+            Some((c.clone(), crate::server::reports::course_title(&state, c)))
+        }
+        _ => None,
+    };
+    Ok(KiUpdateView {
+        id,
+        name: s.name.clone(),
+        version,
+        changed_on: Date::in_germany(at),
+        due: due
+            .as_ref()
+            .map(|d| d.due)
+            .unwrap_or_else(|| Date::from_days(Date::in_germany(at).to_days() + store::DUE_DAYS)),
+        changes: changes
+            .into_iter()
+            .map(|(f, old, new)| {
+                (
+                    register::field_label(&f, t).to_string(),
+                    shown(&state, &f, &old, t),
+                    shown(&state, &f, &new, t),
+                )
+            })
+            .collect(),
+        rules_html: register::learner::render(&[(s.clone(), stored.updated_at)], locale),
+        course,
+        current: due.is_none(),
+    })
+}
+
+/// The signed-in person confirms that she read the change `version` of a tool she uses.
+#[server(endpoint = "ki_aenderung_bestaetigen")]
+pub async fn confirm_ki_update(id: i64, version: i64) -> Result<(), AppError> {
+    use crate::server::register::updates;
+    use ssr::*;
+    let Ctx { state, actor } = Ctx::signed_in().await?;
+    let t = current_locale().texts();
+    let units = db::org_units::all(&state.db.pool).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let stored = db::register::get(&mut tx, id)
+        .await?
+        .filter(|s| updates::concerns(&units, &actor.user, s))
+        .ok_or(AppError::NotFound)?;
+    match stored.update {
+        Some((current, _, _)) if current == version => {}
+        Some(_) => return Err(AppError::InvalidInput(t.reg_update_changed_again.into())),
+        None => return Err(AppError::NotFound),
+    }
+    if stored.system.update_mode != register::UpdateMode::Delta {
+        return Err(AppError::InvalidInput(t.reg_update_take_course.into()));
+    }
+    db::register::acknowledge(&mut *tx, id, actor.id(), version, now).await?;
+    tx.commit().await?;
+    leptos_axum::redirect(&format!("/ki-aenderung/{id}?bestaetigt=1"));
+    Ok(())
 }

@@ -52,6 +52,22 @@ pub async fn get_start() -> Result<Option<StartView>, AppError> {
     } else {
         None
     };
+    let ki_updates = crate::server::register::updates::for_person(&state, &actor.user)
+        .await?
+        .into_iter()
+        .map(|d| crate::model::KiUpdateCard {
+            id: d.system,
+            name: d.name,
+            due: d.due,
+            course: match d.mode {
+                crate::register::UpdateMode::Course => d
+                    .course
+                    .map(|c| (reports::course_title(&state, &c), c))
+                    .map(|(title, slug)| (slug, title)),
+                crate::register::UpdateMode::Delta => None,
+            },
+        })
+        .collect();
     Ok(Some(StartView {
         name: actor.user.display_name.clone(),
         next,
@@ -59,5 +75,6 @@ pub async fn get_start() -> Result<Option<StartView>, AppError> {
         certificates,
         units,
         health,
+        ki_updates,
     }))
 }

@@ -62,10 +62,42 @@ fn Start(v: StartView) -> impl IntoView {
                 None => view! { <p>{t.start_nothing_to_do}</p> }.into_any(),
             }}
         </section>
+        {(!v.ki_updates.is_empty()).then(|| view! { <KiUpdates list=v.ki_updates.clone() /> })}
         {(!reminders.is_empty()).then(|| view! { <Reminders list=reminders /> })}
         <Certificates list=v.certificates />
         {v.units.map(|units| view! { <Units units /> })}
         {v.health.map(|h| view! { <HealthCard h /> })}
+    }
+}
+
+/// Changes of the person's AI tools she must read and confirm, or learn again.
+#[component]
+fn KiUpdates(list: Vec<crate::model::KiUpdateCard>) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    view! {
+        <section class="card card--highlight" aria-labelledby="ki-updates">
+            <h2 id="ki-updates">{t.ki_updates_title}</h2>
+            <ul class="reminder-list reminder-list--learner">
+                {list
+                    .into_iter()
+                    .map(|u| {
+                        let due = locale.format_date(u.due);
+                        let text = match &u.course {
+                            Some((_, title)) => t.ki_update_card_course(title, &due),
+                            None => t.ki_update_card_confirm(&due),
+                        };
+                        view! {
+                            <li class="reminder">
+                                <a href=format!("/ki-aenderung/{}", u.id)>{u.name}</a>
+                                ": "
+                                {text}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::register::{
-    get_ai_system, list_ai_systems, list_public_ai_systems, load_ai_system_form, SaveAiDuty,
-    SaveAiSystem,
+    get_ai_system, get_ki_update, list_ai_systems, list_public_ai_systems, load_ai_system_form,
+    ConfirmKiUpdate, SaveAiDuty, SaveAiSystem,
 };
 use crate::app::use_query_param as query;
 use crate::app::use_texts;
@@ -16,7 +16,7 @@ use crate::i18n::Texts;
 use crate::model::{AiSystemDetail, AiSystemForm, AiSystemValues};
 use crate::register::{
     annex3_label, art50_label, art5_label, data_class_label, duty_state_label, exception_label,
-    OrgRole, Status, ANNEX3, ART5, ART50, DATA_CLASSES, DUTY_STATES, EXCEPTIONS,
+    OrgRole, Status, UpdateMode, ANNEX3, ART5, ART50, DATA_CLASSES, DUTY_STATES, EXCEPTIONS,
 };
 
 /// The tag for a risk class (text, never colour alone).
@@ -142,6 +142,7 @@ pub fn AiSystemPage() -> impl IntoView {
                     {move || duty_saved.get().map(|_| view! { <Notice text=t.reg_duty_saved /> })}
                     <ErrorSummary error=duty_error />
                     <SystemFacts s=s.clone() />
+                    {s.update.clone().map(|u| view! { <UpdateSection u /> })}
                     <Classification s=s.clone() />
                     <Duties s=s.clone() action=duty />
                     <History s=s />
@@ -234,11 +235,35 @@ fn SystemFacts(s: AiSystemDetail) -> impl IntoView {
             <dd class="prewrap">{or_dash(v.oversight.clone())}</dd>
             <dt>{t.reg_field_oversight_course}</dt>
             <dd>{or_dash(s.oversight_course.clone())}</dd>
+            <dt>{t.reg_field_update_mode}</dt>
+            <dd>{UpdateMode::from_code(&v.update_mode).map(|m| m.label(t)).unwrap_or("–")}</dd>
             <dt>{t.reg_field_published}</dt>
             <dd>{if v.published { t.yes } else { t.no }}</dd>
             <dt>{t.reg_field_public_oversight}</dt>
             <dd class="prewrap">{or_dash(v.public_oversight.clone())}</dd>
         </dl>
+    }
+}
+
+/// The last change its users had to hear about, and how many know it.
+#[component]
+fn UpdateSection(u: crate::model::UpdateReach) -> impl IntoView {
+    let t = use_texts();
+    let locale = crate::app::use_locale();
+    view! {
+        <section class="card" aria-labelledby="update-heading">
+            <h2 id="update-heading">{t.reg_update_heading}</h2>
+            <dl class="facts">
+                <dt>{t.reg_update_on}</dt>
+                <dd>{locale.format_date(u.on)}</dd>
+                <dt>{t.reg_update_fields}</dt>
+                <dd>{u.fields.join(", ")}</dd>
+                <dt>{t.reg_field_update_mode}</dt>
+                <dd>{u.mode.clone()}</dd>
+                <dt>{t.reg_update_current}</dt>
+                <dd>{t.reg_update_reach(u.current, u.people)}</dd>
+            </dl>
+        </section>
     }
 }
 
@@ -664,6 +689,27 @@ fn SystemForm(
                 {course_select("kurs", t.reg_field_course, t.reg_course_hint, v.course.clone())}
                 <TextField label=t.reg_field_oversight name="aufsicht" error value=v.oversight.clone() rows=3 required=false hint=t.reg_oversight_hint />
                 {course_select("aufsichtskurs", t.reg_field_oversight_course, t.reg_oversight_course_hint, v.oversight_course.clone())}
+                <fieldset class="field" id="aenderung" class:field--error=move || field_error("aenderung")().is_some()>
+                    <legend>{t.reg_field_update_mode}</legend>
+                    <p class="field__hint">{t.reg_update_hint}</p>
+                    {select_error("aenderung")}
+                    {UpdateMode::ALL.iter().map(|m| {
+                        let input_id = format!("aenderung-{}", m.code());
+                        view! {
+                            <div class="checkbox">
+                                <input type="radio" id=input_id.clone() name="aenderung" value=m.code() checked=m.code() == v.update_mode />
+                                <label for=input_id>{m.label(t)}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            </fieldset>
+            <fieldset class="form__section" id="eu-datenbank">
+                <legend>{t.reg_section_eu}</legend>
+                <p>{t.reg_eu_hint}</p>
+                <TextField label=t.reg_field_eu_database name="eu_datenbank" kind="url" error value=v.eu_database_url.clone() required=false />
+                <TextField label=t.reg_field_fria name="grundrechte" error value=v.fria_summary.clone() rows=4 required=false />
+                <TextField label=t.reg_field_dpia name="dsfa" error value=v.dpia_summary.clone() rows=4 required=false />
             </fieldset>
             <fieldset class="form__section">
                 <legend>{t.reg_section_public}</legend>
@@ -749,6 +795,104 @@ pub fn PublicRegisterPage() -> impl IntoView {
                             {t.reg_public_json}
                         </a>
                     </p>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// A change of one of the person's AI tools: what changed, the current rules, and the
+/// confirmation (or the course to take again).
+#[component]
+pub fn KiUpdatePage() -> impl IntoView {
+    let t = use_texts();
+    let locale = crate::app::use_locale();
+    let params = leptos_router::hooks::use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
+    let confirmed = query("bestaetigt");
+    let confirm = ServerAction::<ConfirmKiUpdate>::new();
+    let error = action_error(confirm);
+    let data = Resource::new_blocking(
+        move || (id.get(), confirm.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_ki_update(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let u = crate::loaded!(data.await);
+                let title = t.ki_update_title(&u.name);
+                let empty = |v: String| {
+                    if v.is_empty() { t.ki_update_empty.to_string() } else { v }
+                };
+                view! {
+                    <Title text=title.clone() />
+                    <h1>{title}</h1>
+                    {move || {
+                        confirmed.get().map(|_| view! { <Notice text=t.ki_update_confirmed /> })
+                    }}
+                    <ErrorSummary error />
+                    <p class="lead">{t.ki_update_lead(locale.format_date(u.changed_on))}</p>
+                    <section aria-labelledby="changes-heading">
+                        <h2 id="changes-heading">{t.ki_update_changes}</h2>
+                        <dl class="facts">
+                            {u
+                                .changes
+                                .iter()
+                                .map(|(field, before, after)| {
+                                    view! {
+                                        <dt>{field.clone()}</dt>
+                                        <dd>
+                                            <span class="muted">{t.ki_update_before} ": "</span>
+                                            <span class="prewrap">{empty(before.clone())}</span>
+                                            <br />
+                                            <strong>{t.ki_update_after} ": "</strong>
+                                            <span class="prewrap">{empty(after.clone())}</span>
+                                        </dd>
+                                    }
+                                })
+                                .collect_view()}
+                        </dl>
+                    </section>
+                    <section aria-labelledby="rules-heading">
+                        <h2 id="rules-heading">{t.ki_update_rules}</h2>
+                        <div class="module__content" inner_html=u.rules_html.clone()></div>
+                    </section>
+                    {if u.current {
+                        view! {
+                            <p class="notice" role="status">
+                                {t.ki_update_done}
+                            </p>
+                        }
+                            .into_any()
+                    } else if let Some((slug, course)) = u.course.clone() {
+                        view! {
+                            <p>
+                                {t.ki_update_course_by(locale.format_date(u.due))} " "
+                                <a class="button" href=format!("/kurse/{slug}")>
+                                    {course}
+                                </a>
+                            </p>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=confirm attr:class="form">
+                                <input type="hidden" name="id" value=u.id.to_string() />
+                                <input type="hidden" name="version" value=u.version.to_string() />
+                                <p>{t.ki_update_confirm_by(locale.format_date(u.due))}</p>
+                                <button type="submit" class="button">
+                                    {t.ki_update_confirm}
+                                </button>
+                            </ActionForm>
+                        }
+                            .into_any()
+                    }}
                 }
                     .into_any()
             })}

@@ -1031,6 +1031,7 @@ db_tests!(
     outbox_claims_each_mail_once_and_takes_over_expired_claims,
     reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day,
     register_records_classifies_derives_and_keeps_history,
+    register_changes_make_an_update_due,
 );
 
 /// Two workers claiming at the same moment get disjoint mails (PostgreSQL: SKIP LOCKED; SQLite:
@@ -4011,4 +4012,167 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
     assert!(results
         .iter()
         .all(|r| r.is_ok() || matches!(r, Err(AppError::InvalidInput(_)) | Err(AppError::Busy))));
+}
+
+/// A change of model, class or rules makes an update due for those who learnt the system (not
+/// for those who never did, not for a change of contact); a confirmation or the course taken
+/// again ends it; a system set to "course again" refuses a mere confirmation; the reach on the
+/// system page counts it; a person outside the using units cannot read or confirm it.
+async fn register_changes_make_an_update_due(db: &Db) {
+    use seepferdchen::server::completions::{record, Input};
+    use seepferdchen::server::register::updates;
+    let (st, admin, _coord) = seeded(db).await;
+    let t = de();
+    let sophie = learner(&st, db, "sophie.braun@musterstadt.example").await;
+    let ordnungsamt = unit_id(db, "Ordnungsamt").await;
+    let input = system_input("Terminassistent", vec![ordnungsamt], "ki-freischwimmer");
+    let id = register_store::save(&st, &sophie, None, input.clone(), false, t)
+        .await
+        .unwrap();
+    let mut people = Vec::new();
+    for (i, name) in ["Lena Lernt", "Nils Neu"].iter().enumerate() {
+        let email = format!("update{i}@musterstadt.example");
+        users::insert(
+            &db.pool,
+            &users::NewUser {
+                email: &email,
+                display_name: name,
+                personnel_no: None,
+                org_unit_id: Some(ordnungsamt),
+                role: Role::Employee,
+                now: st.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+        people.push(learner(&st, db, &email).await);
+    }
+    let (lena, nils) = (&people[0], &people[1]);
+    // Lena completed the course three days ago; Nils never did.
+    let today = seepferdchen::i18n::Date::in_germany(st.clock.now());
+    record(
+        &st,
+        &admin,
+        &Input {
+            course: "ki-freischwimmer",
+            day: &seepferdchen::i18n::Date::from_days(today.to_days() - 3).iso(),
+            format: "praesenz",
+            trainer: "",
+            note: "",
+            people: "update0@musterstadt.example",
+        },
+        t,
+    )
+    .await
+    .unwrap();
+    let due = |a: &Actor| {
+        let (st, user) = (&st, a.user.clone());
+        async move { updates::for_person(st, &user).await.unwrap() }
+    };
+    assert!(due(lena).await.is_empty(), "nothing changed yet");
+
+    // A new contact is no reason to tell anyone.
+    let mut contact = input.clone();
+    contact.contact = "termine@musterstadt.example".into();
+    register_store::save(&st, &sophie, Some((id, 1)), contact.clone(), false, t)
+        .await
+        .unwrap();
+    assert!(
+        due(lena).await.is_empty(),
+        "a contact change needs no update"
+    );
+
+    // A new house rule: Lena is due within 30 days, Nils learns it from the course itself.
+    let mut rules = contact.clone();
+    rules.prohibited_uses = "Keine Gesundheitsdaten eingeben".into();
+    register_store::save(&st, &sophie, Some((id, 2)), rules.clone(), false, t)
+        .await
+        .unwrap();
+    let d = due(lena).await;
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].system, d[0].version), (id, 3));
+    assert_eq!(d[0].due.to_days(), today.to_days() + 30);
+    assert!(due(nils).await.is_empty());
+    let changed_at = st.clock.now();
+    let reach = |version: i64| async move {
+        let units = [ordnungsamt];
+        seepferdchen::server::db::register::update_reach(
+            db,
+            id,
+            Some("ki-freischwimmer"),
+            version,
+            changed_at,
+            &units,
+        )
+        .await
+        .unwrap()
+    };
+    let (total, current) = reach(3).await;
+    assert!(total >= 1 && current < total, "{total} {current}");
+
+    // Someone outside the using units is not concerned; the system is not hers to confirm.
+    let all = org_units::all(&db.pool).await.unwrap();
+    let stored = seepferdchen::server::db::register::all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == id)
+        .unwrap();
+    let anna = learner(&st, db, "anna.becker@musterstadt.example").await;
+    assert!(!updates::concerns(&all, &anna.user, &stored));
+    assert!(updates::concerns(&all, &lena.user, &stored));
+
+    // Lena confirms (twice, and an old confirmation never replaces a newer one): done.
+    for v in [3, 3, 2] {
+        seepferdchen::server::db::register::acknowledge(&db.pool, id, lena.id(), v, st.clock.now())
+            .await
+            .unwrap();
+    }
+    assert!(due(lena).await.is_empty());
+    assert_eq!(reach(3).await, (total, current + 1));
+
+    // Another rule change after a day: due again.
+    st.clock.set(st.clock.now() + 86_400);
+    let mut data = rules.clone();
+    data.data_classes = vec!["intern".into()];
+    register_store::save(&st, &sophie, Some((id, 3)), data.clone(), false, t)
+        .await
+        .unwrap();
+    assert_eq!(due(lena).await.len(), 1);
+
+    // "Course again": a changed model makes the course due again; taking it ends the update.
+    let mut again = data.clone();
+    again.update_mode = "kurs".into();
+    again.product = "Version 2".into();
+    register_store::save(&st, &sophie, Some((id, 4)), again, true, t)
+        .await
+        .unwrap();
+    let d = due(lena).await;
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].mode, register::UpdateMode::Course);
+    assert_eq!(d[0].course.as_deref(), Some("ki-freischwimmer"));
+    st.clock.set(st.clock.now() + 86_400);
+    record(
+        &st,
+        &admin,
+        &Input {
+            course: "ki-freischwimmer",
+            day: &seepferdchen::i18n::Date::in_germany(st.clock.now()).iso(),
+            format: "praesenz",
+            trainer: "",
+            note: "",
+            people: "update0@musterstadt.example",
+        },
+        t,
+    )
+    .await
+    .unwrap();
+    assert!(
+        due(lena).await.is_empty(),
+        "the course taken again after the change ends it"
+    );
+    let history = seepferdchen::server::db::register::history(db, id)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 5);
 }

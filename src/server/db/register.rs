@@ -2,7 +2,7 @@
 use sqlx::{Any, Executor, Row};
 
 use super::Db;
-use crate::server::register::{Answers, OrgRole, RiskClass, Status, System};
+use crate::server::register::{Answers, OrgRole, RiskClass, Status, System, UpdateMode};
 
 /// A stored system with its bookkeeping.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,12 +12,16 @@ pub struct Stored {
     pub created_at: i64,
     pub updated_at: i64,
     pub system: System,
+    /// The last change people must hear about: (version, when, changes as JSON).
+    pub update: Option<(i64, i64, String)>,
 }
 
 const COLUMNS: &str = "id, name, provider, product, purpose, status, org_role, responsible, \
      contact, approved_uses, prohibited_uses, data_classes, instruction_url, manual_url, \
      introduced_day, reviewed_day, answers, risk_class, oversight, course_slug, \
-     oversight_course_slug, published, version, created_at, updated_at, public_oversight";
+     oversight_course_slug, published, version, created_at, updated_at, public_oversight, \
+     update_mode, update_version, update_at, update_changes, eu_database_url, fria_summary, \
+     dpia_summary";
 
 fn decode<T>(v: Option<T>, what: &str) -> Result<T, sqlx::Error> {
     v.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what}").into()))
@@ -27,7 +31,13 @@ fn stored(r: &sqlx::any::AnyRow, units: Vec<i64>) -> Result<Stored, sqlx::Error>
     let answers: String = r.try_get("answers")?;
     let data: String = r.try_get("data_classes")?;
     let class: Option<String> = r.try_get("risk_class")?;
+    let update_version: Option<i64> = r.try_get("update_version")?;
+    let update_at: Option<i64> = r.try_get("update_at")?;
     Ok(Stored {
+        update: match (update_version, update_at) {
+            (Some(v), Some(at)) => Some((v, at, r.try_get("update_changes")?)),
+            _ => None,
+        },
         id: r.try_get("id")?,
         version: r.try_get("version")?,
         created_at: r.try_get("created_at")?,
@@ -69,6 +79,13 @@ fn stored(r: &sqlx::any::AnyRow, units: Vec<i64>) -> Result<Stored, sqlx::Error>
                 .as_deref()
                 .and_then(RiskClass::from_code)
                 .unwrap_or(RiskClass::Minimal),
+            update_mode: decode(
+                UpdateMode::from_code(&r.try_get::<String, _>("update_mode")?),
+                "update mode",
+            )?,
+            eu_database_url: r.try_get("eu_database_url")?,
+            fria_summary: r.try_get("fria_summary")?,
+            dpia_summary: r.try_get("dpia_summary")?,
         },
     })
 }
@@ -149,6 +166,10 @@ fn binds<'q>(
         .bind(s.oversight_course.as_deref())
         .bind(i64::from(s.published))
         .bind(&s.public_oversight)
+        .bind(s.update_mode.code())
+        .bind(&s.eu_database_url)
+        .bind(&s.fria_summary)
+        .bind(&s.dpia_summary)
 }
 
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
@@ -161,9 +182,10 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
         "INSERT INTO ai_systems (name, provider, product, purpose, status, org_role, responsible, \
          contact, approved_uses, prohibited_uses, data_classes, instruction_url, manual_url, \
          introduced_day, reviewed_day, answers, risk_class, oversight, course_slug, \
-         oversight_course_slug, published, public_oversight, version, created_at, updated_at) \
+         oversight_course_slug, published, public_oversight, update_mode, eu_database_url, \
+         fria_summary, dpia_summary, version, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-         $19, $20, $21, $22, 1, $23, $23) RETURNING id",
+         $19, $20, $21, $22, $23, $24, $25, $26, 1, $27, $27) RETURNING id",
     );
     let row = binds(q, s, answers).bind(now).fetch_one(e).await?;
     row.try_get(0)
@@ -185,8 +207,9 @@ pub async fn update<'e, E: Executor<'e, Database = Any>>(
          prohibited_uses = $10, data_classes = $11, instruction_url = $12, manual_url = $13, \
          introduced_day = $14, reviewed_day = $15, answers = $16, risk_class = $17, \
          oversight = $18, course_slug = $19, oversight_course_slug = $20, published = $21, \
-         public_oversight = $22, version = version + 1, updated_at = $23 \
-         WHERE id = $24 AND version = $25",
+         public_oversight = $22, update_mode = $23, eu_database_url = $24, \
+         fria_summary = $25, dpia_summary = $26, version = version + 1, updated_at = $27 \
+         WHERE id = $28 AND version = $29",
     );
     let done = binds(q, s, answers)
         .bind(now)
@@ -496,4 +519,119 @@ pub async fn set_ai_coordinator<'e, E: Executor<'e, Database = Any>>(
         .execute(e)
         .await
         .map(|_| ())
+}
+
+/// Records that `version` changed what people must hear about (see `register::UPDATE_FIELDS`).
+pub async fn mark_update<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    id: i64,
+    version: i64,
+    at: i64,
+    changes: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE ai_systems SET update_version = $1, update_at = $2, update_changes = $3 \
+         WHERE id = $4",
+    )
+    .bind(version)
+    .bind(at)
+    .bind(changes)
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Records that a person read the changes up to `version`; an older confirmation never
+/// replaces a newer one.
+pub async fn acknowledge<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+    system: i64,
+    user: i64,
+    version: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO ai_system_acks (system_id, user_id, version, at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (system_id, user_id) DO UPDATE SET version = excluded.version, \
+         at = excluded.at WHERE ai_system_acks.version < excluded.version",
+    )
+    .bind(system)
+    .bind(user)
+    .bind(version)
+    .bind(now)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// A person's confirmations: (system, version, when).
+pub async fn acknowledged(db: &Db, user: i64) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT system_id, version, at FROM ai_system_acks WHERE user_id = $1")
+        .bind(user)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
+
+/// Among the active people of `units` who learnt the system (completed `course`; everyone
+/// when it has none): how many there are and how many know its change of `version` at `at`
+/// (confirmed it, or completed the course again since).
+pub async fn update_reach(
+    db: &Db,
+    system: i64,
+    course: Option<&str>,
+    version: i64,
+    at: i64,
+    units: &[i64],
+) -> Result<(i64, i64), sqlx::Error> {
+    if units.is_empty() {
+        return Ok((0, 0));
+    }
+    let units = super::id_list(units);
+    let row = match course {
+        Some(course) => {
+            sqlx::query(&format!(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN cs.completed_at >= $1 OR a.version >= $2 \
+                 THEN 1 ELSE 0 END), 0) \
+                 FROM users u JOIN course_status cs ON cs.user_id = u.id AND cs.course_slug = $3 \
+                 LEFT JOIN ai_system_acks a ON a.user_id = u.id AND a.system_id = $4 \
+                 WHERE u.active = 1 AND cs.completed_at IS NOT NULL AND u.org_unit_id IN ({units})"
+            ))
+            .bind(at)
+            .bind(version)
+            .bind(course)
+            .bind(system)
+            .fetch_one(&db.pool)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN a.version >= $1 THEN 1 ELSE 0 END), 0) \
+                 FROM users u LEFT JOIN ai_system_acks a ON a.user_id = u.id AND a.system_id = $2 \
+                 WHERE u.active = 1 AND u.org_unit_id IN ({units})"
+            ))
+            .bind(version)
+            .bind(system)
+            .fetch_one(&db.pool)
+            .await?
+        }
+    };
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+/// When a person last completed each course: (course, completed_at).
+pub async fn completions(db: &Db, user: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT course_slug, completed_at FROM course_status \
+         WHERE user_id = $1 AND completed_at IS NOT NULL",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
 }

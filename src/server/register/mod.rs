@@ -13,6 +13,7 @@ pub mod public;
 pub mod store;
 #[cfg(test)]
 mod tests;
+pub mod updates;
 
 use crate::error::{AppError, FieldError};
 use crate::i18n::Texts;
@@ -229,6 +230,12 @@ pub struct System {
     pub published: bool,
     pub answers: Answers,
     pub class: RiskClass,
+    pub update_mode: UpdateMode,
+    /// Annex VIII Section C: the provider's entry in the EU database, summaries of the
+    /// fundamental-rights and the data-protection impact assessment.
+    pub eu_database_url: String,
+    pub fria_summary: String,
+    pub dpia_summary: String,
 }
 
 /// What `validate` needs to know about the installation.
@@ -307,7 +314,36 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
         err("rolle", t.reg_role_invalid);
     }
     let long = |v: &str| text(v, 4000).unwrap_or_default();
+    for (field, v) in [
+        ("erlaubt", &input.approved_uses),
+        ("verboten", &input.prohibited_uses),
+        ("aufsicht", &input.oversight),
+        ("aufsicht_oeffentlich", &input.public_oversight),
+        ("grundrechte", &input.fria_summary),
+        ("dsfa", &input.dpia_summary),
+    ] {
+        if text(v, 4000).is_none() {
+            err(field, t.reg_text_too_long);
+        }
+    }
+    for (field, v) in [("produkt", &input.product), ("kontakt", &input.contact)] {
+        if text(v, 200).is_none() {
+            err(field, t.reg_text_too_long);
+        }
+    }
     let (instruction_url, manual_url) = (url(&input.instruction_url), url(&input.manual_url));
+    let eu_database_url = url(&input.eu_database_url);
+    if eu_database_url.is_none() {
+        err("eu_datenbank", t.reg_url_invalid);
+    }
+    let update_mode = if input.update_mode.trim().is_empty() {
+        Some(UpdateMode::Delta)
+    } else {
+        UpdateMode::from_code(input.update_mode.trim())
+    };
+    if update_mode.is_none() {
+        err("aenderung", t.reg_update_mode_invalid);
+    }
     if instruction_url.is_none() {
         err("dienstanweisung", t.reg_url_invalid);
     }
@@ -342,6 +378,9 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
     let (course, oversight_course) = (course_of(&input.course), course_of(&input.oversight_course));
     if course.as_ref().is_some_and(|c| !cx.courses.contains(c)) {
         err("kurs", t.reg_course_unpublished);
+    }
+    if update_mode == Some(UpdateMode::Course) && course.is_none() {
+        err("aenderung", t.reg_update_course_missing);
     }
     if oversight_course
         .as_ref()
@@ -404,6 +443,8 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
         instruction_url,
         manual_url,
         class,
+        update_mode,
+        eu_database_url,
     ) {
         (
             Some(name),
@@ -415,6 +456,8 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
             Some(instruction_url),
             Some(manual_url),
             Some(class),
+            Some(update_mode),
+            Some(eu_database_url),
         ) if errors.is_empty() => Ok(System {
             name,
             provider,
@@ -439,20 +482,27 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
             published: input.published,
             answers,
             class,
+            update_mode,
+            eu_database_url,
+            fria_summary: long(&input.fria_summary),
+            dpia_summary: long(&input.dpia_summary),
         }),
         _ => Err(AppError::Fields(errors)),
     }
 }
 
-/// The fields whose change means people must hear about it again (version, model, class,
-/// house rules): a changed product, purpose, class, approved or prohibited uses, or data
-/// classes.
-pub fn needs_update_notice(old: &System, new: &System) -> bool {
-    old.product != new.product
-        || old.class != new.class
-        || old.approved_uses != new.approved_uses
-        || old.prohibited_uses != new.prohibited_uses
-        || old.data_classes != new.data_classes
+/// The fields whose change means people who learnt the system must hear about it again
+/// (version or model, class, house rules, which data may go in).
+pub const UPDATE_FIELDS: [&str; 5] = ["produkt", "einstufung", "erlaubt", "verboten", "daten"];
+
+/// The changes (field, before, after) of a version that people must hear about; empty when
+/// none of `UPDATE_FIELDS` changed.
+pub fn update_changes(changes: &[(String, String, String)]) -> Vec<(String, String, String)> {
+    changes
+        .iter()
+        .filter(|(f, _, _)| UPDATE_FIELDS.contains(&f.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Whether a change must be confirmed by reviewing the classification: what the system does
@@ -508,6 +558,10 @@ pub fn snapshot(s: &System, unit_names: &dyn Fn(i64) -> String) -> Vec<(&'static
             "antworten",
             serde_json::to_string(&s.answers).unwrap_or_default(),
         ),
+        ("aenderung", s.update_mode.code().to_string()),
+        ("eu_datenbank", s.eu_database_url.clone()),
+        ("grundrechte", s.fria_summary.clone()),
+        ("dsfa", s.dpia_summary.clone()),
     ]
 }
 

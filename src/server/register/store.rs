@@ -127,6 +127,12 @@ pub async fn save(
     }
     let changes = super::diff(&before, &super::snapshot(&system, &unit_name));
     record_version(&mut tx, actor, id, version, now, &changes).await?;
+    // People who learnt the old model, class or rules are due for an update (see `updates`).
+    let update = super::update_changes(&changes);
+    if existing.is_some() && !update.is_empty() {
+        let update = serde_json::to_string(&update).map_err(AppError::internal)?;
+        db::register::mark_update(&mut *tx, id, version, now, &update).await?;
+    }
     sync_training(&mut tx, now).await?;
     tx.commit().await?;
     Ok(id)

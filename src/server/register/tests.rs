@@ -276,8 +276,55 @@ fn a_changed_purpose_asks_for_a_classification_review() {
     assert!(!classification_review_needed(&old, &new));
     let mut rules = old.clone();
     rules.prohibited_uses = "Keine Gesundheitsdaten".into();
-    assert!(needs_update_notice(&old, &rules));
     assert!(!classification_review_needed(&old, &rules));
+}
+
+#[test]
+fn only_model_class_rules_and_data_make_an_update_due() {
+    let old = check(input()).unwrap();
+    let names = |id: i64| format!("E{id}");
+    let changes =
+        |new: &System| update_changes(&diff(&snapshot(&old, &names), &snapshot(new, &names)));
+    let mut rules = old.clone();
+    rules.prohibited_uses = "Keine Gesundheitsdaten".into();
+    rules.contact = "ki@example.org".into();
+    assert_eq!(
+        changes(&rules),
+        vec![(
+            "verboten".into(),
+            String::new(),
+            "Keine Gesundheitsdaten".into()
+        )]
+    );
+    let mut model = old.clone();
+    model.product = "Modell 2".into();
+    model.data_classes = vec!["personenbezogen".into()];
+    assert_eq!(changes(&model).len(), 2);
+    let mut other = old.clone();
+    other.contact = "ki@example.org".into();
+    other.units = vec![1, 2];
+    other.reviewed_day = Some(20_000);
+    assert!(
+        changes(&other).is_empty(),
+        "contact, units, dates: no update"
+    );
+}
+
+#[test]
+fn a_repeated_course_needs_a_course_and_long_texts_are_refused() {
+    let mut i = input();
+    i.update_mode = "kurs".into();
+    assert!(check(i.clone()).is_ok());
+    i.course = String::new();
+    assert_eq!(fields(check(i.clone())), vec!["aenderung".to_string()]);
+    let mut i = input();
+    i.update_mode = "sofort".into();
+    i.prohibited_uses = "x".repeat(4001);
+    i.eu_database_url = "javascript:alert(1)".into();
+    let f = fields(check(i));
+    for name in ["aenderung", "verboten", "eu_datenbank"] {
+        assert!(f.contains(&name.to_string()), "{name} missing: {f:?}");
+    }
 }
 
 #[test]
