@@ -19,7 +19,8 @@ use crate::pages::info::{
 use crate::pages::not_found::NotFound;
 use crate::pages::quiz::AttemptPage;
 use crate::pages::register::{
-    AiSystemPage, EditAiSystemPage, KiUpdatePage, NewAiSystemPage, PublicRegisterPage, RegisterPage,
+    AiSystemPage, EditAiSystemPage, EuSheetPage, KiUpdatePage, NewAiSystemPage, PublicRegisterPage,
+    RegisterPage,
 };
 use crate::pages::tracking::{
     AssignmentsPage, AuditPage, DashboardPage, RemoveAssignmentPage, SessionPage, SessionsPage,
@@ -112,6 +113,10 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("/ki-register") view=PublicRegisterPage />
                         <Route path=path!("/ki-aenderung/:id") view=KiUpdatePage />
+                        <Route
+                            path=path!("/verwaltung/ki-register/:id/eu-datenbank")
+                            view=EuSheetPage
+                        />
                         <Route path=path!("/verwaltung/barrieren") view=BarrierReportsPage />
                         <Route
                             path=path!("/verwaltung/e-mails")

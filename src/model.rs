@@ -1018,6 +1018,33 @@ pub struct AiSystemDetail {
     pub update: Option<UpdateReach>,
 }
 
+/// What the EU database asks a public-authority deployer of a high-risk system (Annex VIII
+/// Section C), from the register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EuSheet {
+    pub id: i64,
+    pub name: String,
+    /// High-risk and registered in the EU database by the deployer.
+    pub applies: bool,
+    /// High-risk under Annex III point 2: registered at national level instead.
+    pub national: bool,
+    pub deployer: String,
+    pub deployer_contact: String,
+    pub responsible: String,
+    pub contact: String,
+    pub provider: String,
+    pub product: String,
+    pub purpose: String,
+    pub use_case: String,
+    pub provider_entry: String,
+    pub fria: String,
+    pub dpia: String,
+    /// The state of the registration duty.
+    pub registration: String,
+    /// Labels of what is still missing.
+    pub missing: Vec<String>,
+}
+
 /// The last change people had to hear about: when, what, and who knows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateReach {

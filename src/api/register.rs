@@ -7,7 +7,9 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{AiSystemDetail, AiSystemForm, KiUpdateView, PublicAiSystem, RegisterList};
+use crate::model::{
+    AiSystemDetail, AiSystemForm, EuSheet, KiUpdateView, PublicAiSystem, RegisterList,
+};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
@@ -558,4 +560,25 @@ pub async fn confirm_ki_update(id: i64, version: i64) -> Result<(), AppError> {
     tx.commit().await?;
     leptos_axum::redirect(&format!("/ki-aenderung/{id}?bestaetigt=1"));
     Ok(())
+}
+
+/// The sheet for the EU database of a system the caller may read (Annex VIII Section C).
+#[server(endpoint = "ki_eu_blatt")]
+pub async fn get_eu_sheet(id: i64) -> Result<EuSheet, AppError> {
+    use ssr::*;
+    let Ctx { state, actor } = Ctx::register_reader().await?;
+    let t = current_locale().texts();
+    let mut conn = state.db.pool.acquire().await?;
+    let stored = db::register::get(&mut conn, id)
+        .await?
+        .filter(|s| store::may_read(&actor, &s.system.units))
+        .ok_or(AppError::NotFound)?;
+    let duties = db::register::duties(&mut *conn, id).await?;
+    Ok(register::eu::sheet(
+        &stored,
+        &duties,
+        &state.config.org_name,
+        &state.config.contact_email,
+        t,
+    ))
 }

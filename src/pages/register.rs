@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::register::{
-    get_ai_system, get_ki_update, list_ai_systems, list_public_ai_systems, load_ai_system_form,
-    ConfirmKiUpdate, SaveAiDuty, SaveAiSystem,
+    get_ai_system, get_eu_sheet, get_ki_update, list_ai_systems, list_public_ai_systems,
+    load_ai_system_form, ConfirmKiUpdate, SaveAiDuty, SaveAiSystem,
 };
 use crate::app::use_query_param as query;
 use crate::app::use_texts;
@@ -95,11 +95,23 @@ pub fn RegisterPage() -> impl IntoView {
                         }
                             .into_any()
                     }}
-                    <p>
-                        <a href="/verwaltung/ki-register.csv" rel="external" download>
-                            {t.reg_csv_download}
-                        </a>
-                    </p>
+                    <ul class="downloads">
+                        <li>
+                            <a href="/verwaltung/ki-register.pdf" rel="external" download>
+                                {t.reg_pdf_download}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="/verwaltung/ki-register.csv" rel="external" download>
+                                {t.reg_csv_download}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="/verwaltung/ki-register.json" rel="external" download>
+                                {t.reg_json_download}
+                            </a>
+                        </li>
+                    </ul>
                     <p>
                         <a href="/ki-register">{t.reg_public_link}</a>
                     </p>
@@ -142,6 +154,17 @@ pub fn AiSystemPage() -> impl IntoView {
                     {move || duty_saved.get().map(|_| view! { <Notice text=t.reg_duty_saved /> })}
                     <ErrorSummary error=duty_error />
                     <SystemFacts s=s.clone() />
+                    {(s.class_code == "hochriskant")
+                        .then(|| {
+                            view! {
+                                <p>
+                                    <a href=format!(
+                                        "/verwaltung/ki-register/{}/eu-datenbank",
+                                        s.id,
+                                    )>{t.reg_eu_link}</a>
+                                </p>
+                            }
+                        })}
                     {s.update.clone().map(|u| view! { <UpdateSection u /> })}
                     <Classification s=s.clone() />
                     <Duties s=s.clone() action=duty />
@@ -893,6 +916,104 @@ pub fn KiUpdatePage() -> impl IntoView {
                         }
                             .into_any()
                     }}
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// The sheet for the EU database (Annex VIII Section C): printable, with what is missing.
+#[component]
+pub fn EuSheetPage() -> impl IntoView {
+    let t = use_texts();
+    let params = leptos_router::hooks::use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
+    let data = Resource::new_blocking(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_eu_sheet(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let e = crate::loaded!(data.await);
+                let or_missing = |v: String| {
+                    if v.is_empty() {
+                        view! { <em class="state state--overdue">{t.reg_eu_missing}</em> }
+                            .into_any()
+                    } else {
+                        view! { <span class="prewrap">{v}</span> }.into_any()
+                    }
+                };
+                let contact = if e.contact.is_empty() {
+                    e.responsible.clone()
+                } else {
+                    format!("{} – {}", e.responsible, e.contact)
+                };
+                view! {
+                    <Title text=format!("{} – {}", t.reg_eu_title, e.name) />
+                    <p class="breadcrumb">
+                        <a href="/verwaltung/ki-register">{t.reg_title}</a>
+                        " › "
+                        <a href=format!("/verwaltung/ki-register/{}", e.id)>{e.name.clone()}</a>
+                    </p>
+                    <h1>{t.reg_eu_title} ": " {e.name.clone()}</h1>
+                    <p class="lead">{t.reg_eu_lead}</p>
+                    {if e.national {
+                        view! { <p class="notice notice--warning">{t.reg_eu_national}</p> }
+                            .into_any()
+                    } else if !e.applies {
+                        view! { <p class="notice">{t.reg_eu_not_high}</p> }.into_any()
+                    } else if e.missing.is_empty() {
+                        view! {
+                            <p class="notice" role="status">
+                                {t.reg_eu_complete}
+                            </p>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <div class="notice notice--warning">
+                                <p>{t.reg_eu_incomplete}</p>
+                                <ul>
+                                    {e
+                                        .missing
+                                        .iter()
+                                        .map(|m| view! { <li>{m.clone()}</li> })
+                                        .collect_view()}
+                                </ul>
+                            </div>
+                        }
+                            .into_any()
+                    }}
+                    <dl class="facts">
+                        <dt>{t.reg_eu_deployer}</dt>
+                        <dd>{e.deployer.clone()} " – " {e.deployer_contact.clone()}</dd>
+                        <dt>{t.reg_eu_contact}</dt>
+                        <dd>{contact}</dd>
+                        <dt>{t.reg_field_eu_database}</dt>
+                        <dd>{or_missing(e.provider_entry.clone())}</dd>
+                        <dt>{t.reg_field_fria}</dt>
+                        <dd>{or_missing(e.fria.clone())}</dd>
+                        <dt>{t.reg_field_dpia}</dt>
+                        <dd>{or_missing(e.dpia.clone())}</dd>
+                        <dt>{t.reg_field_provider}</dt>
+                        <dd>{e.provider.clone()}</dd>
+                        <dt>{t.reg_field_product}</dt>
+                        <dd>{e.product.clone()}</dd>
+                        <dt>{t.reg_field_purpose}</dt>
+                        <dd class="prewrap">{e.purpose.clone()}</dd>
+                        <dt>{t.reg_eu_use_case}</dt>
+                        <dd>{e.use_case.clone()}</dd>
+                        <dt>{t.reg_eu_registration}</dt>
+                        <dd>{e.registration.clone()}</dd>
+                    </dl>
+                    <p class="muted">{t.reg_not_certified}</p>
                 }
                     .into_any()
             })}

@@ -134,6 +134,7 @@ pub async fn record(
             completion_id: completion,
             completed: Date::from_days(day),
             format: Some(format.label(crate::i18n::Locale::De.texts()).to_string()),
+            register: None,
         };
         let code = certificate::issue_for(&mut tx, state, course, &c, now).await?;
         actor

@@ -1936,7 +1936,7 @@ async fn recertification_reenrols_on_the_current_content(db: &Db) {
         .find(|r| r.valid_until_day == renewed)
         .unwrap();
     assert!(
-        newest.payload.contains("2.0 (ba9876543210)"),
+        newest.payload.contains("2.0 (ba9876543210; KI-Register: "),
         "{}",
         newest.payload
     );
@@ -4175,4 +4175,31 @@ async fn register_changes_make_an_update_due(db: &Db) {
         .await
         .unwrap();
     assert_eq!(history.len(), 5);
+
+    // Nils passes the Seepferdchen, whose "KI bei uns" shows the live register: his
+    // certificate names the systems it showed him, in their current version.
+    complete_all_modules(&st, db, nils, "ki-seepferdchen").await;
+    let attempt = quiz::start(
+        &st,
+        nils,
+        "ki-seepferdchen",
+        None,
+        seepferdchen::i18n::Locale::De,
+    )
+    .await
+    .unwrap();
+    let fields = right_answers(&st, attempt).await;
+    quiz::submit(&st, nils, attempt, &fields, seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap();
+    let certs = seepferdchen::server::db::certificates::for_user(db, nils.id())
+        .await
+        .unwrap();
+    assert_eq!(certs.len(), 1);
+    let payload: serde_json::Value = serde_json::from_str(&certs[0].payload).unwrap();
+    let version = payload["content_version"].as_str().unwrap();
+    assert!(
+        version.contains("KI-Register: ") && version.contains(&format!("{id}v5")),
+        "{version}"
+    );
 }

@@ -244,3 +244,272 @@ async fn a_refused_form_keeps_its_input_and_parallel_saves_create_one_system() {
         1
     );
 }
+
+fn id_in(list: &Value, key: &str, name: &str) -> String {
+    list[key]
+        .as_array()
+        .expect(key)
+        .iter()
+        .find(|s| s["name"] == name)
+        .and_then(|s| s["id"].as_i64())
+        .unwrap_or_else(|| panic!("{name} in {key}"))
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_change_reaches_the_learner_who_confirms_it_once() {
+    let s = TestServer::start_seeded();
+    let anon = s.client();
+    let ki = s.login(&demo_email("sophie.braun"), DEMO_PASSWORD).await;
+    let anna = s.login(&demo_email("anna.becker"), DEMO_PASSWORD).await;
+    let other = s
+        .login(&demo_email("koordination.fb3"), DEMO_PASSWORD)
+        .await;
+    let form = json(&s, &ki, "ki_system_form", &[]).await;
+    let unit = id_in(&form, "units", "Bürgerbüro");
+    let mut fields = new_system("Protokollhilfe", &unit);
+    let res = s.call(&ki, "save_ki_system", &fields).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let id = id_in(
+        &json(&s, &ki, "ki_register", &[]).await,
+        "systems",
+        "Protokollhilfe",
+    );
+    // Nothing changed yet: no update, and nobody may read one. (The demo's chatbot changed two
+    // days ago: Anna, who uses it, is due for that one.)
+    let due_names = |start: &Value| -> Vec<String> {
+        start["ki_updates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["name"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let start = json(&s, &anna, "start", &[]).await;
+    assert_eq!(
+        due_names(&start),
+        vec!["Bürger-Chatbot „Frag Musti“".to_string()]
+    );
+    assert_eq!(
+        s.call(&anna, "ki_aenderung", &[("id", &id)]).await.status(),
+        404
+    );
+
+    // A new house rule: Anna, who learnt the Seepferdchen 30 days ago, is due.
+    fields.push(("id", &id));
+    fields.push(("version", "1"));
+    fields.push((
+        "verboten",
+        "Keine Namen von Bürgerinnen und Bürgern eingeben",
+    ));
+    let res = s.call(&ki, "save_ki_system", &fields).await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let start = json(&s, &anna, "start", &[]).await;
+    assert!(
+        due_names(&start).contains(&"Protokollhilfe".to_string()),
+        "{start}"
+    );
+    assert_eq!(due_names(&start).len(), 2);
+    let view = json(&s, &anna, "ki_aenderung", &[("id", &id)]).await;
+    assert_eq!(view["current"], false);
+    assert_eq!(view["version"], 2);
+    assert!(view["rules_html"].as_str().unwrap().contains("Keine Namen"));
+    assert!(
+        view["changes"]
+            .to_string()
+            .contains("Nicht erlaubte Nutzung"),
+        "{view}"
+    );
+
+    // Strangers: anonymous 401, someone of another unit finds nothing, and cannot confirm.
+    assert_eq!(
+        s.call(&anon, "ki_aenderung", &[("id", &id)]).await.status(),
+        401
+    );
+    assert_eq!(
+        s.call(&other, "ki_aenderung", &[("id", &id)])
+            .await
+            .status(),
+        404
+    );
+    let confirm = [("id", id.as_str()), ("version", "2")];
+    assert_eq!(
+        s.call(&anon, "ki_aenderung_bestaetigen", &confirm)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        s.call(&other, "ki_aenderung_bestaetigen", &confirm)
+            .await
+            .status(),
+        404
+    );
+    // A stale version is refused in German; bad input is not a server error.
+    let res = s
+        .call(
+            &anna,
+            "ki_aenderung_bestaetigen",
+            &[("id", &id), ("version", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("erneut geändert"));
+    let res = s
+        .call(
+            &anna,
+            "ki_aenderung_bestaetigen",
+            &[("id", &id), ("version", "zwei")],
+        )
+        .await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+
+    // Six confirmations at once (a double click, several tabs): all fine, one record.
+    let runs = (0..6).map(|_| {
+        let (s, anna) = (&s, anna.clone());
+        let confirm = confirm.map(|(k, v)| (k, v.to_string()));
+        async move {
+            let form: Vec<(&str, &str)> = confirm.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            s.call(&anna, "ki_aenderung_bestaetigen", &form)
+                .await
+                .status()
+        }
+    });
+    let statuses = futures::future::join_all(runs).await;
+    assert!(
+        statuses
+            .iter()
+            .all(|st| st.is_success() || st.is_redirection()),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        json(&s, &anna, "ki_aenderung", &[("id", &id)]).await["current"],
+        true
+    );
+    assert!(
+        !due_names(&json(&s, &anna, "start", &[]).await).contains(&"Protokollhilfe".to_string())
+    );
+    // The system's page counts her among those who know the change.
+    let detail = json(&s, &ki, "ki_system", &[("id", &id)]).await;
+    assert!(
+        detail["update"]["current"].as_i64().unwrap() >= 1,
+        "{}",
+        detail["update"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_full_exports_and_the_eu_sheet_stay_within_the_readers_scope() {
+    let s = TestServer::start_seeded();
+    let anon = s.client();
+    let employee = s.login(&demo_email("anna.becker"), DEMO_PASSWORD).await;
+    let fb2 = s
+        .login(&demo_email("koordination.fb2"), DEMO_PASSWORD)
+        .await;
+    let fb3 = s
+        .login(&demo_email("koordination.fb3"), DEMO_PASSWORD)
+        .await;
+    let admin = s.login(&demo_email("admin"), DEMO_PASSWORD).await;
+    let get = |c: &reqwest::Client, path: &str| {
+        let (c, url) = (c.clone(), s.url(path));
+        async move { c.get(url).send().await.unwrap() }
+    };
+    for path in [
+        "/verwaltung/ki-register.json",
+        "/verwaltung/ki-register.pdf",
+    ] {
+        assert_eq!(get(&anon, path).await.status(), 303, "{path}");
+        assert_eq!(get(&employee, path).await.status(), 403, "{path}");
+    }
+    // JSON: the documented schema, everything recorded, only what the reader may see.
+    let all: Value = get(&admin, "/verwaltung/ki-register.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["schema"], "ki-seepferdchen/ki-register-export/1");
+    let systems = all["systems"].as_array().unwrap();
+    assert_eq!(systems.len(), 5);
+    let high = systems
+        .iter()
+        .find(|x| x["risk_class"] == "hochriskant")
+        .expect("the high-risk system");
+    for key in [
+        "articles",
+        "reasons",
+        "answers",
+        "duties",
+        "oversight_persons",
+        "training",
+        "update_mode",
+        "eu_database",
+        "units",
+        "version",
+    ] {
+        assert!(!high[key].is_null(), "{key} missing");
+    }
+    assert!(high["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "grundrechte"));
+    let fb2_json: Value = get(&fb2, "/verwaltung/ki-register.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fb2_json["systems"].as_array().unwrap().len(), 3);
+    assert!(!fb2_json.to_string().contains("Vorprüfung"));
+    // PDF: a real PDF, tagged, within scope.
+    let pdf = get(&admin, "/verwaltung/ki-register.pdf").await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ki-register.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (apt: poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    assert!(
+        info.contains("Tagged:          yes") && info.contains("KI-Register"),
+        "{info}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for system in systems {
+        let name = system["name"].as_str().unwrap();
+        assert!(text.contains(name), "{name} missing in the PDF");
+    }
+    assert!(
+        text.contains("Art. 27") && text.contains("Pflichten"),
+        "{text}"
+    );
+    // The EU sheet: readers of the system only.
+    let high_id = high["id"].as_i64().unwrap().to_string();
+    let form = [("id", high_id.as_str())];
+    assert_eq!(s.call(&anon, "ki_eu_blatt", &form).await.status(), 401);
+    assert_eq!(s.call(&employee, "ki_eu_blatt", &form).await.status(), 403);
+    assert_eq!(s.call(&fb2, "ki_eu_blatt", &form).await.status(), 404);
+    let sheet = json(&s, &fb3, "ki_eu_blatt", &form).await;
+    assert_eq!(sheet["applies"], true);
+    assert!(
+        sheet["deployer"].as_str().unwrap().contains("Musterstadt"),
+        "{sheet}"
+    );
+}

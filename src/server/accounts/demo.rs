@@ -302,8 +302,19 @@ async fn seed_certificates(
             user,
             scope: Scope::SelfOnly,
         };
-        let code =
-            certificate::issue(tx, state, &actor, course, &course.hash, completion, at).await?;
+        let code = certificate::issue(
+            tx,
+            state,
+            &actor,
+            course,
+            &certificate::Taught {
+                content_hash: &course.hash,
+                register: None,
+                completion_id: completion,
+            },
+            at,
+        )
+        .await?;
         if *revoked {
             db::certificates::revoke(tx, &code, "Demo: versehentlich ausgestellt", now - 86_400)
                 .await?;
@@ -532,6 +543,11 @@ async fn seed_register(
             public_oversight: d.public_oversight.into(),
             published: true,
             answers: (d.answers)(),
+            dpia_summary: if (d.answers)().annex3.is_some() {
+                DEMO_DPIA.into()
+            } else {
+                String::new()
+            },
             ..Default::default()
         };
         let cx = register::Context {
@@ -578,7 +594,46 @@ async fn seed_register(
             )
             .await?;
         }
+        if d.name == RULE_CHANGE.0 {
+            // Two days ago the chatbot got a new model and a new rule: its users who learnt
+            // it before are due for an update (Anna Becker among them).
+            let at = now - 2 * 86_400;
+            let mut changed = system.clone();
+            changed.product = RULE_CHANGE.1.into();
+            changed.prohibited_uses = format!("{}\n{}", system.prohibited_uses, RULE_CHANGE.2);
+            db::register::update(&mut *tx, id, 1, &changed, at).await?;
+            let changes = register::diff(
+                &register::snapshot(&system, &names),
+                &register::snapshot(&changed, &names),
+            );
+            let text = serde_json::to_string(&changes).map_err(AppError::internal)?;
+            db::register::insert_version(
+                &mut *tx,
+                id,
+                &db::register::VersionRow {
+                    version: 2,
+                    at,
+                    actor: "Demodaten".into(),
+                    changes: text.clone(),
+                },
+            )
+            .await?;
+            db::register::mark_update(&mut *tx, id, 2, at, &text).await?;
+        }
     }
     store::sync_training(tx, now).await?;
     Ok(())
 }
+
+/// The demo's data-protection impact assessment of its high-risk system (the fundamental-rights
+/// one is still in progress, so the EU sheet shows what is missing).
+const DEMO_DPIA: &str = "DSFA vom 20.10.2026 mit dem Datenschutzbeauftragten: hohes Risiko wegen \
+     Einkommens- und Gesundheitsangaben; Maßnahmen: Zugriff nur für das Sachgebiet Leistungen, \
+     Protokollierung aller Abrufe, Löschung der Vorprüfung nach sechs Monaten.";
+
+/// (system, new product, new rule): the demo's change that makes an update due.
+const RULE_CHANGE: (&str, &str, &str) = (
+    "Bürger-Chatbot „Frag Musti“",
+    "Musti 3.0 mit einem neuen Sprachmodell des Anbieters",
+    "Keine Auskünfte zu Bußgeldern; dafür an das Ordnungsamt verweisen",
+);

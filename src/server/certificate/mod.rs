@@ -136,23 +136,31 @@ impl CertificateKey {
     }
 }
 
+/// What a passed course taught: the content's hash and, for a course with the live
+/// KI-Register, which register (see `register::learner::stamp`).
+pub struct Taught<'a> {
+    pub content_hash: &'a str,
+    pub register: Option<&'a str>,
+    pub completion_id: i64,
+}
+
 /// Issues the certificate of a course completion, inside the completion's transaction.
 pub async fn issue(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     state: &crate::server::state::AppState,
     actor: &crate::server::auth::authz::Actor,
     course: &crate::server::content::Course,
-    content_hash: &str,
-    completion_id: i64,
+    taught: &Taught<'_>,
     now: i64,
 ) -> Result<String, crate::error::AppError> {
     let completion = Completion {
         holder_id: actor.id(),
         holder: &actor.user.display_name,
-        content_hash,
-        completion_id,
+        content_hash: taught.content_hash,
+        completion_id: taught.completion_id,
         completed: crate::i18n::Date::in_germany(now),
         format: None,
+        register: taught.register.map(str::to_string),
     };
     issue_for(tx, state, course, &completion, now).await
 }
@@ -166,6 +174,9 @@ pub struct Completion<'a> {
     pub completed: crate::i18n::Date,
     /// The form of a recorded completion, as the certificate names it.
     pub format: Option<String>,
+    /// For a course that teaches the live KI-Register: which systems in which version it
+    /// showed (see `register::learner::stamp`), part of the signed content version.
+    pub register: Option<String>,
 }
 
 /// Issues the certificate of any completion (a passed test or a recorded training), inside
@@ -185,7 +196,10 @@ pub async fn issue_for(
         course: course.slug.clone(),
         course_title: course.title.clone(),
         level: course.level.code().into(),
-        content_version: format!("{} ({content_hash})", course.version),
+        content_version: match &c.register {
+            Some(r) => format!("{} ({content_hash}; {r})", course.version),
+            None => format!("{} ({content_hash})", course.version),
+        },
         completed_on: completed.iso(),
         valid_until: valid_until.iso(),
         issuer: state.config.org_name.clone(),

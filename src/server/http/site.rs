@@ -197,6 +197,14 @@ pub(super) fn routes() -> Router<AppState> {
             "/verwaltung/ki-register.csv",
             get(crate::server::register::export::register_csv),
         )
+        .route(
+            "/verwaltung/ki-register.json",
+            get(crate::server::register::export::register_json),
+        )
+        .route(
+            "/verwaltung/ki-register.pdf",
+            get(crate::server::register::export::register_pdf),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::server::metrics::export))
         .route("/sprache", get(set_language))

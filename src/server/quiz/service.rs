@@ -268,6 +268,14 @@ pub async fn submit(
         _ => AppError::InvalidInput(t.quiz_unknown_ids.into()),
     })?;
     let answers_json = serde_json::to_string(&answers).map_err(AppError::internal)?;
+    // A passed final test of a course that teaches the live register names the register it
+    // taught on the certificate (read before the write transaction).
+    let register =
+        if g.passed && attempt.module_id.is_none() && c.modules.iter().any(|m| m.live_register) {
+            Some(crate::server::register::learner::stamp(state, actor.user.org_unit_id).await?)
+        } else {
+            None
+        };
     let mut tx = state.db.begin().await?;
     let first = db::attempts::submit(
         &mut *tx,
@@ -305,8 +313,11 @@ pub async fn submit(
                         state,
                         actor,
                         c,
-                        &attempt.content_hash,
-                        completion,
+                        &crate::server::certificate::Taught {
+                            content_hash: &attempt.content_hash,
+                            register: register.as_deref(),
+                            completion_id: completion,
+                        },
                         now,
                     )
                     .await?;

@@ -155,3 +155,25 @@ pub async fn fill(
         &render(&systems, locale),
     ))
 }
+
+/// Which register a person was taught from, for her certificate: the systems "KI bei uns"
+/// shows her, as "id v version" (the version the register's history names), by id.
+pub async fn stamp(state: &AppState, unit: Option<i64>) -> Result<String, AppError> {
+    let units = db::org_units::all(&state.db.pool).await?;
+    let mut systems: Vec<(i64, i64)> = db::register::all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| applies(&units, unit, &s.system))
+        .map(|s| (s.id, s.version))
+        .collect();
+    systems.sort_unstable();
+    Ok(stamp_of(&systems))
+}
+
+pub fn stamp_of(systems: &[(i64, i64)]) -> String {
+    if systems.is_empty() {
+        return "KI-Register: –".into();
+    }
+    let list: Vec<String> = systems.iter().map(|(id, v)| format!("{id}v{v}")).collect();
+    format!("KI-Register: {}", list.join(", "))
+}

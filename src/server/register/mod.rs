@@ -7,6 +7,7 @@
 //! here, so that a change of the law is one edit of the content.
 pub mod coverage;
 pub mod derive;
+pub mod eu;
 pub mod export;
 pub mod learner;
 pub mod public;

@@ -456,3 +456,10 @@ fn oversight_persons_are_named_with_or_without_an_address() {
     i.oversight = "Ulrike Peters <ulrike.peters@musterstadt.example>".into();
     assert!(check(i).is_ok());
 }
+
+#[test]
+fn the_certificate_names_the_register_it_taught() {
+    use super::learner::stamp_of;
+    assert_eq!(stamp_of(&[(3, 7), (5, 2)]), "KI-Register: 3v7, 5v2");
+    assert_eq!(stamp_of(&[]), "KI-Register: –");
+}

@@ -30,6 +30,8 @@ use crate::server::certificate::pdf::{fill, text, BOLD, REGULAR};
 const W: f32 = 841.89;
 const H: f32 = 595.28;
 const M: f32 = 36.0;
+/// The left margin, where blocks start.
+pub(crate) const MARGIN: f32 = M;
 const TOP: f32 = M + 22.0;
 const BOTTOM: f32 = H - M - 6.0;
 const CELL_PAD: f32 = 3.0;
@@ -114,7 +116,7 @@ impl<'a> Measure<'a> {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Face {
+pub(crate) enum Face {
     Regular,
     Bold,
 }
@@ -149,13 +151,15 @@ struct Group {
 }
 
 /// A column of a table: header, share of the width, right-aligned.
-struct Column<'t> {
-    head: &'t str,
-    width: f32,
-    right: bool,
+pub(crate) struct Column<'t> {
+    pub head: &'t str,
+    pub width: f32,
+    pub right: bool,
 }
 
-struct Layout<'m> {
+/// A tagged document being laid out (see the module documentation); other reports (the
+/// KI-Register) use it too.
+pub(crate) struct Layout<'m> {
     regular: Measure<'m>,
     bold: Measure<'m>,
     pages: Vec<Vec<Item>>,
@@ -174,7 +178,7 @@ impl<'m> Layout<'m> {
         }
     }
 
-    fn group(&mut self, tag: impl Into<TagKind>, parent: Option<usize>) -> usize {
+    pub(crate) fn group(&mut self, tag: impl Into<TagKind>, parent: Option<usize>) -> usize {
         self.groups.push(Group {
             tag: tag.into(),
             children: Vec::new(),
@@ -200,7 +204,7 @@ impl<'m> Layout<'m> {
     }
 
     /// Makes room for `height` points, starting a new page if needed; true if it did.
-    fn room(&mut self, height: f32) -> bool {
+    pub(crate) fn room(&mut self, height: f32) -> bool {
         if self.y + height > BOTTOM {
             self.new_page();
             true
@@ -211,7 +215,7 @@ impl<'m> Layout<'m> {
 
     /// A wrapped block of text as one structure element (heading, paragraph, list item).
     #[allow(clippy::too_many_arguments)]
-    fn block(
+    pub(crate) fn block(
         &mut self,
         tag: impl Into<TagKind>,
         parent: Option<usize>,
@@ -242,7 +246,7 @@ impl<'m> Layout<'m> {
         self.y += after;
     }
 
-    fn heading(&mut self, level: u16, s: &str, size: f32) {
+    pub(crate) fn heading(&mut self, level: u16, s: &str, size: f32) {
         let Some(level) = std::num::NonZeroU16::new(level) else {
             return;
         };
@@ -265,7 +269,7 @@ impl<'m> Layout<'m> {
     }
 
     /// A table with a header row that is repeated (as an artifact) on every further page.
-    fn table(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32) {
+    pub(crate) fn table(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32) {
         let table = self.group(Tag::Table, None);
         let head = self.group(Tag::THead, Some(table));
         let body = self.group(Tag::TBody, Some(table));
@@ -395,20 +399,29 @@ pub fn to_pdf(e: &Evidence, t: &Texts) -> Result<Vec<u8>, String> {
     })
 }
 
+/// The usable width of a page.
+pub(crate) const FULL: f32 = W - 2.0 * M;
+
+impl Layout<'static> {
+    /// An empty document with its first page.
+    pub(crate) fn start() -> Result<Self, String> {
+        let mut l = Layout {
+            regular: Measure::new(REGULAR).ok_or("font DejaVuSans unreadable")?,
+            bold: Measure::new(BOLD).ok_or("font DejaVuSans-Bold unreadable")?,
+            pages: Vec::new(),
+            groups: Vec::new(),
+            roots: Vec::new(),
+            y: TOP,
+            outline: Vec::new(),
+        };
+        l.new_page();
+        Ok(l)
+    }
+}
+
 fn write(e: &Evidence, t: &Texts, strict: bool) -> Result<Vec<u8>, String> {
-    let regular_font = Font::new(REGULAR.to_vec().into(), 0).ok_or("font DejaVuSans unreadable")?;
-    let bold_font = Font::new(BOLD.to_vec().into(), 0).ok_or("font DejaVuSans-Bold unreadable")?;
-    let mut l = Layout {
-        regular: Measure::new(REGULAR).ok_or("font DejaVuSans unreadable")?,
-        bold: Measure::new(BOLD).ok_or("font DejaVuSans-Bold unreadable")?,
-        pages: Vec::new(),
-        groups: Vec::new(),
-        roots: Vec::new(),
-        y: TOP,
-        outline: Vec::new(),
-    };
-    l.new_page();
-    let full = W - 2.0 * M;
+    let mut l = Layout::start()?;
+    let full = FULL;
 
     // Title and what the report covers.
     l.block(
@@ -586,104 +599,135 @@ fn write(e: &Evidence, t: &Texts, strict: bool) -> Result<Vec<u8>, String> {
         0.0,
     );
 
-    // Drawing: every line a span of its element; page header and footer artifacts.
-    let mut doc = Document::new_with(crate::server::certificate::pdf::tagged_settings(strict)?);
-    doc.set_metadata(
-        Metadata::new()
-            .title(format!("{} – {}", t.evidence_title, e.unit))
-            .authors(vec![e.org.clone()])
-            .creator("KI-Seepferdchen".to_string())
-            .language("de-DE".to_string()),
-    );
-    let mut groups = l.groups;
-    let pages = l.pages.len();
+    let doc_title = format!("{} – {}", t.evidence_title, e.unit);
     let header = format!("{} · {} · {}", t.evidence_title, e.org, e.unit);
-    let header = l.regular.wrap(&header, 7.5, W - 2.0 * M)[0].clone();
-    for (n, items) in l.pages.into_iter().enumerate() {
-        let settings = PageSettings::from_wh(W, H).ok_or("page size")?;
-        let mut page = doc.start_page_with(settings);
-        let mut s = page.surface();
-        let artifact = |s: &mut Surface, kind: ArtifactType, font: &Font, y: f32, txt: &str| {
-            s.start_tagged(ContentTag::Artifact(Artifact::new(kind, None)));
-            fill(s, 90, 95, 110);
-            text(s, font, 7.5, M, y, txt);
-            s.end_tagged();
-        };
-        if n > 0 {
-            artifact(&mut s, ArtifactType::Header, &regular_font, M, &header);
-        }
-        for item in items {
-            match item {
-                Item::Rule { x, y, w } => {
-                    s.start_tagged(ContentTag::Artifact(Artifact::new(
-                        ArtifactType::Layout,
-                        None,
-                    )));
-                    rule(&mut s, x, y, w);
-                    s.end_tagged();
-                }
-                Item::Text {
-                    face,
-                    size,
-                    x,
-                    y,
-                    text: line,
-                    target,
-                    color,
-                } => {
-                    let font = match face {
-                        Face::Regular => &regular_font,
-                        Face::Bold => &bold_font,
-                    };
-                    match target {
-                        Target::Group(g) => {
-                            let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
-                            fill(&mut s, color.0, color.1, color.2);
-                            text(&mut s, font, size, x, y, &line);
-                            s.end_tagged();
-                            if let Some(group) = groups.get_mut(g) {
-                                group.spans.push(id);
+    l.finish(
+        &Heads {
+            title: t.evidence_title,
+            doc_title: &doc_title,
+            header: &header,
+            org: &e.org,
+        },
+        t,
+        strict,
+    )
+}
+
+/// What a finished document says about itself: the title (outline root), the title in its
+/// metadata, the running header from page 2 on, and the author.
+pub(crate) struct Heads<'a> {
+    pub title: &'a str,
+    pub doc_title: &'a str,
+    pub header: &'a str,
+    pub org: &'a str,
+}
+
+impl Layout<'_> {
+    /// Draws the laid-out pages: every line a span of its element; page header and footer
+    /// artifacts; the outline from the headings.
+    pub(crate) fn finish(self, h: &Heads, t: &Texts, strict: bool) -> Result<Vec<u8>, String> {
+        let l = self;
+        let regular_font =
+            Font::new(REGULAR.to_vec().into(), 0).ok_or("font DejaVuSans unreadable")?;
+        let bold_font =
+            Font::new(BOLD.to_vec().into(), 0).ok_or("font DejaVuSans-Bold unreadable")?;
+        let mut doc = Document::new_with(crate::server::certificate::pdf::tagged_settings(strict)?);
+        doc.set_metadata(
+            Metadata::new()
+                .title(h.doc_title.to_string())
+                .authors(vec![h.org.to_string()])
+                .creator("KI-Seepferdchen".to_string())
+                .language("de-DE".to_string()),
+        );
+        let mut groups = l.groups;
+        let pages = l.pages.len();
+        let header = l.regular.wrap(h.header, 7.5, W - 2.0 * M)[0].clone();
+        for (n, items) in l.pages.into_iter().enumerate() {
+            let settings = PageSettings::from_wh(W, H).ok_or("page size")?;
+            let mut page = doc.start_page_with(settings);
+            let mut s = page.surface();
+            let artifact = |s: &mut Surface, kind: ArtifactType, font: &Font, y: f32, txt: &str| {
+                s.start_tagged(ContentTag::Artifact(Artifact::new(kind, None)));
+                fill(s, 90, 95, 110);
+                text(s, font, 7.5, M, y, txt);
+                s.end_tagged();
+            };
+            if n > 0 {
+                artifact(&mut s, ArtifactType::Header, &regular_font, M, &header);
+            }
+            for item in items {
+                match item {
+                    Item::Rule { x, y, w } => {
+                        s.start_tagged(ContentTag::Artifact(Artifact::new(
+                            ArtifactType::Layout,
+                            None,
+                        )));
+                        rule(&mut s, x, y, w);
+                        s.end_tagged();
+                    }
+                    Item::Text {
+                        face,
+                        size,
+                        x,
+                        y,
+                        text: line,
+                        target,
+                        color,
+                    } => {
+                        let font = match face {
+                            Face::Regular => &regular_font,
+                            Face::Bold => &bold_font,
+                        };
+                        match target {
+                            Target::Group(g) => {
+                                let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
+                                fill(&mut s, color.0, color.1, color.2);
+                                text(&mut s, font, size, x, y, &line);
+                                s.end_tagged();
+                                if let Some(group) = groups.get_mut(g) {
+                                    group.spans.push(id);
+                                }
                             }
-                        }
-                        Target::Artifact(kind) => {
-                            s.start_tagged(ContentTag::Artifact(Artifact::new(kind, None)));
-                            fill(&mut s, color.0, color.1, color.2);
-                            text(&mut s, font, size, x, y, &line);
-                            s.end_tagged();
+                            Target::Artifact(kind) => {
+                                s.start_tagged(ContentTag::Artifact(Artifact::new(kind, None)));
+                                fill(&mut s, color.0, color.1, color.2);
+                                text(&mut s, font, size, x, y, &line);
+                                s.end_tagged();
+                            }
                         }
                     }
                 }
             }
+            artifact(
+                &mut s,
+                ArtifactType::Footer,
+                &regular_font,
+                H - M / 2.0,
+                &t.evidence_page(n + 1, pages),
+            );
+            s.finish();
+            page.finish();
         }
-        artifact(
-            &mut s,
-            ArtifactType::Footer,
-            &regular_font,
-            H - M / 2.0,
-            &t.evidence_page(n + 1, pages),
-        );
-        s.finish();
-        page.finish();
-    }
-    let roots = l.roots;
-    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
-    let mut tag_tree = TagTree::new().with_lang(Some("de-DE".into()));
-    for root in roots {
-        if let Some(node) = tree(&mut slots, root) {
-            tag_tree.push(node);
+        let roots = l.roots;
+        let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+        let mut tag_tree = TagTree::new().with_lang(Some("de-DE".into()));
+        for root in roots {
+            if let Some(node) = tree(&mut slots, root) {
+                tag_tree.push(node);
+            }
         }
+        doc.set_tag_tree(tag_tree);
+        // PDF/UA wants an outline: the title with the sections below it.
+        let dest = |page: usize, y: f32| XyzDestination::new(page, Point::from_xy(M, y));
+        let mut root = OutlineNode::new(h.title.to_string(), dest(0, M)).with_open(true);
+        for (_, text, page, y) in l.outline {
+            root.push_child(OutlineNode::new(text, dest(page, y)));
+        }
+        let mut outline = Outline::new();
+        outline.push_child(root);
+        doc.set_outline(outline);
+        doc.finish().map_err(|e| format!("{e:?}"))
     }
-    doc.set_tag_tree(tag_tree);
-    // PDF/UA wants an outline: the title with the sections below it.
-    let dest = |page: usize, y: f32| XyzDestination::new(page, Point::from_xy(M, y));
-    let mut root = OutlineNode::new(t.evidence_title.to_string(), dest(0, M)).with_open(true);
-    for (_, text, page, y) in l.outline {
-        root.push_child(OutlineNode::new(text, dest(page, y)));
-    }
-    let mut outline = Outline::new();
-    outline.push_child(root);
-    doc.set_outline(outline);
-    doc.finish().map_err(|e| format!("{e:?}"))
 }
 
 #[cfg(test)]
