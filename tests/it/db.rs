@@ -1236,11 +1236,13 @@ async fn right_answers(st: &AppState, attempt_id: i64) -> Vec<(String, String)> 
         .unwrap();
     let drawn: Vec<seepferdchen::server::quiz::Drawn> = serde_json::from_str(&a.drawn).unwrap();
     let c = st.catalog.course(&a.course_slug).unwrap();
+    let generated = seepferdchen::server::quiz::generated_questions(&drawn, "");
     let all: Vec<_> = c
         .modules
         .iter()
         .flat_map(|m| &m.check)
         .chain(&c.final_pool)
+        .chain(&generated)
         .collect();
     let mut fields = Vec::new();
     for d in drawn {
@@ -4175,6 +4177,81 @@ async fn register_changes_make_an_update_due(db: &Db) {
         .await
         .unwrap();
     assert_eq!(history.len(), 5);
+
+    // The check of "KI bei uns" asks Nils about his own tool: whether a data class may go in,
+    // as the register says. A wrong answer there fails the check.
+    let check = |st: AppState, nils: Actor| async move {
+        let attempt = quiz::start(
+            &st,
+            &nils,
+            "ki-seepferdchen",
+            Some("ki-bei-uns"),
+            seepferdchen::i18n::Locale::De,
+        )
+        .await
+        .unwrap();
+        let a = seepferdchen::server::db::attempts::get(&st.db, attempt)
+            .await
+            .unwrap()
+            .unwrap();
+        let drawn: Vec<seepferdchen::server::quiz::Drawn> = serde_json::from_str(&a.drawn).unwrap();
+        (attempt, drawn)
+    };
+    let (attempt, drawn) = check(st.clone(), nils.clone()).await;
+    let own = drawn
+        .iter()
+        .find(|d| d.question.starts_with(&format!("register-{id}-")))
+        .expect("a question about the Terminassistent");
+    let generated = own.generated.clone().unwrap();
+    assert!(
+        generated.text.contains("Terminassistent"),
+        "{}",
+        generated.text
+    );
+    assert_eq!(
+        generated.answer,
+        own.question.ends_with("-intern"),
+        "only internal data may go in"
+    );
+    let mut wrong = right_answers(&st, attempt).await;
+    for (name, value) in wrong.iter_mut() {
+        if *name == format!("q.{}", own.question) {
+            *value = (!generated.answer).to_string();
+        }
+    }
+    quiz::submit(&st, nils, attempt, &wrong, seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap();
+    let view = quiz::view(&st, nils, attempt, seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap();
+    let shown = view
+        .questions
+        .iter()
+        .find(|q| q.id == own.question)
+        .expect("the register question is shown");
+    assert_eq!(shown.feedback.as_ref().map(|f| f.correct), Some(false));
+    assert!(shown
+        .feedback
+        .as_ref()
+        .unwrap()
+        .explanation
+        .as_deref()
+        .unwrap_or("")
+        .contains("KI-Register"));
+    let (attempt, _) = check(st.clone(), nils.clone()).await;
+    let right = right_answers(&st, attempt).await;
+    quiz::submit(&st, nils, attempt, &right, seepferdchen::i18n::Locale::De)
+        .await
+        .unwrap();
+    assert_eq!(
+        seepferdchen::server::db::attempts::get(&st.db, attempt)
+            .await
+            .unwrap()
+            .unwrap()
+            .passed,
+        Some(true)
+    );
 
     // Nils passes the Seepferdchen, whose "KI bei uns" shows the live register: his
     // certificate names the systems it showed him, in their current version.

@@ -34,6 +34,37 @@ pub struct Drawn {
     /// and for attempts drawn before aliases existed (then the ids are shown).
     #[serde(rename = "a", default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// A true/false question generated from the KI-Register when drawn (it is in no content
+    /// file): its text, explanation and answer are kept with the attempt, so grading and the
+    /// feedback use the rule as it stood when the question was asked. Never sent to the client.
+    #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generated>,
+}
+
+/// See `Drawn::generated`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    pub text: String,
+    pub explanation: String,
+    pub answer: bool,
+}
+
+/// The generated questions of an attempt as questions of `module`, for its question index.
+pub fn generated_questions(drawn: &[Drawn], module: &str) -> Vec<Question> {
+    drawn
+        .iter()
+        .filter_map(|d| {
+            d.generated.as_ref().map(|g| Question {
+                id: d.question.clone(),
+                module: module.to_string(),
+                kind: QuestionKind::TrueFalse,
+                text: g.text.clone(),
+                explanation: g.explanation.clone(),
+                options: Vec::new(),
+                answer: Some(g.answer),
+            })
+        })
+        .collect()
 }
 
 impl Drawn {
@@ -173,6 +204,7 @@ pub fn present<R: Rng + ?Sized>(q: &Question, rng: &mut R) -> Drawn {
         question: q.id.clone(),
         options,
         aliases,
+        generated: None,
     }
 }
 

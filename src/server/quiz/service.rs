@@ -28,11 +28,13 @@ fn course<'a>(state: &'a AppState, slug: &str) -> Result<&'a Course, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-fn question_index(c: &Course) -> HashMap<&str, &Question> {
+/// The course's questions and an attempt's generated ones (see `Drawn::generated`).
+fn question_index<'a>(c: &'a Course, generated: &'a [Question]) -> HashMap<&'a str, &'a Question> {
     c.modules
         .iter()
         .flat_map(|m| &m.check)
         .chain(&c.final_pool)
+        .chain(generated)
         .map(|q| (q.id.as_str(), q))
         .collect()
 }
@@ -159,7 +161,19 @@ pub async fn start(
             }
             let mut qs: Vec<&Question> = m.check.iter().collect();
             rand::seq::SliceRandom::shuffle(qs.as_mut_slice(), &mut rng);
-            let drawn: Vec<Drawn> = qs.into_iter().map(|q| present(q, &mut rng)).collect();
+            let mut drawn: Vec<Drawn> = qs.into_iter().map(|q| present(q, &mut rng)).collect();
+            // "KI bei uns" also asks about the learner's own tools, from the live register.
+            if m.live_register {
+                let own = crate::server::register::questions::draw(
+                    state,
+                    actor.user.org_unit_id,
+                    locale,
+                    &mut rng,
+                )
+                .await?;
+                drawn.extend(own);
+                rand::seq::SliceRandom::shuffle(drawn.as_mut_slice(), &mut rng);
+            }
             ("check", drawn, Some(m.id.clone()), m.hash.clone(), None)
         }
         None => {
@@ -261,12 +275,15 @@ pub async fn submit(
         return Ok(Submitted::Open);
     }
     let pass_mark = c.final_test.pass_mark_percent;
-    let g = grade(&question_index(c), &drawn, &answers, pass_mark).map_err(|e| match e {
-        GradeError::UnknownQuestion(_) if attempt.content_hash != current_hash(c, &attempt) => {
-            AppError::InvalidInput(t.quiz_content_changed.into())
-        }
-        _ => AppError::InvalidInput(t.quiz_unknown_ids.into()),
-    })?;
+    let generated = super::generated_questions(&drawn, attempt.module_id.as_deref().unwrap_or(""));
+    let g = grade(&question_index(c, &generated), &drawn, &answers, pass_mark).map_err(
+        |e| match e {
+            GradeError::UnknownQuestion(_) if attempt.content_hash != current_hash(c, &attempt) => {
+                AppError::InvalidInput(t.quiz_content_changed.into())
+            }
+            _ => AppError::InvalidInput(t.quiz_unknown_ids.into()),
+        },
+    )?;
     let answers_json = serde_json::to_string(&answers).map_err(AppError::internal)?;
     // A passed final test of a course that teaches the live register names the register it
     // taught on the certificate (read before the write transaction).
@@ -364,8 +381,9 @@ pub async fn view(
     let t = locale.texts();
     let a = owned(state, actor, id).await?;
     let c = course(state, &a.course_slug)?;
-    let index = question_index(c);
     let drawn: Vec<Drawn> = serde_json::from_str(&a.drawn).map_err(AppError::internal)?;
+    let generated = super::generated_questions(&drawn, a.module_id.as_deref().unwrap_or(""));
+    let index = question_index(c, &generated);
     let answers: HashMap<String, Answer> = match &a.answers {
         Some(json) => serde_json::from_str(json).map_err(AppError::internal)?,
         None => HashMap::new(),
@@ -506,7 +524,7 @@ async fn next_step(
             code: db::certificates::code_for_attempt(&state.db, a.id).await?,
         },
         (None, false) => {
-            let index = question_index(c);
+            let index = question_index(c, &[]);
             let missed: Vec<&str> = graded
                 .into_iter()
                 .flat_map(|g| &g.results)

@@ -43,6 +43,7 @@ fn shown(q: &Question) -> Drawn {
             q.options.iter().map(|o| o.id.clone()).collect()
         },
         aliases: Vec::new(),
+        generated: None,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod eu;
 pub mod export;
 pub mod learner;
 pub mod public;
+pub mod questions;
 pub mod store;
 #[cfg(test)]
 mod tests;

@@ -463,3 +463,34 @@ fn the_certificate_names_the_register_it_taught() {
     assert_eq!(stamp_of(&[(3, 7), (5, 2)]), "KI-Register: 3v7, 5v2");
     assert_eq!(stamp_of(&[]), "KI-Register: –");
 }
+
+#[test]
+fn register_questions_ask_about_the_learners_own_tools() {
+    use rand::SeedableRng;
+    let mut s = check(input()).unwrap();
+    s.data_classes = vec!["oeffentlich".into(), "intern".into()];
+    let mut none = s.clone();
+    none.name = "Übersetzer".into();
+    none.data_classes = Vec::new();
+    let systems = vec![(3, s.clone()), (5, none), (9, s)];
+    for seed in 0..40 {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let drawn = super::questions::make(&systems, t(), &mut rng);
+        assert_eq!(drawn.len(), super::questions::MAX_QUESTIONS);
+        for d in &drawn {
+            let g = d.generated.as_ref().unwrap();
+            let (id, class) = d
+                .question
+                .strip_prefix("register-")
+                .and_then(|r| r.split_once('-'))
+                .unwrap();
+            let system = &systems.iter().find(|(i, _)| i.to_string() == id).unwrap().1;
+            assert_eq!(g.answer, system.data_classes.iter().any(|c| c == class));
+            assert!(g.text.contains(&system.name), "{}", g.text);
+            assert!(g.explanation.contains("KI-Register"));
+            assert_eq!(d.options, vec!["true".to_string(), "false".to_string()]);
+        }
+        assert_ne!(drawn[0].question, drawn[1].question);
+    }
+    assert!(super::questions::make(&[], t(), &mut rand::rng()).is_empty());
+}
