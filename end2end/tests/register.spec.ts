@@ -84,3 +84,53 @@ test("a system recorded in the KI-Register reaches its users' courses and 'KI be
   await expect(anon.locator("main")).toContainText("Bitte melden Sie sich an.");
   await expect(anon.locator("main")).not.toContainText("Textassistent");
 });
+
+test("a changed rule reaches the people who learnt the tool, who read and confirm it", async ({ browser }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  // Both learnt the Seepferdchen before the demo's chatbot got a new model and rule; one per
+  // mode, so the two projects do not confirm for each other.
+  const ctx = await browser.newContext({ javaScriptEnabled: js });
+  const page = await ctx.newPage();
+  await login(page, js ? "anna.becker" : "ben.yilmaz", undefined, js);
+  await page.goto("/");
+  const notice = page.getByRole("region", { name: "Neu bei Ihren KI-Werkzeugen" });
+  await expect(notice).toContainText("bitte bis");
+  await notice.getByRole("link", { name: "Bürger-Chatbot „Frag Musti“" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Änderung bei Bürger-Chatbot „Frag Musti“");
+  const changes = page.getByRole("region", { name: "Was sich geändert hat" });
+  await expect(changes).toContainText("Musti 3.0");
+  await expect(changes).toContainText("Keine Auskünfte zu Bußgeldern");
+  await expect(page.getByRole("region", { name: "Die Regeln, die jetzt gelten" })).toContainText("Keine Rechtsberatung");
+  await expectNoAxeViolations(page, `change page (${testInfo.project.name})`, js);
+  if (js) await waitForHydration(page);
+  await page.getByRole("button", { name: "Gelesen und verstanden" }).click();
+  await expect(page.getByRole("status").first()).toContainText("Ihre Bestätigung ist gespeichert");
+  await expect(page.locator("main")).toContainText("Sie sind auf dem aktuellen Stand.");
+  await expect(page.getByRole("button", { name: "Gelesen und verstanden" })).toHaveCount(0);
+  await page.goto("/");
+  await expect(page.getByRole("region", { name: "Neu bei Ihren KI-Werkzeugen" })).toHaveCount(0);
+  await ctx.close();
+
+  // The KI-Koordination sees on the system's page how many know the change, and for the
+  // high-risk system the sheet for the EU database with what is missing.
+  const ki = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
+  await login(ki, "sophie.braun", undefined, js);
+  await ki.goto("/verwaltung/ki-register");
+  await ki.getByRole("link", { name: "Bürger-Chatbot „Frag Musti“" }).click();
+  const reach = ki.getByRole("region", { name: "Letzte Änderung für die Nutzenden" });
+  await expect(reach).toContainText("Personen, die das Werkzeug gelernt haben");
+  await expect(reach).toContainText("Produkt");
+  await ki.goto("/verwaltung/ki-register");
+  await ki.getByRole("link", { name: "Vorprüfung Leistungsanträge" }).click();
+  await ki.getByRole("link", { name: "Angaben für die EU-Datenbank (Anhang VIII)" }).click();
+  await expect(ki.getByRole("heading", { level: 1 })).toContainText("Angaben für die EU-Datenbank");
+  await expect(ki.locator("main")).toContainText("Es fehlen noch:");
+  await expect(ki.locator("main")).toContainText("Grundrechte-Folgenabschätzung");
+  await expect(ki.locator("main")).toContainText("DSFA vom 20.10.2026");
+  await expectNoAxeViolations(ki, `EU sheet (${testInfo.project.name})`, js);
+  // The downloads are offered on the list.
+  await ki.goto("/verwaltung/ki-register");
+  for (const label of [/als PDF-Bericht/, /als CSV-Datei/, /als JSON-Datei/]) {
+    await expect(ki.getByRole("link", { name: label })).toBeVisible();
+  }
+});
