@@ -728,6 +728,17 @@ pub struct KiUpdateCard {
     pub course: Option<(String, String)>,
 }
 
+/// One changed field: a value from before to now, or for a list of rules the rules added and
+/// the rules dropped (a rule list read as before/after hides the one new line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KiChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
 /// A change of an AI tool as the person reads it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KiUpdateView {
@@ -736,8 +747,7 @@ pub struct KiUpdateView {
     pub version: i64,
     pub changed_on: Date,
     pub due: Date,
-    /// (field label, before, after)
-    pub changes: Vec<(String, String, String)>,
+    pub changes: Vec<KiChange>,
     /// The tool's current rules, as "KI bei uns" shows them (escaped HTML).
     pub rules_html: String,
     /// (slug, title) of the course to take again; None: read and confirm.

@@ -99,7 +99,8 @@ test("a changed rule reaches the people who learnt the tool, who read and confir
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Änderung bei Bürger-Chatbot „Frag Musti“");
   const changes = page.getByRole("region", { name: "Was sich geändert hat" });
   await expect(changes).toContainText("Musti 3.0");
-  await expect(changes).toContainText("Keine Auskünfte zu Bußgeldern");
+  await expect(changes).toContainText("Neu");
+  await expect(changes.getByRole("listitem")).toHaveText(["Keine Auskünfte zu Bußgeldern; dafür an das Ordnungsamt verweisen"]);
   await expect(page.getByRole("region", { name: "Die Regeln, die jetzt gelten" })).toContainText("Keine Rechtsberatung");
   await expectNoAxeViolations(page, `change page (${testInfo.project.name})`, js);
   if (js) await waitForHydration(page);

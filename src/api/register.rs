@@ -521,11 +521,25 @@ pub async fn get_ki_update(id: i64) -> Result<KiUpdateView, AppError> {
         changes: changes
             .into_iter()
             .map(|(f, old, new)| {
-                (
-                    register::field_label(&f, t).to_string(),
-                    shown(&state, &f, &old, t),
-                    shown(&state, &f, &new, t),
-                )
+                let field = register::field_label(&f, t).to_string();
+                if matches!(f.as_str(), "erlaubt" | "verboten") {
+                    let (added, removed) = register::rule_changes(&old, &new);
+                    KiChange {
+                        field,
+                        before: String::new(),
+                        after: String::new(),
+                        added,
+                        removed,
+                    }
+                } else {
+                    KiChange {
+                        field,
+                        before: shown(&state, &f, &old, t),
+                        after: shown(&state, &f, &new, t),
+                        added: Vec::new(),
+                        removed: Vec::new(),
+                    }
+                }
             })
             .collect(),
         rules_html: register::learner::render(&[(s.clone(), stored.updated_at)], locale),

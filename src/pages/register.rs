@@ -867,16 +867,42 @@ pub fn KiUpdatePage() -> impl IntoView {
                             {u
                                 .changes
                                 .iter()
-                                .map(|(field, before, after)| {
-                                    view! {
-                                        <dt>{field.clone()}</dt>
-                                        <dd>
+                                .map(|c| {
+                                    let list = |label: &'static str, items: &Vec<String>| {
+                                        (!items.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <p class="change__label">
+                                                        <strong>{label}</strong>
+                                                    </p>
+                                                    <ul>
+                                                        {items
+                                                            .iter()
+                                                            .map(|i| view! { <li>{i.clone()}</li> })
+                                                            .collect_view()}
+                                                    </ul>
+                                                }
+                                            })
+                                    };
+                                    let body = if c.added.is_empty() && c.removed.is_empty() {
+                                        view! {
                                             <span class="muted">{t.ki_update_before} ": "</span>
-                                            <span class="prewrap">{empty(before.clone())}</span>
+                                            <span class="prewrap">{empty(c.before.clone())}</span>
                                             <br />
                                             <strong>{t.ki_update_after} ": "</strong>
-                                            <span class="prewrap">{empty(after.clone())}</span>
-                                        </dd>
+                                            <span class="prewrap">{empty(c.after.clone())}</span>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            {list(t.ki_update_added, &c.added)}
+                                            {list(t.ki_update_removed, &c.removed)}
+                                        }
+                                            .into_any()
+                                    };
+                                    view! {
+                                        <dt>{c.field.clone()}</dt>
+                                        <dd>{body}</dd>
                                     }
                                 })
                                 .collect_view()}

@@ -457,6 +457,20 @@ async fn the_full_exports_and_the_eu_sheet_stay_within_the_readers_scope() {
         .unwrap()
         .iter()
         .any(|d| d["code"] == "grundrechte"));
+    let generated = all["generated"].as_str().unwrap();
+    assert!(
+        generated.len() == 22 && generated.as_bytes()[10] == b'T' && generated.contains("+0"),
+        "{generated}"
+    );
+    let chatbot = systems
+        .iter()
+        .find(|x| x["name"] == "Bürger-Chatbot „Frag Musti“")
+        .unwrap();
+    assert_eq!(
+        chatbot["last_update"]["fields"],
+        serde_json::json!(["produkt", "verboten"])
+    );
+    assert_eq!(chatbot["update_mode"], "delta");
     let fb2_json: Value = get(&fb2, "/verwaltung/ki-register.json")
         .await
         .json()

@@ -557,7 +557,9 @@ async fn seed_register(
             known_email: &is_person,
         };
         let system = register::validate(input, &cx, t)?;
-        let id = db::register::insert(&mut *tx, &system, now).await?;
+        // Recorded at the last review, two weeks ago (the chatbot's change below is later).
+        let recorded = now - 14 * 86_400;
+        let id = db::register::insert(&mut *tx, &system, recorded).await?;
         for unit in &system.units {
             db::register::add_unit(&mut *tx, id, *unit).await?;
         }
@@ -574,7 +576,7 @@ async fn seed_register(
             id,
             &db::register::VersionRow {
                 version: 1,
-                at: now,
+                at: recorded,
                 actor: "Demodaten".into(),
                 changes: serde_json::to_string(&changes).map_err(AppError::internal)?,
             },

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use krilla::tagging::Tag;
 
 use crate::error::AppError;
-use crate::i18n::{time_in_germany, Date, Locale, Texts};
+use crate::i18n::{berlin_offset_seconds, time_in_germany, Date, Locale, Texts};
 use crate::server::auth::authz::Actor;
 use crate::server::db::{self, register::DutyRow, register::Stored};
 use crate::server::reports::csv::{date_cell, CsvWriter};
@@ -160,6 +160,16 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A time in Germany as ISO 8601 with its offset ("2026-11-28T14:53+01:00").
+fn iso_time(unix: i64) -> String {
+    format!(
+        "{}T{}{:+03}:00",
+        Date::in_germany(unix).iso(),
+        time_in_germany(unix),
+        berlin_offset_seconds(unix) / 3600
+    )
+}
+
 /// Everything recorded, with codes (stable) and German labels (for people).
 pub fn to_json(state: &AppState, entries: &[Entry], t: &Texts) -> serde_json::Value {
     let iso = |d: Option<i64>| d.map(|d| Date::from_days(d).iso());
@@ -172,7 +182,7 @@ pub fn to_json(state: &AppState, entries: &[Entry], t: &Texts) -> serde_json::Va
                     serde_json::from_str(changes).unwrap_or_default();
                 serde_json::json!({
                     "version": version,
-                    "at": time_in_germany(*at),
+                    "at": iso_time(*at),
                     "fields": changes.into_iter().map(|(f, _, _)| f).collect::<Vec<_>>(),
                 })
             });
@@ -229,25 +239,26 @@ pub fn to_json(state: &AppState, entries: &[Entry], t: &Texts) -> serde_json::Va
     serde_json::json!({
         "schema": SCHEMA,
         "organisation": state.config.org_name,
-        "generated": time_in_germany(state.clock.now()),
+        "generated": iso_time(state.clock.now()),
         "systems": systems,
     })
 }
 
 /// The register as a tagged PDF: per system a heading, its facts, and its duties as a table.
-pub fn to_pdf(state: &AppState, entries: &[Entry], t: &Texts) -> Result<Vec<u8>, String> {
-    write_pdf(state, entries, t, true).or_else(|err| {
+pub fn to_pdf(state: &AppState, entries: &[Entry], locale: Locale) -> Result<Vec<u8>, String> {
+    write_pdf(state, entries, locale, true).or_else(|err| {
         tracing::warn!(error = %err, "register report is not PDF/UA-1 conformant; written without the check");
-        write_pdf(state, entries, t, false)
+        write_pdf(state, entries, locale, false)
     })
 }
 
 fn write_pdf(
     state: &AppState,
     entries: &[Entry],
-    t: &Texts,
+    locale: Locale,
     strict: bool,
 ) -> Result<Vec<u8>, String> {
+    let t = locale.texts();
     let org = state.config.org_name.clone();
     let mut l = Layout::start()?;
     l.block(
@@ -260,7 +271,7 @@ fn write_pdf(
         t.reg_report_title,
         4.0,
     );
-    let generated = time_in_germany(state.clock.now());
+    let generated = locale.format_date_time(state.clock.now());
     for line in [
         org.clone(),
         format!(
@@ -423,7 +434,7 @@ async fn download(state: AppState, actor: Actor, locale: Locale, format: Format)
                 "json",
             ),
             Format::Pdf => (
-                to_pdf(&state, &entries, t).map_err(AppError::internal)?,
+                to_pdf(&state, &entries, locale).map_err(AppError::internal)?,
                 "application/pdf",
                 "ki-register.pdf",
                 "pdf",

@@ -497,6 +497,25 @@ pub fn validate(input: Input, cx: &Context<'_>, t: &Texts) -> Result<System, App
 /// (version or model, class, house rules, which data may go in).
 pub const UPDATE_FIELDS: [&str; 5] = ["produkt", "einstufung", "erlaubt", "verboten", "daten"];
 
+/// The rules (one per line) added and dropped between two versions of a rule list.
+pub fn rule_changes(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
+    let lines = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches(['-', '*', '•'])
+                    .trim()
+                    .to_string()
+            })
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let (old, new) = (lines(old), lines(new));
+    let added = new.iter().filter(|l| !old.contains(l)).cloned().collect();
+    let removed = old.iter().filter(|l| !new.contains(l)).cloned().collect();
+    (added, removed)
+}
+
 /// The changes (field, before, after) of a version that people must hear about; empty when
 /// none of `UPDATE_FIELDS` changed.
 pub fn update_changes(changes: &[(String, String, String)]) -> Vec<(String, String, String)> {

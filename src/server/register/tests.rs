@@ -494,3 +494,16 @@ fn register_questions_ask_about_the_learners_own_tools() {
     }
     assert!(super::questions::make(&[], t(), &mut rand::rng()).is_empty());
 }
+
+#[test]
+fn a_changed_rule_list_reads_as_rules_added_and_dropped() {
+    let (added, removed) = rule_changes(
+        "Keine Rechtsberatung\n- Keine Auskünfte zu Anträgen",
+        "Keine Auskünfte zu Anträgen\nKeine Rechtsberatung\n\nKeine Auskünfte zu Bußgeldern",
+    );
+    assert_eq!(added, vec!["Keine Auskünfte zu Bußgeldern".to_string()]);
+    assert!(removed.is_empty());
+    let (added, removed) = rule_changes("A\nB", "B");
+    assert!(added.is_empty());
+    assert_eq!(removed, vec!["A".to_string()]);
+}
