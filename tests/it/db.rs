@@ -4016,12 +4016,31 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
         .all(|r| r.is_ok() || matches!(r, Err(AppError::InvalidInput(_)) | Err(AppError::Busy))));
 }
 
+/// Lena (update0@) took the Freischwimmer in a recorded training on `day`.
+async fn freischwimmer_done(st: &AppState, admin: &Actor, day: i64) {
+    use seepferdchen::server::completions::{record, Input};
+    record(
+        st,
+        admin,
+        &Input {
+            course: "ki-freischwimmer",
+            day: &seepferdchen::i18n::Date::from_days(day).iso(),
+            format: "praesenz",
+            trainer: "",
+            note: "",
+            people: "update0@musterstadt.example",
+        },
+        de(),
+    )
+    .await
+    .unwrap();
+}
+
 /// A change of model, class or rules makes an update due for those who learnt the system (not
 /// for those who never did, not for a change of contact); a confirmation or the course taken
 /// again ends it; a system set to "course again" refuses a mere confirmation; the reach on the
 /// system page counts it; a person outside the using units cannot read or confirm it.
 async fn register_changes_make_an_update_due(db: &Db) {
-    use seepferdchen::server::completions::{record, Input};
     use seepferdchen::server::register::updates;
     let (st, admin, _coord) = seeded(db).await;
     let t = de();
@@ -4052,21 +4071,7 @@ async fn register_changes_make_an_update_due(db: &Db) {
     let (lena, nils) = (&people[0], &people[1]);
     // Lena completed the course three days ago; Nils never did.
     let today = seepferdchen::i18n::Date::in_germany(st.clock.now());
-    record(
-        &st,
-        &admin,
-        &Input {
-            course: "ki-freischwimmer",
-            day: &seepferdchen::i18n::Date::from_days(today.to_days() - 3).iso(),
-            format: "praesenz",
-            trainer: "",
-            note: "",
-            people: "update0@musterstadt.example",
-        },
-        t,
-    )
-    .await
-    .unwrap();
+    freischwimmer_done(&st, &admin, today.to_days() - 3).await;
     let due = |a: &Actor| {
         let (st, user) = (&st, a.user.clone());
         async move { updates::for_person(st, &user).await.unwrap() }
@@ -4154,21 +4159,12 @@ async fn register_changes_make_an_update_due(db: &Db) {
     assert_eq!(d[0].mode, register::UpdateMode::Course);
     assert_eq!(d[0].course.as_deref(), Some("ki-freischwimmer"));
     st.clock.set(st.clock.now() + 86_400);
-    record(
+    freischwimmer_done(
         &st,
         &admin,
-        &Input {
-            course: "ki-freischwimmer",
-            day: &seepferdchen::i18n::Date::in_germany(st.clock.now()).iso(),
-            format: "praesenz",
-            trainer: "",
-            note: "",
-            people: "update0@musterstadt.example",
-        },
-        t,
+        seepferdchen::i18n::Date::in_germany(st.clock.now()).to_days(),
     )
-    .await
-    .unwrap();
+    .await;
     assert!(
         due(lena).await.is_empty(),
         "the course taken again after the change ends it"
