@@ -53,10 +53,10 @@ test("the shipped course pages render without axe violations", async ({ page }, 
 
 test("module navigation and the other course render without axe violations", async ({ page }, testInfo) => {
   await login(page, learner(testInfo.project.name));
-  await page.goto("/kurse/ki-freischwimmer/betreiberpflichten");
+  await page.goto("/kurse/ki-rettungsschwimmer/betreiberpflichten");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/.+/);
   await expect(page.getByRole("navigation", { name: "Modulnavigation" }).getByRole("link")).toHaveCount(1);
-  await expectNoAxeViolations(page, "/kurse/ki-freischwimmer/betreiberpflichten");
+  await expectNoAxeViolations(page, "/kurse/ki-rettungsschwimmer/betreiberpflichten");
   await page.getByRole("navigation", { name: "Modulnavigation" }).getByRole("link").click();
   await expect(page.getByText("Modul 2 von 4")).toBeVisible();
 });

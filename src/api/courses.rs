@@ -43,7 +43,7 @@ mod ssr {
     }
 
     pub async fn done_set(state: &AppState, user_id: i64) -> Result<Done, crate::error::AppError> {
-        use crate::server::quiz::service::{modules_done, renewing};
+        use crate::server::quiz::service::{certified, modules_done};
         let me = [user_id];
         let (progress, status) = tokio::try_join!(
             db::progress::for_user(&state.db, user_id),
@@ -64,9 +64,9 @@ mod ssr {
                 .filter(|(slug, ..)| *slug == c.slug)
                 .map(|(_, m, hash, _)| (m.clone(), hash.clone()))
                 .collect();
-            let renew = renewing(valid, today, i64::from(c.renewal_days));
-            let done = modules_done(c, &read, renew);
-            if let (true, Some(v)) = (renew, valid) {
+            let certified = certified(valid, today, i64::from(c.renewal_days));
+            let done = modules_done(c, &read, certified);
+            if let (false, Some(v)) = (certified, valid) {
                 let changed = c
                     .modules
                     .iter()

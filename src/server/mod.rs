@@ -431,7 +431,8 @@ fn load_content(config: &Config) -> Result<content::Catalog, String> {
     })
 }
 
-/// `seepferdchen content check`: validates the content and prints its counts.
+/// `seepferdchen content check`: validates the content, prints what it measures per module and
+/// course (the table in content/README.md), and fails on a broken rule or a template gap.
 fn check_content(config: &Config) -> Result<(), String> {
     let catalog = load_content(config)?;
     let gaps = unfilled_placeholders(&catalog);
@@ -439,38 +440,125 @@ fn check_content(config: &Config) -> Result<(), String> {
     println!(
         "content ok: {courses} courses, {modules} modules, {questions} questions, {words} words"
     );
+    let mut problems = Vec::new();
     for c in &catalog.courses {
-        println!(
-            "  {} (version {}, hash {}): {} modules, {} check questions, {} in the final pool",
-            c.slug,
-            c.version,
-            c.hash,
-            c.modules.len(),
-            c.modules.iter().map(|m| m.check.len()).sum::<usize>(),
-            c.final_pool.len()
-        );
-        for m in &c.modules {
-            let warning = if m.pictures == 0 {
-                " (warning: no picture)"
-            } else {
-                ""
-            };
-            println!(
-                "    {}: {} words, {} pictures, {} with a long description{warning}",
-                m.id, m.words, m.pictures, m.described
-            );
-        }
+        let m = content::measure::measure(c);
+        print!("{}", measure_table(c, &m));
+        problems.extend(m.problems.iter().map(|p| format!("  {}: {p}", c.slug)));
     }
-    if gaps.is_empty() {
+    for (page, gaps) in page_placeholders(config) {
+        println!(
+            "warning: seiten/{page}.md has {gaps} placeholders to fill in for this installation"
+        );
+    }
+    if !gaps.is_empty() {
+        problems.push(format!(
+            "  unfilled placeholders in published courses ({}): replace them with the \
+             organisation's own details, or show the KI-Register with a line {{{{ki-register}}}}:\n{}",
+            gaps.len(),
+            gaps.join("\n")
+        ));
+    }
+    if problems.is_empty() {
         Ok(())
     } else {
         Err(format!(
-            "unfilled placeholders in published courses ({}): replace them with the organisation's \
-             own details, or show the KI-Register with a line {{{{ki-register}}}}:\n{}",
-            gaps.len(),
-            gaps.join("\n")
+            "the content breaks {} rules:\n{}",
+            problems.len(),
+            problems.join("\n")
         ))
     }
+}
+
+/// One course as a Markdown table: a row per module and the course's totals.
+fn measure_table(c: &content::Course, m: &content::measure::CourseMeasure) -> String {
+    use content::measure::{QuestionStats, Readability};
+    use std::fmt::Write;
+    let row = |name: &str, r: &Readability, pics: String, q: &QuestionStats| {
+        format!(
+            "| {name} | {} | {:.1} | {:.1} | {pics} | {} ({}/{}/{}/{}) | {} ({} %) | {}/{} | {}/{} |\n",
+            r.words,
+            r.minutes(),
+            r.flesch_amstad(),
+            q.total(),
+            q.single,
+            q.multiple,
+            q.truefalse,
+            q.ordering,
+            q.scenario,
+            q.scenario_percent(),
+            q.keyed_true,
+            q.truefalse,
+            q.options_right,
+            q.options_wrong,
+        )
+    };
+    let mut out = format!(
+        "\n{} ({}, version {}, hash {}): final test draws {} of {} questions, {} minutes, pass \
+         mark {} %\n\n| module | words | reading min | Flesch-Amstad | pictures (described) | \
+         questions (single/multiple/true-false/ordering) | scenarios | true/false keyed true | \
+         multiple-choice options right/wrong |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        c.slug,
+        c.level.code(),
+        c.version,
+        c.hash,
+        c.final_test.question_count,
+        c.final_pool.len(),
+        c.final_test
+            .time_limit_minutes
+            .map_or("no limit".to_string(), |t| t.to_string()),
+        c.final_test.pass_mark_percent,
+    );
+    for module in &m.modules {
+        let warning = if module.pictures == 0 {
+            " (warning: no picture)"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "{}",
+            row(
+                &module.id,
+                &module.reading,
+                format!("{} ({}){warning}", module.pictures, module.described),
+                &module.questions,
+            )
+        );
+    }
+    let pictures: usize = m.modules.iter().map(|x| x.pictures).sum();
+    let described: usize = m.modules.iter().map(|x| x.described).sum();
+    let _ = write!(
+        out,
+        "{}",
+        row(
+            "**course**",
+            &m.reading,
+            format!("{pictures} ({described})"),
+            &m.questions
+        )
+    );
+    out
+}
+
+/// Placeholders (`[Bitte ergänzen: …]`) per built-in page: the installation fills them in, so
+/// they warn rather than fail.
+fn page_placeholders(config: &Config) -> Vec<(String, usize)> {
+    let Ok(dir) = std::fs::read_dir(config.content_dir.join("seiten")) else {
+        return Vec::new();
+    };
+    let mut pages: Vec<(String, usize)> = dir
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path();
+            let name = path.file_name()?.to_str()?.strip_suffix(".md")?.to_string();
+            let text = std::fs::read_to_string(&path).ok()?;
+            let n = content::placeholders(&text, 1).len();
+            (n > 0).then_some((name, n))
+        })
+        .collect();
+    pages.sort();
+    pages
 }
 
 /// Template gaps ("[Name des Werkzeugs]") left in published courses, one line each: staff

@@ -2,7 +2,10 @@
 //! right file and line.
 use std::path::Path;
 
+use seepferdchen::model::Level;
+use seepferdchen::server::content::measure::measure;
 use seepferdchen::server::content::{self, ContentError};
+use seepferdchen::server::quiz::service::{certified, modules_done};
 
 const COURSE: &str = r#"title = "Testkurs"
 subtitle = "Für Tests"
@@ -144,23 +147,233 @@ fn the_fixture_itself_is_valid() {
 fn shipped_content_passes_and_is_substantial() {
     let catalog = content::load(Path::new("content")).expect("shipped content is valid");
     let (courses, modules, questions, words) = catalog.counts();
-    assert!(courses >= 2 && modules >= 12 && questions >= 130 && words > 8000);
+    assert!(courses >= 3 && modules >= 16 && questions >= 130 && words > 8000);
     let sf = catalog.course("ki-seepferdchen").unwrap();
     assert!(sf.modules.len() >= 8);
-    assert!(sf.final_pool.len() >= 40);
+    assert!(sf.final_pool.len() >= 2 * sf.final_test.question_count as usize);
     assert!(sf
         .modules
         .iter()
-        .all(|m| m.check.len() >= 5 && (5..=15).contains(&m.minutes)));
-    let fs = catalog.course("ki-freischwimmer").unwrap();
-    assert!(fs.modules.len() >= 4 && fs.final_pool.len() >= 25);
+        .all(|m| m.check.len() >= 5 && (3..=15).contains(&m.minutes)));
+    for (slug, level) in [
+        ("ki-freischwimmer", Level::Bronze),
+        ("ki-rettungsschwimmer", Level::Gold),
+    ] {
+        let c = catalog.course(slug).unwrap();
+        assert_eq!(c.level, level, "{slug}");
+        assert!(c.modules.len() >= 4 && c.final_pool.len() >= 12, "{slug}");
+    }
     for c in &catalog.courses {
+        let m = measure(c);
+        assert!(m.problems.is_empty(), "{}: {:#?}", c.slug, m.problems);
         for m in &c.modules {
             for bad in ["<script", "{{>", "[!MERKE]", "[!ACHTUNG]", "[!BEISPIEL]"] {
                 assert!(!m.html.contains(bad), "{} {}: {bad}", c.slug, m.id);
             }
         }
     }
+}
+
+/// A content change: a learner in progress keeps the modules whose content did not change and
+/// reads the changed one again; a certificate holder's course stays complete until it is due.
+#[test]
+fn a_version_change_keeps_unchanged_modules_and_certificates() {
+    let dir = valid();
+    let old = content::load(dir.path()).unwrap();
+    let c1 = old.course("k").unwrap();
+    let read: Vec<(String, String)> = c1
+        .modules
+        .iter()
+        .map(|m| (m.id.clone(), m.hash.clone()))
+        .collect();
+    assert_eq!(modules_done(c1, &read, false), ["a", "b"]);
+    write(
+        dir.path(),
+        "courses/k/modules/01-a.md",
+        &MODULE_A.replace("Text mit Bild", "Neuer Text"),
+    );
+    let new = content::load(dir.path()).unwrap();
+    let c2 = new.course("k").unwrap();
+    assert_eq!(
+        modules_done(c2, &read, false),
+        ["b"],
+        "in progress: read a again"
+    );
+    assert_eq!(
+        modules_done(c2, &read, true),
+        ["a", "b"],
+        "certified: complete"
+    );
+    // A changed module check is a changed module too.
+    write(
+        dir.path(),
+        "courses/k/checks/02-b.toml",
+        &single("b1", "b", &[true, false]),
+    );
+    let c3 = content::load(dir.path()).unwrap();
+    assert!(modules_done(c3.course("k").unwrap(), &read, false).is_empty());
+    // Certified means: a certificate not yet inside its re-enrolment window.
+    let today = 20_000;
+    assert!(certified(Some(today + 61), today, 60));
+    assert!(
+        !certified(Some(today + 60), today, 60),
+        "due again: renew on today's content"
+    );
+    assert!(!certified(Some(today - 1), today, 60), "expired");
+    assert!(!certified(None, today, 60), "never completed");
+}
+
+fn tf_question(id: &str, module: &str, answer: bool, text: &str, scenario: bool) -> String {
+    format!(
+        "[[questions]]\nid = \"{id}\"\nmodule = \"{module}\"\ntype = \"truefalse\"\ntext = \"{text}\"\n\
+         explanation = \"Weil.\"\nanswer = {answer}\nscenario = {scenario}\n"
+    )
+}
+
+fn multiple(id: &str, module: &str, correct: &[bool]) -> String {
+    single(id, module, correct).replace("type = \"single\"", "type = \"multiple\"")
+}
+
+fn problems_after(edit: impl FnOnce(&Path)) -> Vec<String> {
+    let dir = valid();
+    edit(dir.path());
+    let catalog = content::load(dir.path()).expect("valid content");
+    measure(catalog.course("k").unwrap()).problems
+}
+
+fn assert_problem(problems: &[String], needle: &str) {
+    assert!(
+        problems.iter().any(|p| p.contains(needle)),
+        "expected «{needle}», got {problems:#?}"
+    );
+}
+
+#[test]
+fn the_measured_rules_hold_for_the_fixture() {
+    assert!(problems_after(|_| {}).is_empty());
+}
+
+#[test]
+fn multiple_choice_with_every_option_but_one_right_fails() {
+    let p = problems_after(|r| {
+        write(
+            r,
+            "courses/k/checks/01-a.toml",
+            &multiple("a1", "a", &[true, true, true, false]),
+        )
+    });
+    assert_problem(&p, "\"a1\": every option but one is right");
+    // Two right and two wrong is fine.
+    let p = problems_after(|r| {
+        write(
+            r,
+            "courses/k/checks/01-a.toml",
+            &multiple("a1", "a", &[true, false, true, false]),
+        )
+    });
+    assert!(p.is_empty(), "{p:#?}");
+}
+
+#[test]
+fn true_false_keys_must_be_balanced() {
+    let four = |answers: [bool; 4]| {
+        answers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                tf_question(
+                    &format!("t{i}"),
+                    "a",
+                    *a,
+                    &format!("Aussage Nummer {i}?"),
+                    false,
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let p = problems_after(|r| {
+        write(
+            r,
+            "courses/k/checks/01-a.toml",
+            &four([false, false, false, true]),
+        )
+    });
+    assert_problem(&p, "1 of 4 true/false questions are keyed \"true\" (25 %)");
+    let p = problems_after(|r| {
+        write(
+            r,
+            "courses/k/checks/01-a.toml",
+            &four([false, true, false, true]),
+        )
+    });
+    assert!(p.is_empty(), "{p:#?}");
+}
+
+#[test]
+fn a_final_question_that_rewords_a_check_question_fails() {
+    let text =
+        "Ihre Kollegin möchte einen Bescheid mit Namen in den Chat kopieren. Ist das erlaubt?";
+    let p = problems_after(|r| {
+        write(
+            r,
+            "courses/k/checks/01-a.toml",
+            &tf_question("a1", "a", false, text, true),
+        );
+        write(
+            r,
+            "courses/k/final.toml",
+            &(tf_question("fa", "a", true, &text.replace("kopieren", "einfügen"), true)
+                + "\n"
+                + &single("fb", "b", &[true, false])),
+        );
+    });
+    assert_problem(
+        &p,
+        "\"a1\" (module check) and \"fa\" (final pool) are near-duplicates",
+    );
+}
+
+#[test]
+fn a_seepferdchen_must_be_short_easy_and_practical() {
+    let p = problems_after(|r| {
+        write(
+            r,
+            "courses/k/course.toml",
+            &COURSE
+                .replace("level = \"bronze\"", "level = \"seepferdchen\"")
+                .replace(
+                    "question_count = 2",
+                    "question_count = 2\ntime_limit_minutes = 20",
+                ),
+        );
+        let long = "Die Verwaltungsdigitalisierungsstrategie verpflichtet Beschäftigte zur \
+                    Berücksichtigung datenschutzrechtlicher Anforderungen. "
+            .repeat(700);
+        write(
+            r,
+            "courses/k/modules/02-b.md",
+            &MODULE_B.replace("{{> hinweis}}", &long),
+        );
+    });
+    assert_problem(&p, "reading time 37.4 min (5605 words) is above 35 min");
+    assert_problem(
+        &p,
+        "the final test's time limit is 20 minutes; at most 15 minutes",
+    );
+    assert_problem(&p, "module \"b\": Flesch-Amstad");
+    assert_problem(&p, "0 of 4 questions are scenarios (0 %); at least 60 %");
+    // The same text in a Bronze course breaks none of the Seepferdchen's rules.
+    let p = problems_after(|r| {
+        let long =
+            "Die Verwaltungsdigitalisierungsstrategie verpflichtet Beschäftigte. ".repeat(700);
+        write(
+            r,
+            "courses/k/modules/02-b.md",
+            &MODULE_B.replace("{{> hinweis}}", &long),
+        );
+    });
+    assert!(p.is_empty(), "{p:#?}");
 }
 
 #[test]

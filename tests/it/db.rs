@@ -2059,18 +2059,18 @@ async fn extra_time_stretches_the_final_test(db: &Db) {
     assert!(users::set_time_percent(&db.pool, lea.id(), 400)
         .await
         .is_err());
-    users::set_time_percent(&db.pool, lea.id(), 150)
+    users::set_time_percent(&db.pool, lea.id(), 300)
         .await
         .unwrap();
     let c = st.catalog.course("ki-seepferdchen").unwrap();
-    assert_eq!(c.final_test.time_limit_minutes, Some(30));
+    assert_eq!(c.final_test.time_limit_minutes, Some(15));
     for who in [&lea, &other] {
         complete_all_modules(&st, db, who, "ki-seepferdchen").await;
     }
     let info = quiz::final_info(&st, &lea, c).await.unwrap();
     assert_eq!(info.time_limit_minutes, Some(45));
     let info = quiz::final_info(&st, &other, c).await.unwrap();
-    assert_eq!(info.time_limit_minutes, Some(30), "only for her");
+    assert_eq!(info.time_limit_minutes, Some(15), "only for her");
     let start = |st: AppState, who: Actor| async move {
         quiz::start(&st, &who, "ki-seepferdchen", None, Locale::De)
             .await
@@ -2082,7 +2082,7 @@ async fn extra_time_stretches_the_final_test(db: &Db) {
     assert_eq!(a.deadline_at, Some(t0 + 45 * 60));
     let o = start(st.clone(), other.clone()).await;
     let b = attempts::get(&st.db, o).await.unwrap().unwrap();
-    assert_eq!(b.deadline_at, Some(t0 + 30 * 60));
+    assert_eq!(b.deadline_at, Some(t0 + 15 * 60));
     // Minute 40: counted.
     st.clock.set(t0 + 40 * 60);
     let fields = right_answers(&st, id).await;
@@ -3648,7 +3648,7 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
             &st,
             db,
             "ulrike.peters@musterstadt.example",
-            "ki-freischwimmer"
+            "ki-rettungsschwimmer"
         )
         .await
     );
@@ -3657,7 +3657,7 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
             &st,
             db,
             "guel.demir@musterstadt.example",
-            "ki-freischwimmer"
+            "ki-rettungsschwimmer"
         )
         .await
     );
@@ -3666,7 +3666,7 @@ async fn register_records_classifies_derives_and_keeps_history(db: &Db) {
             &st,
             db,
             "hannah.weiss@musterstadt.example",
-            "ki-freischwimmer"
+            "ki-rettungsschwimmer"
         )
         .await
     );

@@ -473,7 +473,7 @@ const SYSTEMS: &[DemoSystem] = &[
         course: "ki-seepferdchen",
         oversight: "Ulrike Peters (Sachgebietsleitung) <ulrike.peters@musterstadt.example>\n\
                     Gül Demir <guel.demir@musterstadt.example>",
-        oversight_course: "ki-freischwimmer",
+        oversight_course: "ki-rettungsschwimmer",
         public_oversight: "Über jeden Antrag entscheidet die Sachbearbeitung selbst. Benannte Beschäftigte mit der nötigen Kompetenz und Befugnis beaufsichtigen das System (Art. 26 Abs. 2 KI-Verordnung).",
         answers: || crate::server::register::Answers {
             annex3: Some("5".into()),

@@ -1,6 +1,7 @@
 //! Courses as files (see content/README.md): loaded and validated before the server starts.
 //! Every problem names its file and line. Each course and module carries a content hash, so
 //! progress, attempts and certificates can name the exact version a learner saw.
+pub mod measure;
 pub mod render;
 
 use std::collections::{HashMap, HashSet};
@@ -52,6 +53,8 @@ pub struct Question {
     /// For ordering questions: in the correct order. For true/false: empty (see `answer`).
     pub options: Vec<AnswerOption>,
     pub answer: Option<bool>,
+    /// A situation from the daily work in which the learner decides (`scenario = true`).
+    pub scenario: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +65,8 @@ pub struct Module {
     pub objectives: Vec<String>,
     pub html: String,
     pub words: usize,
+    /// What a learner reads, for the reading time and the readability score.
+    pub reading: measure::Readability,
     /// Pictures in the module, and how many of them carry a long description.
     pub pictures: usize,
     pub described: usize,
@@ -214,6 +219,8 @@ struct QuestionEntry {
     #[serde(default)]
     options: Vec<OptionEntry>,
     answer: Option<bool>,
+    #[serde(default)]
+    scenario: bool,
 }
 
 #[derive(Deserialize)]
@@ -413,6 +420,7 @@ impl Loader<'_> {
                     })
                     .collect(),
                 answer: q.answer,
+                scenario: q.scenario,
             });
         }
         out
@@ -624,6 +632,7 @@ impl Loader<'_> {
             let hash = hex12(&mh.finalize());
             hasher.update(hash.as_bytes());
             let html = render::markdown_to_html(&body, &image_base);
+            let reading = measure::readability(&body);
             modules.push(Module {
                 placeholders: placeholders(&body, body_line),
                 live_register: html.contains(REGISTER_MARKER),
@@ -631,10 +640,8 @@ impl Loader<'_> {
                 title: fm.title,
                 minutes: fm.minutes,
                 objectives: fm.objectives,
-                words: body
-                    .split_whitespace()
-                    .filter(|w| w.chars().any(char::is_alphanumeric))
-                    .count(),
+                words: reading.words,
+                reading,
                 html,
                 pictures,
                 described,

@@ -62,6 +62,7 @@ pub fn generated_questions(drawn: &[Drawn], module: &str) -> Vec<Question> {
                 explanation: g.explanation.clone(),
                 options: Vec::new(),
                 answer: Some(g.answer),
+                scenario: false,
             })
         })
         .collect()

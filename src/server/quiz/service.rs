@@ -59,24 +59,26 @@ fn all_modules_done(c: &Course, done: &[String]) -> bool {
 }
 
 /// The modules of a course that count as done, from (module, content version) pairs read.
-/// While a person renews a certificate (inside the course's re-enrolment window, or after
-/// it expired) only modules read in their current version count: the renewal follows the
-/// content as it is now, and unchanged modules need not be read again.
-pub fn modules_done(c: &Course, progress: &[(String, String)], renewing: bool) -> Vec<String> {
+/// Only a module read in its current version counts — a learner in progress reads again what
+/// changed, and keeps what did not — unless the person holds a certificate not yet due for
+/// renewal: that certificate stands for the version it was issued for, and the course stays
+/// complete for her until it is due again.
+pub fn modules_done(c: &Course, progress: &[(String, String)], certified: bool) -> Vec<String> {
     c.modules
         .iter()
         .filter(|m| {
             progress
                 .iter()
-                .any(|(id, hash)| *id == m.id && (!renewing || *hash == m.hash))
+                .any(|(id, hash)| *id == m.id && (certified || *hash == m.hash))
         })
         .map(|m| m.id.clone())
         .collect()
 }
 
-/// Whether a person with a certificate valid until `valid_until` renews it today.
-pub fn renewing(valid_until: Option<i64>, today: i64, window: i64) -> bool {
-    valid_until.is_some_and(|v| v - today <= window)
+/// Whether a person with a certificate valid until `valid_until` holds it today outside the
+/// re-enrolment window (before it, a certificate is due again and is renewed on today's content).
+pub fn certified(valid_until: Option<i64>, today: i64, window: i64) -> bool {
+    valid_until.is_some_and(|v| v - today > window)
 }
 
 /// The modules of a course that count as done for this person now.
@@ -89,8 +91,8 @@ pub async fn done_modules(
     let progress = db::attempts::module_progress(&mut *conn, user_id, &c.slug).await?;
     let valid_until = db::course_status::valid_until_day(conn, user_id, &c.slug).await?;
     let today = crate::server::tracking::today(state.clock.now());
-    let renew = renewing(valid_until, today, i64::from(c.renewal_days));
-    Ok(modules_done(c, &progress, renew))
+    let certified = certified(valid_until, today, i64::from(c.renewal_days));
+    Ok(modules_done(c, &progress, certified))
 }
 
 /// The final-test box of the course page.

@@ -23,12 +23,14 @@ fn q(id: &str, module: &str, kind: QuestionKind, correct: &[bool]) -> Question {
             })
             .collect(),
         answer: (kind == QuestionKind::TrueFalse).then_some(true),
+        scenario: false,
     }
 }
 
 fn tf(id: &str, answer: bool) -> Question {
     Question {
         answer: Some(answer),
+        scenario: false,
         options: vec![],
         ..q(id, "m", QuestionKind::TrueFalse, &[])
     }
