@@ -313,10 +313,38 @@ fn content_check_prints_counts_and_refuses_broken_content() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.starts_with("content ok: 2 courses, 12 modules,"),
+        stdout.starts_with("content ok: 3 courses, 18 modules,"),
         "{stdout}"
     );
     assert!(stdout.contains("questions") && stdout.contains("words"));
+    // The measured table, one row per module and one per course.
+    assert!(stdout.contains("| module | words | reading min | Flesch-Amstad |"));
+    assert!(stdout.contains("| ki-bei-uns | "), "{stdout}");
+    assert_eq!(stdout.matches("| **course** |").count(), 3);
+    assert!(stdout.contains("warning: seiten/datenschutz.md has"), "{stdout}");
+    // A Seepferdchen whose final test grows past ten questions fails the check (the server
+    // would still start: the limits are editorial).
+    let copy = tempfile::tempdir().unwrap();
+    let ok = Command::new("cp")
+        .args(["-r", "content/."])
+        .arg(copy.path())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let toml = copy.path().join("courses/ki-seepferdchen/course.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("question_count = 10", "question_count = 16")).unwrap();
+    let out = Command::new(BIN)
+        .args(["content", "check"])
+        .env("CONTENT_DIR", copy.path())
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ki-seepferdchen: the final test draws 16 questions; at most 10"),
+        "{stderr}"
+    );
     // The server does not start on broken content, and says where the problem is.
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("courses/kaputt")).unwrap();
