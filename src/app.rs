@@ -13,8 +13,8 @@ use crate::pages::certificates::{AdminCertificatesPage, MyCertificatesPage, Veri
 use crate::pages::courses::{CoursePage, ModulePage, MyCoursesPage};
 use crate::pages::home::{AboutPage, HomePage};
 use crate::pages::info::{
-    AccessibilityPage, BarrierReportsPage, EasyLanguagePage, ImprintPage, PrivacyPage,
-    ReportBarrierPage,
+    AccessibilityPage, BarrierReportsPage, DeadlinesPage, EasyLanguagePage, ImprintPage,
+    PrivacyPage, ReportBarrierPage,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::quiz::AttemptPage;
@@ -125,6 +125,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/barrierefreiheit") view=AccessibilityPage />
                         <Route path=path!("/barriere-melden") view=ReportBarrierPage />
                         <Route path=path!("/leichte-sprache") view=EasyLanguagePage />
+                        <Route path=path!("/fristen") view=DeadlinesPage />
                         <Route path=path!("/impressum") view=ImprintPage />
                         <Route path=path!("/datenschutz") view=PrivacyPage />
                     </ParentRoute>

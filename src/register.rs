@@ -112,8 +112,16 @@ impl OrgRole {
     }
 }
 
-/// Data that may go into a system.
-pub const DATA_CLASSES: [&str; 4] = ["oeffentlich", "intern", "personenbezogen", "besondere"];
+/// Data that may go into a system. Data under a special secrecy (Sozial-, Steuer-, Meldegeheimnis,
+/// Verschlusssachen) is a class of its own: "personal data allowed" must not read as "social
+/// data allowed" to a clerk in the Sozialamt.
+pub const DATA_CLASSES: [&str; 5] = [
+    "oeffentlich",
+    "intern",
+    "personenbezogen",
+    "besondere",
+    "geheimnis",
+];
 
 pub fn data_class_label(code: &str, t: &Texts) -> &'static str {
     match code {
@@ -121,6 +129,7 @@ pub fn data_class_label(code: &str, t: &Texts) -> &'static str {
         "intern" => t.reg_data_internal,
         "personenbezogen" => t.reg_data_personal,
         "besondere" => t.reg_data_special,
+        "geheimnis" => t.reg_data_secret,
         _ => "",
     }
 }

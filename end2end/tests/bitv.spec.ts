@@ -24,6 +24,7 @@ const PUBLIC = [
   "/leichte-sprache",
   "/impressum",
   "/datenschutz",
+  "/fristen",
   "/ki-register",
   "/gibt-es-nicht",
 ];

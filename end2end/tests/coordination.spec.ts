@@ -142,7 +142,7 @@ test("assignments with due dates reach the unit, newcomers, and turn overdue on 
     expect(csvText).toContain("Überfällig");
     const [pdf] = await Promise.all([
       coord.waitForEvent("download"),
-      coord.getByRole("link", { name: "Nachweis KI-Kompetenz (PDF)" }).click(),
+      coord.getByRole("link", { name: "Nachweis der Schulungsmaßnahmen (PDF)" }).click(),
     ]);
     const pdfBytes = await readFile((await pdf.path())!);
     expect(pdfBytes.subarray(0, 4).toString()).toBe("%PDF");

@@ -542,7 +542,7 @@ pub async fn get_ki_update(id: i64) -> Result<KiUpdateView, AppError> {
                 }
             })
             .collect(),
-        rules_html: register::learner::render(&[(s.clone(), stored.updated_at)], locale),
+        rules_html: register::learner::render(&[(s.clone(), stored.updated_at)], true, locale),
         course,
         current: due.is_none(),
     })

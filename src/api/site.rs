@@ -42,11 +42,12 @@ pub async fn get_home_stats() -> Result<HomeStats, AppError> {
 }
 
 /// The built-in information pages and the file each is read from (`CONTENT_DIR/seiten/`).
-pub const SITE_PAGES: [&str; 4] = [
+pub const SITE_PAGES: [&str; 5] = [
     "impressum",
     "datenschutz",
     "barrierefreiheit",
     "leichte-sprache",
+    "fristen",
 ];
 
 /// One built-in information page, rendered from the installation's Markdown file. Public.
@@ -66,6 +67,7 @@ pub async fn get_site_page(name: String) -> Result<crate::model::SitePage, AppEr
     }
     for (path, lang) in candidates {
         if let Ok(text) = tokio::fs::read_to_string(&path).await {
+            let text = include_snippets(&text, &state.config.content_dir.join("snippets")).await;
             return Ok(crate::server::content::site_page(
                 &text,
                 lang,
@@ -75,6 +77,33 @@ pub async fn get_site_page(name: String) -> Result<crate::model::SitePage, AppEr
     }
     tracing::warn!(page = %name, dir = %dir.display(), "built-in page file missing");
     Err(AppError::NotFound)
+}
+
+/// Replaces `{{> name}}` lines with `snippets/name.md`, as in a course module: the page of AI Act
+/// dates shows the one dated snippet the courses use, so one edit updates both. A missing
+/// snippet leaves its line out (the content check names it for modules).
+#[cfg(feature = "ssr")]
+async fn include_snippets(text: &str, dir: &std::path::Path) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let name = line
+            .trim()
+            .strip_prefix("{{>")
+            .and_then(|r| r.strip_suffix("}}"))
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        match name {
+            Some(name) => match tokio::fs::read_to_string(dir.join(format!("{name}.md"))).await {
+                Ok(snippet) => out.push_str(&snippet),
+                Err(e) => {
+                    tracing::warn!(snippet = name, error = %e, "snippet of a built-in page missing")
+                }
+            },
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Sends a report of a barrier. Public (also without sign-in); at most 5 reports per address

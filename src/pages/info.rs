@@ -54,6 +54,12 @@ pub fn ImprintPage() -> impl IntoView {
     view! { <SitePage name="impressum" label=use_texts().footer_imprint /> }
 }
 
+/// The AI Act's dates and announced changes (the courses link here), from the dated snippet.
+#[component]
+pub fn DeadlinesPage() -> impl IntoView {
+    view! { <SitePage name="fristen" label=use_texts().deadlines_page /> }
+}
+
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
     view! { <SitePage name="datenschutz" label=use_texts().footer_privacy /> }

@@ -476,7 +476,7 @@ fn measure_table(c: &content::Course, m: &content::measure::CourseMeasure) -> St
     use std::fmt::Write;
     let row = |name: &str, r: &Readability, pics: String, q: &QuestionStats| {
         format!(
-            "| {name} | {} | {:.1} | {:.1} | {pics} | {} ({}/{}/{}/{}) | {} ({} %) | {}/{} | {}/{} |\n",
+            "| {name} | {} | {:.1} | {:.1} | {pics} | {} ({}/{}/{}/{}) | {} ({} %) | {}/{} | {}/{} | {}/{} |\n",
             r.words,
             r.minutes(),
             r.flesch_amstad(),
@@ -491,13 +491,16 @@ fn measure_table(c: &content::Course, m: &content::measure::CourseMeasure) -> St
             q.truefalse,
             q.options_right,
             q.options_wrong,
+            q.key_longest,
+            q.single,
         )
     };
     let mut out = format!(
         "\n{} ({}, version {}, hash {}): final test draws {} of {} questions, {} minutes, pass \
          mark {} %\n\n| module | words | reading min | Flesch-Amstad | pictures (described) | \
          questions (single/multiple/true-false/ordering) | scenarios | true/false keyed true | \
-         multiple-choice options right/wrong |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         multiple-choice options right/wrong | single choice with the key longest |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         c.slug,
         c.level.code(),
         c.version,

@@ -321,7 +321,10 @@ fn content_check_prints_counts_and_refuses_broken_content() {
     assert!(stdout.contains("| module | words | reading min | Flesch-Amstad |"));
     assert!(stdout.contains("| ki-bei-uns | "), "{stdout}");
     assert_eq!(stdout.matches("| **course** |").count(), 3);
-    assert!(stdout.contains("warning: seiten/datenschutz.md has"), "{stdout}");
+    assert!(
+        stdout.contains("warning: seiten/datenschutz.md has"),
+        "{stdout}"
+    );
     // A Seepferdchen whose final test grows past ten questions fails the check (the server
     // would still start: the limits are editorial).
     let copy = tempfile::tempdir().unwrap();
@@ -333,7 +336,11 @@ fn content_check_prints_counts_and_refuses_broken_content() {
     assert!(ok.success());
     let toml = copy.path().join("courses/ki-seepferdchen/course.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("question_count = 10", "question_count = 16")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("question_count = 10", "question_count = 16"),
+    )
+    .unwrap();
     let out = Command::new(BIN)
         .args(["content", "check"])
         .env("CONTENT_DIR", copy.path())

@@ -311,6 +311,38 @@ fn true_false_keys_must_be_balanced() {
 }
 
 #[test]
+fn keys_that_are_mostly_the_longest_option_fail() {
+    let q = |id: String, key: &str| {
+        format!(
+            "[[questions]]\nid = \"{id}\"\nmodule = \"a\"\ntype = \"single\"\n\
+             text = \"Was tun Sie im Fall {id}?\"\nexplanation = \"Weil.\"\n\n\
+             [[questions.options]]\nid = \"a\"\ntext = \"{key}\"\ncorrect = true\n\n\
+             [[questions.options]]\nid = \"b\"\ntext = \"Nichts tun\"\n"
+        )
+    };
+    let four = |key: &str| {
+        (0..4)
+            .map(|i| q(format!("s{i}"), key))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // With the fixture's three other single-choice questions: 4 of 7.
+    let p = problems_after(|r| {
+        write(
+            r,
+            "courses/k/checks/01-a.toml",
+            &four("Erst prüfen, dann handeln"),
+        )
+    });
+    assert_problem(
+        &p,
+        "in 4 of 7 single-choice questions the key is the longest option (57 %)",
+    );
+    let p = problems_after(|r| write(r, "courses/k/checks/01-a.toml", &four("Prüfen")));
+    assert!(p.is_empty(), "{p:#?}");
+}
+
+#[test]
 fn a_final_question_that_rewords_a_check_question_fails() {
     let text =
         "Ihre Kollegin möchte einen Bescheid mit Namen in den Chat kopieren. Ist das erlaubt?";

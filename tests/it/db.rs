@@ -2514,7 +2514,7 @@ async fn evidence_report_names_versions_codes_and_validity(db: &Db) {
         .unwrap();
     let csv = reports::evidence::to_csv(&all, t);
     assert!(csv.starts_with('\u{feff}'));
-    assert!(csv.contains("Nachweis KI-Kompetenz (Art. 4 KI-VO)"));
+    assert!(csv.contains("Nachweis der Schulungsmaßnahmen zur KI-Kompetenz (Art. 4 KI-VO)"));
     assert!(csv.contains(&anna_code));
     // Unit figures: per unit people, assigned courses, done and the share.
     assert!(csv.contains("Stand je Organisationseinheit"));
@@ -2582,7 +2582,10 @@ fn assert_pdf_shows_every_unit_and_code(
         .unwrap();
     let info = String::from_utf8_lossy(&info.stdout).to_string();
     assert!(info.contains("Tagged:          yes"), "{info}");
-    assert!(info.contains("Nachweis KI-Kompetenz"), "title: {info}");
+    assert!(
+        info.contains("Nachweis der Schulungsmaßnahmen"),
+        "title: {info}"
+    );
     let out = std::process::Command::new("pdftotext")
         .args(["-raw", "-enc", "UTF-8"])
         .arg(&path)

@@ -1186,3 +1186,24 @@ async fn pages_that_refuse_answer_404_or_403() {
     let after = json(s.call(&admin, "assignments", &[]).await).await;
     assert_eq!(after[0], assignments[0]);
 }
+
+/// The page of AI Act dates (linked from the courses) shows the one dated snippet the courses
+/// include, to anyone, without a sign-in.
+#[tokio::test]
+async fn the_dates_page_shows_the_dated_snippet() {
+    let s = TestServer::start();
+    let res = reqwest::get(s.url("/fristen")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    let snippet = std::fs::read_to_string("content/snippets/ki-vo-fristen.md").unwrap();
+    let stand = snippet
+        .lines()
+        .find(|l| l.starts_with("Stand:"))
+        .expect("the snippet has a Stand line");
+    assert!(body.contains("<h1>Termine und Änderungen der KI-Verordnung</h1>"));
+    assert!(body.contains(stand.trim()), "{body}");
+    assert!(
+        !body.contains("{{&gt;") && !body.contains("{{>"),
+        "snippet expanded"
+    );
+}

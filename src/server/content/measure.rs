@@ -26,6 +26,9 @@ pub const SEEPFERDCHEN_MIN_SCENARIO_PERCENT: usize = 60;
 pub const TRUE_SHARE_PERCENT: (usize, usize) = (40, 60);
 /// Below this many true/false questions a course's balance is not judged.
 pub const TRUE_SHARE_MIN_QUESTIONS: usize = 4;
+/// Share of single-choice questions, in percent, whose key may be the longest option: above it,
+/// "pick the longest" is a strategy that scores.
+pub const KEY_LONGEST_MAX_PERCENT: usize = 40;
 /// Word overlap (Jaccard) from which a check question and a final question count as the same.
 pub const NEAR_DUPLICATE: f64 = 0.6;
 
@@ -232,6 +235,8 @@ pub struct QuestionStats {
     /// Options of multiple-choice questions that are right and wrong.
     pub options_right: usize,
     pub options_wrong: usize,
+    /// Single-choice questions whose key is the strictly longest option.
+    pub key_longest: usize,
 }
 
 impl QuestionStats {
@@ -239,7 +244,10 @@ impl QuestionStats {
         let mut s = Self::default();
         for q in questions {
             match q.kind {
-                QuestionKind::Single => s.single += 1,
+                QuestionKind::Single => {
+                    s.single += 1;
+                    s.key_longest += usize::from(key_is_longest(q));
+                }
                 QuestionKind::Multiple => {
                     s.multiple += 1;
                     let right = q.options.iter().filter(|o| o.correct).count();
@@ -268,6 +276,18 @@ impl QuestionStats {
     pub fn true_percent(&self) -> usize {
         percent(self.keyed_true, self.truefalse)
     }
+
+    pub fn key_longest_percent(&self) -> usize {
+        percent(self.key_longest, self.single)
+    }
+}
+
+/// Whether the right option of a single-choice question is longer than every wrong one.
+fn key_is_longest(q: &Question) -> bool {
+    let len = |o: &super::AnswerOption| o.text.chars().count();
+    let key = q.options.iter().filter(|o| o.correct).map(len).max();
+    let wrong = q.options.iter().filter(|o| !o.correct).map(len).max();
+    matches!((key, wrong), (Some(k), Some(w)) if k > w)
 }
 
 fn percent(part: usize, whole: usize) -> usize {
@@ -345,6 +365,17 @@ pub fn measure(c: &Course) -> CourseMeasure {
             "{} of {} true/false questions are keyed \"true\" ({share} %); keep it between \
              {low} and {high} %",
             questions.keyed_true, questions.truefalse
+        ));
+    }
+    if questions.single >= TRUE_SHARE_MIN_QUESTIONS
+        && questions.key_longest_percent() > KEY_LONGEST_MAX_PERCENT
+    {
+        problems.push(format!(
+            "in {} of {} single-choice questions the key is the longest option ({} %); at most \
+             {KEY_LONGEST_MAX_PERCENT} %",
+            questions.key_longest,
+            questions.single,
+            questions.key_longest_percent()
         ));
     }
     for check in c.modules.iter().flat_map(|m| &m.check) {

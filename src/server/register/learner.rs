@@ -65,8 +65,9 @@ pub fn applies(units: &[db::org_units::UnitRow], unit: Option<i64>, system: &Sys
     false
 }
 
-/// The live register section for a learner, as HTML.
-pub fn render(systems: &[(System, i64)], locale: Locale) -> String {
+/// The live register section for a learner, as HTML. Someone without an org unit sees every
+/// tool in use, and is told so: "for your unit" would not be true for her.
+pub fn render(systems: &[(System, i64)], has_unit: bool, locale: Locale) -> String {
     let t = locale.texts();
     if systems.is_empty() {
         return format!(
@@ -81,6 +82,12 @@ pub fn render(systems: &[(System, i64)], locale: Locale) -> String {
         locale.code(),
         escape(&t.reg_learner_stand(locale.format_date(Date::in_germany(stand))))
     );
+    if !has_unit {
+        html.push_str(&format!(
+            "<p class=\"notice\">{}</p>",
+            escape(t.reg_learner_no_unit)
+        ));
+    }
     for (s, _) in systems {
         let allowed: Vec<&str> = s
             .data_classes
@@ -102,6 +109,7 @@ pub fn render(systems: &[(System, i64)], locale: Locale) -> String {
                 html.push_str(&format!("<dt>{}</dt><dd>{body}</dd>", escape(term)));
             }
         };
+        row(t.reg_learner_status, escape(s.status.label(t)));
         row(t.reg_learner_may, rules(&s.approved_uses));
         row(t.reg_learner_not, rules(&s.prohibited_uses));
         row(
@@ -152,7 +160,7 @@ pub async fn fill(
         .collect();
     Ok(html.replace(
         crate::server::content::REGISTER_MARKER,
-        &render(&systems, locale),
+        &render(&systems, unit.is_some(), locale),
     ))
 }
 

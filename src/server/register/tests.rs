@@ -429,14 +429,27 @@ fn the_live_register_shows_the_units_tools_escaped() {
     let mut planned = s.clone();
     planned.status = Status::Planned;
     assert!(!learner::applies(&units, Some(1), &planned));
-    let html = learner::render(&[(s, 0)], Locale::De);
+    let html = learner::render(&[(s.clone(), 0)], true, Locale::De);
     assert!(html.contains("Chat &lt;b&gt;bot&lt;/b&gt;"), "{html}");
     assert!(html.contains("<li>Keine Gesundheitsdaten</li><li>Keine Entscheidungen</li>"));
     assert!(
         html.contains("personenbezogene Daten"),
         "the forbidden data classes are named"
     );
-    let none = learner::render(&[], Locale::De);
+    assert!(
+        html.contains("<dt>Status</dt><dd>im Einsatz</dd>"),
+        "trial and use are told apart: {html}"
+    );
+    assert!(!html.contains("keine Organisationseinheit"));
+    let mut trial = s;
+    trial.status = Status::Trial;
+    let html = learner::render(&[(trial, 0)], false, Locale::De);
+    assert!(html.contains("<dd>in Erprobung</dd>"), "{html}");
+    assert!(
+        html.contains("Ihnen ist noch keine Organisationseinheit zugeordnet"),
+        "{html}"
+    );
+    let none = learner::render(&[], true, Locale::De);
     assert!(none.contains("kein KI-Werkzeug freigegeben"));
 }
 

@@ -1,4 +1,4 @@
-//! The evidence report "Nachweis KI-Kompetenz (Art. 4 KI-VO)" for an org unit: per person and
+//! The evidence report "Nachweis der Schulungsmaßnahmen zur KI-Kompetenz (Art. 4 KI-VO)" for an org unit: per person and
 //! course the content version, completion date, certificate code and validity, with the
 //! organisation and the time of generation; as CSV and as PDF.
 use std::collections::{BTreeMap, HashMap};
