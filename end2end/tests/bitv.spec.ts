@@ -32,6 +32,8 @@ const EMPLOYEE = [
   "/kurse",
   "/kurse/ki-seepferdchen",
   "/kurse/ki-seepferdchen/ki-bei-uns",
+  "/kurse/ki-freischwimmer/datenklassen",
+  "/kurse/ki-rettungsschwimmer/aufsicht-vorfaelle",
   "/kurse/e2e-testkurs",
   "/zertifikate",
   "/konto",
@@ -274,7 +276,9 @@ async function uiTexts(page: Page): Promise<string[]> {
         if (v) out.push(v.trim());
       }
     }
-    out.push(document.title);
+    // A page whose heading is course content in German (marked lang="de") has that content
+    // in its title too: not a UI string.
+    if (!document.querySelector("h1[lang='de']")) out.push(document.title);
     return out;
   });
 }

@@ -1006,6 +1006,7 @@ db_tests!(
     import_syncs_an_hr_export,
     relative_due_dates_count_from_the_join_day,
     recertification_reenrols_on_the_current_content,
+    a_content_change_keeps_certificates_and_unchanged_modules,
     extra_time_stretches_the_final_test,
     open_questions_are_named_before_grading,
     recorded_trainings_count_as_done,
@@ -4277,5 +4278,79 @@ async fn register_changes_make_an_update_due(db: &Db) {
     assert!(
         version.contains("KI-Register: ") && version.contains(&format!("{id}v5")),
         "{version}"
+    );
+}
+
+/// A new content version (one module revised): a learner in progress reads only that module
+/// again; a certificate issued for the old version stays valid, verifiable and names that
+/// version, and its holder's course stays complete until it is due again.
+async fn a_content_change_keeps_certificates_and_unchanged_modules(db: &Db) {
+    use seepferdchen::model::CertStatus;
+    use seepferdchen::server::certificate::{self, Payload};
+    use seepferdchen::server::db::certificates;
+    let (st, ..) = seeded(db).await;
+    let elif = learner(&st, db, "elif.kaya@musterstadt.example").await;
+    let anna = learner(&st, db, "anna.becker@musterstadt.example").await;
+    for who in [&elif, &anna] {
+        complete_all_modules(&st, db, who, "ki-seepferdchen").await;
+    }
+    let old = st.catalog.course("ki-seepferdchen").unwrap().clone();
+    let old_certificate = certificates::for_user(db, anna.id())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.course_slug == "ki-seepferdchen" && r.revoked_at.is_none())
+        .expect("the demo's valid certificate of Anna Becker");
+    let mut catalog = (*st.catalog).clone();
+    let course = catalog
+        .courses
+        .iter_mut()
+        .find(|c| c.slug == "ki-seepferdchen")
+        .unwrap();
+    course.modules[2].hash = "0123456789ab".into();
+    course.hash = "ba9876543210".into();
+    course.version = "2.1".into();
+    let revised = course.modules[2].id.clone();
+    let st = st.with_catalog(catalog);
+    let c = st.catalog.course("ki-seepferdchen").unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    // In progress: every module but the revised one still counts; the final test waits.
+    let done = quiz::done_modules(&mut conn, &st, elif.id(), c)
+        .await
+        .unwrap();
+    assert_eq!(done.len(), c.modules.len() - 1);
+    assert!(!done.contains(&revised));
+    drop(conn);
+    assert!(
+        !quiz::final_info(&st, &elif, c)
+            .await
+            .unwrap()
+            .modules_complete
+    );
+    // Certified: complete as before; the certificate is valid, signed and names its version.
+    let mut conn = db.pool.acquire().await.unwrap();
+    let done = quiz::done_modules(&mut conn, &st, anna.id(), c)
+        .await
+        .unwrap();
+    assert_eq!(done.len(), c.modules.len(), "her certificate stands");
+    drop(conn);
+    let row = certificates::by_code(db, &old_certificate.code)
+        .await
+        .unwrap()
+        .unwrap();
+    let today = seepferdchen::server::tracking::today(st.clock.now());
+    assert_eq!(
+        certificate::status(&row, today, st.catalog.renewal_days("ki-seepferdchen")),
+        CertStatus::Valid
+    );
+    let payload: Payload = serde_json::from_str(&row.payload).unwrap();
+    assert!(
+        certificate::verify(&st.cert_key.public_hex(), &payload, &row.signature),
+        "the signature still holds"
+    );
+    assert!(
+        row.payload.contains(&format!("{} (", old.version)) && !row.payload.contains("2.1 ("),
+        "the certificate names the version it was issued for: {}",
+        row.payload
     );
 }
