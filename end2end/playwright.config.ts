@@ -16,6 +16,10 @@ const serverBin = process.env.SERVER_BIN ?? "../target/debug/seepferdchen";
 const mailPort = Number(process.env.E2E_MAIL_PORT ?? port + 2);
 const smtpPort = Number(process.env.E2E_SMTP_PORT ?? port + 3);
 export const maildir = join(dir, "Maildir");
+// Single sign-on: a real OpenID provider (oidc-provider) and a server that signs in through it.
+const oidcPort = Number(process.env.E2E_OIDC_PORT ?? port + 4);
+const ssoPort = Number(process.env.E2E_SSO_PORT ?? port + 5);
+const ssoApp = `http://127.0.0.1:${ssoPort}`;
 
 /** Demo data (accounts, org units) first, then the server, on its own SQLite database. */
 function server(p: number, database: string, extra: Record<string, string> = {}) {
@@ -68,8 +72,11 @@ export default defineConfig({
     // Long names and addresses for the sweeps, once, before both JavaScript modes.
     { name: "setup", testMatch: /long-content\.setup\.ts/ },
     // JavaScript on: the islands (the few interactive components) are live.
-    { name: "islands", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec|rollout\.spec/, dependencies: ["setup"] },
-    { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /coordination\.spec|rollout\.spec/, dependencies: ["setup"] },
+    { name: "islands", use: { javaScriptEnabled: true }, testIgnore: /coordination\.spec|rollout\.spec|sso\.spec/, dependencies: ["setup"] },
+    { name: "no-js", use: { javaScriptEnabled: false }, testIgnore: /coordination\.spec|rollout\.spec|sso\.spec/, dependencies: ["setup"] },
+    // Single sign-on through the real provider, in both modes.
+    { name: "sso", use: { javaScriptEnabled: true, baseURL: ssoApp }, testMatch: /sso\.spec/ },
+    { name: "sso-no-js", use: { javaScriptEnabled: false, baseURL: ssoApp }, testMatch: /sso\.spec/ },
     // The rollout by mail, in both modes, on the mail server.
     { name: "mail", use: { javaScriptEnabled: true, baseURL: `http://127.0.0.1:${mailPort}` }, testMatch: /rollout\.spec/ },
     { name: "mail-no-js", use: { javaScriptEnabled: false, baseURL: `http://127.0.0.1:${mailPort}` }, testMatch: /rollout\.spec/ },
@@ -94,6 +101,22 @@ export default defineConfig({
       // Reminders are tested elsewhere (tests/db.rs, tests/mail_http.rs): here they would only
       // add mails to the demo people.
       MAIL_REMINDERS: "false",
+    }),
+    {
+      command: "node oidc/provider.mjs",
+      url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore" as const,
+      stderr: "ignore" as const,
+      env: { E2E_OIDC_PORT: String(oidcPort), E2E_SSO_APP: ssoApp },
+    },
+    server(ssoPort, "sso.db", {
+      OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+      OIDC_CLIENT_ID: "seepferdchen",
+      OIDC_CLIENT_SECRET: "e2e-geheimnis",
+      OIDC_UNIT_CLAIM: "department",
+      OIDC_PROVISIONING: "create",
     }),
   ],
 });

@@ -69,13 +69,16 @@ while [ "$E2E_CLOCK_PORT" = "$E2E_PORT" ]; do E2E_CLOCK_PORT="$(free_port)"; don
 # A third server that sends mail, and the real SMTP server it sends to (aiosmtpd).
 E2E_MAIL_PORT="$(free_port)"
 E2E_SMTP_PORT="$(free_port)"
+# Single sign-on: a real OpenID provider (oidc-provider from npm) and a server using it.
+E2E_OIDC_PORT="$(free_port)"
+E2E_SSO_PORT="$(free_port)"
 E2E_DIR="$(mktemp -d)"
 # The shipped courses plus a small test course with known answers (end2end/fixtures).
 mkdir -p "$E2E_DIR/content"
 cp -r content/. "$E2E_DIR/content/"
 cp -r end2end/fixtures/content/. "$E2E_DIR/content/"
 E2E_CONTENT_DIR="$E2E_DIR/content"
-export E2E_PORT E2E_CLOCK_PORT E2E_MAIL_PORT E2E_SMTP_PORT E2E_DIR E2E_CONTENT_DIR SERVER_BIN="$(server_bin)"
+export E2E_PORT E2E_CLOCK_PORT E2E_MAIL_PORT E2E_SMTP_PORT E2E_OIDC_PORT E2E_SSO_PORT E2E_DIR E2E_CONTENT_DIR SERVER_BIN="$(server_bin)"
 (cd end2end && npx playwright test)
 rm -rf "$E2E_DIR"
 

@@ -50,6 +50,15 @@ impl Role {
     }
 }
 
+/// How people sign in here (for the sign-in page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOptions {
+    /// The label of the single sign-on button; None without single sign-on.
+    pub sso_label: Option<String>,
+    /// Who may sign in with a password: "all", "admins" or "off".
+    pub local: String,
+}
+
 /// The signed-in person, as pages need it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {

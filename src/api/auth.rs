@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{CurrentUser, MailSettingsView, PasswordLink};
+use crate::model::{CurrentUser, MailSettingsView, PasswordLink, SignInOptions};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -39,7 +39,10 @@ pub async fn mail_enabled() -> Result<bool, AppError> {
 pub async fn request_password_link(email: String) -> Result<(), AppError> {
     use ssr::*;
     let Ctx { state, .. } = Ctx::public()?;
-    accounts::request_link(&state, &email).await?;
+    // Without password sign-in a password is of no use: the same answer, no mail.
+    if state.config.local_login != crate::server::config::LocalLogin::Off {
+        accounts::request_link(&state, &email).await?;
+    }
     leptos_axum::redirect("/passwort-vergessen?gesendet=1");
     Ok(())
 }
@@ -51,12 +54,35 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(optional_actor(&state).await?.map(|a| a.current_user()))
 }
 
+/// How people sign in here: single sign-on (its button label) and who may use a password.
+/// Public.
+#[server(endpoint = "login_options")]
+pub async fn login_options() -> Result<SignInOptions, AppError> {
+    use crate::server::config::LocalLogin;
+    let ssr::Ctx { state, .. } = ssr::Ctx::public()?;
+    Ok(SignInOptions {
+        sso_label: state.sso.as_ref().map(|s| s.config.button_label.clone()),
+        local: match state.config.local_login {
+            LocalLogin::All => "all",
+            LocalLogin::Admins => "admins",
+            LocalLogin::Off => "off",
+        }
+        .into(),
+    })
+}
+
 /// Signs in. Unknown e-mail and wrong password get the same answer and take the same time
-/// (a dummy hash is verified); throttled attempts are refused before any hashing.
+/// (a dummy hash is verified); throttled attempts are refused before any hashing. With single
+/// sign-on, `LOCAL_LOGIN` decides who may still use a password.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::config::LocalLogin;
     use ssr::*;
     let Ctx { state, .. } = Ctx::public()?;
+    let t = current_locale().texts();
+    if state.config.local_login == LocalLogin::Off {
+        return Err(AppError::field("email", t.local_login_off));
+    }
     let user_id = accounts::authenticate(
         &state,
         &email,
@@ -64,23 +90,54 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         &crate::server::http::request_ip(),
     )
     .await?;
+    let user = db::users::get(&state.db.pool, user_id)
+        .await?
+        .ok_or(AppError::LoginFailed)?;
+    if !state.config.local_login.allows(user.role) {
+        return Err(AppError::field("email", t.local_login_admins));
+    }
     // A new session id at every sign-in; an old session of this browser ends.
     session::end(&state, &request_headers()?).await?;
     let token = session::start(&state, user_id).await?;
+    db::audit::write(
+        &state.db.pool,
+        &db::audit::Entry {
+            at: state.clock.now(),
+            actor_id: Some(user.id),
+            actor: &format!("{} <{}>", user.display_name, user.email),
+            action: "session.sign_in",
+            target: &user.email,
+            details: &crate::server::audit::details(serde_json::json!({"method": "password"})),
+        },
+    )
+    .await?;
     set_header(header::SET_COOKIE, &session::set_cookie(&token, &state));
     let target = next.filter(|n| is_local_path(n) && !n.starts_with("/anmelden"));
     leptos_axum::redirect(target.as_deref().unwrap_or("/"));
     Ok(())
 }
 
-/// Signs out: the server-side session ends, the cookie is cleared.
+/// Signs out: the server-side session ends, the cookie is cleared. A session begun by single
+/// sign-on is then ended at the provider too, where it offers that (RP-initiated logout); the
+/// provider sends the browser back to the sign-in page.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use ssr::*;
     let Ctx { state, .. } = Ctx::public()?;
-    session::end(&state, &request_headers()?).await?;
+    let headers = request_headers()?;
+    let mut provider_logout = None;
+    if let (Some(sso), Some(token)) = (&state.sso, session::token_from_headers(&headers)) {
+        if let Some(id_token) = db::sso::session_id_token(&state.db, &token_hash(&token)).await? {
+            provider_logout = sso.logout_url(Some(&id_token)).await;
+        }
+    }
+    session::end(&state, &headers).await?;
     set_header(header::SET_COOKIE, &session::clear_cookie(&state));
-    leptos_axum::redirect("/anmelden?abgemeldet=1");
+    leptos_axum::redirect(
+        provider_logout
+            .as_deref()
+            .unwrap_or("/anmelden?abgemeldet=1"),
+    );
     Ok(())
 }
 
@@ -109,6 +166,15 @@ pub async fn set_password(
         return Err(AppError::field("password_repeat", t.password_mismatch));
     }
     let user_id = accounts::set_password_with_token(&state, &token, &password, t).await?;
+    // Where the password may not be used to sign in (LOCAL_LOGIN), it signs nobody in either.
+    let role = db::users::get(&state.db.pool, user_id)
+        .await?
+        .map(|u| u.role)
+        .ok_or(AppError::NotFound)?;
+    if !state.config.local_login.allows(role) {
+        leptos_axum::redirect("/anmelden");
+        return Ok(());
+    }
     let session = session::start(&state, user_id).await?;
     set_header(header::SET_COOKIE, &session::set_cookie(&session, &state));
     // The start page shows the next step first (the most urgent course, with one button).

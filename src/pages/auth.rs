@@ -5,12 +5,14 @@ use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
 use crate::api::auth::{
-    get_current_user, mail_enabled, mail_settings, password_link_valid, ChangePassword, Login,
-    RequestPasswordLink, SetPassword, UpdateMailSettings, UpdateProfile,
+    get_current_user, login_options, mail_enabled, mail_settings, password_link_valid,
+    ChangePassword, Login, RequestPasswordLink, SetPassword, UpdateMailSettings, UpdateProfile,
 };
 use crate::app::use_query_param as query;
 use crate::app::use_texts;
 use crate::components::form::{action_error, ErrorSummary, Notice, TextField};
+use crate::components::layout::percent_encode;
+use crate::model::SignInOptions;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -19,37 +21,115 @@ pub fn LoginPage() -> impl IntoView {
     let error = action_error(action);
     let next = query("weiter");
     let logged_out = query("abgemeldet");
+    let refused = query("sso");
+    let options = Resource::new_blocking(|| (), |_| login_options());
     view! {
         <Title text=t.login_title />
         <h1>{t.login_title}</h1>
         {move || logged_out.get().map(|_| view! { <Notice text=t.logout_done /> })}
+        {move || {
+            refused
+                .get()
+                .and_then(|code| sso_refusal(t, &code))
+                .map(|text| {
+                    view! {
+                        <div class="error-summary" role="alert" tabindex="-1">
+                            <h2 class="error-summary__title">{t.sso_refused_title}</h2>
+                            <p>{text}</p>
+                        </div>
+                    }
+                })
+        }}
         <ErrorSummary error />
-        // A plain form: signing in changes the session, so the next page is a full page load.
-        <form method="post" action=Login::PATH class="form">
-            <input type="hidden" name="next" value=move || next.get().unwrap_or_default() />
-            <TextField
-                label=t.field_email
-                name="email"
-                kind="email"
-                autocomplete="username"
-                error
-            />
-            <TextField
-                label=t.field_password
-                name="password"
-                kind="password"
-                autocomplete="current-password"
-                error
-            />
-            <button type="submit" class="button">
-                {t.login_submit}
-            </button>
-        </form>
-        <p>
-            <a href="/passwort-vergessen">{t.forgot_link}</a>
-        </p>
-        <p class="hint">{t.login_help}</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let options = options
+                    .await
+                    .unwrap_or(SignInOptions {
+                        sso_label: None,
+                        local: "all".into(),
+                    });
+                let sso = options
+                    .sso_label
+                    .clone()
+                    .map(|label| {
+                        let href = move || {
+                            match next.get().filter(|n| !n.is_empty()) {
+                                Some(n) => format!("/anmelden/sso?weiter={}", percent_encode(&n)),
+                                None => "/anmelden/sso".to_string(),
+                            }
+                        };
+                        view! {
+                            <p>
+                                <a class="button sso-button" href=href>
+                                    {label}
+                                </a>
+                            </p>
+                        }
+                    });
+                let with_sso = options.sso_label.is_some();
+                let local = options.local;
+                view! {
+                    {sso}
+                    {(local != "off")
+                        .then(|| {
+                            view! {
+                                {with_sso
+                                    .then(|| view! { <h2 class="divider">{t.sso_divider}</h2> })}
+                                {(local == "admins")
+                                    .then(|| view! { <p class="hint">{t.sso_admins_only}</p> })}
+                                // A plain form: signing in changes the session, so the next page is a
+                                // full page load.
+                                <form method="post" action=Login::PATH class="form">
+                                    <input
+                                        type="hidden"
+                                        name="next"
+                                        value=move || next.get().unwrap_or_default()
+                                    />
+                                    <TextField
+                                        label=t.field_email
+                                        name="email"
+                                        kind="email"
+                                        autocomplete="username"
+                                        error
+                                    />
+                                    <TextField
+                                        label=t.field_password
+                                        name="password"
+                                        kind="password"
+                                        autocomplete="current-password"
+                                        error
+                                    />
+                                    <button type="submit" class="button">
+                                        {t.login_submit}
+                                    </button>
+                                </form>
+                                <p>
+                                    <a href="/passwort-vergessen">{t.forgot_link}</a>
+                                </p>
+                                {(!with_sso).then(|| view! { <p class="hint">{t.login_help}</p> })}
+                            }
+                        })}
+                }
+            })}
+        </Suspense>
     }
+}
+
+/// The explanation of a refused single sign-on (`?sso=<code>`): what happened and whom to ask.
+fn sso_refusal(t: &'static crate::i18n::Texts, code: &str) -> Option<&'static str> {
+    Some(match code {
+        "sitzung" => t.sso_refused_sitzung,
+        "abgebrochen" => t.sso_refused_abgebrochen,
+        "token" => t.sso_refused_token,
+        "unbekannt" => t.sso_refused_unbekannt,
+        "deaktiviert" => t.sso_refused_deaktiviert,
+        "stoerung" => t.sso_refused_stoerung,
+        "adresse" => t.sso_refused_adresse,
+        "verknuepft" => t.sso_refused_verknuepft,
+        "gesperrt" => t.sso_refused_gesperrt,
+        _ => return None,
+    })
 }
 
 /// "Passwort vergessen?": asks for the address and always answers the same way, so nobody
@@ -176,6 +256,7 @@ pub fn AccountPage() -> impl IntoView {
     let q = use_query_map();
     let user = Resource::new_blocking(move || q.read().get("gespeichert"), |_| get_current_user());
     let mail = Resource::new_blocking(move || q.read().get("gespeichert"), |_| mail_settings());
+    let options = Resource::new_blocking(|| (), |_| login_options());
     let mail_action = ServerAction::<UpdateMailSettings>::new();
     let mail_error = action_error(mail_action);
     let notice = move || {
@@ -197,8 +278,12 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let mail_settings = mail.await.ok().flatten();
+                let local = options.await.map(|o| o.local).unwrap_or_else(|_| "all".into());
                 match user.await {
                     Ok(Some(u)) => {
+                        let may_use_password = local == "all"
+                            || (local == "admins" && u.role == crate::model::Role::Admin);
+                        // With single sign-on a password is only of use where it signs in.
                         view! {
                             <section class="card" aria-labelledby="profile-heading">
                                 <h2 id="profile-heading">{t.account_profile}</h2>
@@ -222,38 +307,43 @@ pub fn AccountPage() -> impl IntoView {
                                     </button>
                                 </ActionForm>
                             </section>
-                            <section class="card" aria-labelledby="password-heading">
-                                <h2 id="password-heading">{t.account_password}</h2>
-                                <p>{t.account_password_intro}</p>
-                                <ErrorSummary error=password_error />
-                                <ActionForm action=password attr:class="form">
-                                    <TextField
-                                        label=t.field_current_password
-                                        name="current_password"
-                                        kind="password"
-                                        autocomplete="current-password"
-                                        error=password_error
-                                    />
-                                    <TextField
-                                        label=t.field_new_password
-                                        name="new_password"
-                                        kind="password"
-                                        autocomplete="new-password"
-                                        hint=t.password_rules
-                                        error=password_error
-                                    />
-                                    <TextField
-                                        label=t.field_password_repeat
-                                        name="new_password_repeat"
-                                        kind="password"
-                                        autocomplete="new-password"
-                                        error=password_error
-                                    />
-                                    <button type="submit" class="button">
-                                        {t.change_password_submit}
-                                    </button>
-                                </ActionForm>
-                            </section>
+                            {may_use_password
+                                .then(|| {
+                                    view! {
+                                        <section class="card" aria-labelledby="password-heading">
+                                            <h2 id="password-heading">{t.account_password}</h2>
+                                            <p>{t.account_password_intro}</p>
+                                            <ErrorSummary error=password_error />
+                                            <ActionForm action=password attr:class="form">
+                                                <TextField
+                                                    label=t.field_current_password
+                                                    name="current_password"
+                                                    kind="password"
+                                                    autocomplete="current-password"
+                                                    error=password_error
+                                                />
+                                                <TextField
+                                                    label=t.field_new_password
+                                                    name="new_password"
+                                                    kind="password"
+                                                    autocomplete="new-password"
+                                                    hint=t.password_rules
+                                                    error=password_error
+                                                />
+                                                <TextField
+                                                    label=t.field_password_repeat
+                                                    name="new_password_repeat"
+                                                    kind="password"
+                                                    autocomplete="new-password"
+                                                    error=password_error
+                                                />
+                                                <button type="submit" class="button">
+                                                    {t.change_password_submit}
+                                                </button>
+                                            </ActionForm>
+                                        </section>
+                                    }
+                                })}
                             {mail_settings
                                 .map(|m| {
                                     view! {

@@ -79,6 +79,10 @@ pub fn sentence(
             change(&d, "unit", |from, to| {
                 s.push_str(&t.audit_s_unit(or_dash(from), or_dash(to)))
             });
+            change(&d, "name", |from, to| s.push_str(&t.audit_s_name(from, to)));
+            if text("source") == "sso" {
+                s.push_str(t.audit_s_from_sso);
+            }
             match d.get("active").and_then(Value::as_bool) {
                 Some(true) => s.push_str(t.audit_s_activated),
                 Some(false) => s.push_str(t.audit_s_deactivated),
@@ -114,6 +118,10 @@ pub fn sentence(
         "export.status" => t.audit_s_export_status.of(count("rows")),
         "export.evidence" => fill(t.audit_s_export_evidence),
         "demo.seed" => t.audit_s_demo_seed.of(count("people")),
+        "user.sso_link" => fill(t.audit_s_sso_link),
+        "user.sso_create" => fill(t.audit_s_sso_create),
+        "session.sign_in" if text("method") == "sso" => t.audit_s_sign_in_sso.to_string(),
+        "session.sign_in" => t.audit_s_sign_in_password.to_string(),
         "privacy.export" => t.audit_s_privacy_export.to_string(),
         "barrier.done" => fill(t.audit_s_barrier_done),
         "barrier.reopen" => fill(t.audit_s_barrier_reopen),
@@ -214,6 +222,35 @@ mod tests {
                 &details(json!({"from": 100, "to": 150}))
             ),
             "Bearbeitungszeit bei zeitbegrenzten Tests für a@b.example: 100 % → 150 %"
+        );
+        // Single sign-on: the method of each sign-in, and what the work account changed.
+        assert_eq!(
+            de(
+                "session.sign_in",
+                "a@b.example",
+                &details(json!({"method": "sso"}))
+            ),
+            "Mit Dienstkonto angemeldet"
+        );
+        assert_eq!(
+            de(
+                "session.sign_in",
+                "a@b.example",
+                &details(json!({"method": "password"}))
+            ),
+            "Mit Passwort angemeldet"
+        );
+        assert_eq!(
+            de("user.update", "a@b.example", &details(json!({"source": "sso", "name": ["Anna B.", "Anna Becker"], "unit": ["Amt 10", "Amt 36"]}))),
+            "Konto von a@b.example geändert, Organisationseinheit: Amt 10 → Amt 36, Name: Anna B. → Anna Becker (aus dem Dienstkonto)"
+        );
+        assert_eq!(
+            de(
+                "user.sso_create",
+                "a@b.example",
+                &details(json!({"unit": "Amt 36"}))
+            ),
+            "Konto für a@b.example bei der ersten Anmeldung mit Dienstkonto angelegt"
         );
         assert_eq!(
             de("export.status", "", &details(json!({"rows": 1}))),

@@ -222,6 +222,65 @@ pub struct Settings {
     /// `seepferdchen mail reminders` from cron (false).
     #[arg(long, env = "MAIL_REMINDERS", global = true, default_value = "true")]
     pub mail_reminders: String,
+    /// Single sign-on: the OpenID Connect issuer (Keycloak: https://host/realms/NAME, Entra ID:
+    /// https://login.microsoftonline.com/TENANT/v2.0). Without it there is no SSO.
+    #[arg(long, env = "OIDC_ISSUER", global = true)]
+    pub oidc_issuer: Option<String>,
+    /// The client id registered at the identity provider.
+    #[arg(long, env = "OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// The client secret (confidential clients; PKCE is used in any case).
+    #[arg(
+        long,
+        env = "OIDC_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// Scopes asked for, separated by spaces.
+    #[arg(
+        long,
+        env = "OIDC_SCOPES",
+        global = true,
+        default_value = "openid email profile"
+    )]
+    pub oidc_scopes: String,
+    /// The label of the sign-in button.
+    #[arg(
+        long,
+        env = "OIDC_BUTTON_LABEL",
+        global = true,
+        default_value = "Mit Dienstkonto anmelden"
+    )]
+    pub oidc_button_label: String,
+    /// The ID-token claim with the e-mail address (Entra ID without the optional `email` claim:
+    /// `preferred_username`).
+    #[arg(long, env = "OIDC_EMAIL_CLAIM", global = true, default_value = "email")]
+    pub oidc_email_claim: String,
+    /// The ID-token claim with the display name.
+    #[arg(long, env = "OIDC_NAME_CLAIM", global = true, default_value = "name")]
+    pub oidc_name_claim: String,
+    /// Optional: the ID-token claim naming the person's org unit (by code, name or path), for
+    /// example `department`. The unit is then updated at every sign-in.
+    #[arg(long, env = "OIDC_UNIT_CLAIM", global = true)]
+    pub oidc_unit_claim: Option<String>,
+    /// `existing`: only people already in the platform may sign in; `create`: new people are
+    /// created (as employees) in the unit of the unit claim or OIDC_DEFAULT_UNIT.
+    #[arg(
+        long,
+        env = "OIDC_PROVISIONING",
+        global = true,
+        default_value = "existing"
+    )]
+    pub oidc_provisioning: String,
+    /// With OIDC_PROVISIONING=create: the org unit (code, name or path) for new people whose
+    /// unit claim names no known unit.
+    #[arg(long, env = "OIDC_DEFAULT_UNIT", global = true)]
+    pub oidc_default_unit: Option<String>,
+    /// Who may still sign in with a password: all, admins or off. Default: all without SSO,
+    /// admins with SSO (so a broken identity provider never locks everyone out).
+    #[arg(long, env = "LOCAL_LOGIN", global = true)]
+    pub local_login: Option<String>,
     /// Log level or filter (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long, env = "LOG_LEVEL", global = true, default_value = "info")]
     pub log_level: String,
@@ -403,6 +462,164 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub metrics: bool,
     pub mail: MailConfig,
+    pub sso: Option<SsoConfig>,
+    pub local_login: LocalLogin,
+}
+
+/// Who may sign in with a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalLogin {
+    All,
+    Admins,
+    Off,
+}
+
+impl LocalLogin {
+    /// Whether a person of this role may sign in with a password.
+    pub fn allows(self, role: crate::model::Role) -> bool {
+        match self {
+            LocalLogin::All => true,
+            LocalLogin::Admins => role == crate::model::Role::Admin,
+            LocalLogin::Off => false,
+        }
+    }
+}
+
+/// Whether single sign-on may create people it does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provisioning {
+    Existing,
+    Create,
+}
+
+/// Single sign-on with an OpenID Connect provider.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SsoConfig {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub scopes: Vec<String>,
+    pub button_label: String,
+    pub email_claim: String,
+    pub name_claim: String,
+    pub unit_claim: Option<String>,
+    pub provisioning: Provisioning,
+    pub default_unit: Option<String>,
+}
+
+impl std::fmt::Debug for SsoConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SsoConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .field("scopes", &self.scopes)
+            .field("provisioning", &self.provisioning)
+            .finish_non_exhaustive()
+    }
+}
+
+fn parse_sso(s: &Settings) -> Result<(Option<SsoConfig>, LocalLogin), SettingError> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let issuer = given(&s.oidc_issuer);
+    let local = match given(&s.local_login).as_deref() {
+        None if issuer.is_some() => LocalLogin::Admins,
+        None | Some("all") => LocalLogin::All,
+        Some("admins") => LocalLogin::Admins,
+        Some("off") => LocalLogin::Off,
+        Some(other) => {
+            return Err(invalid(
+                "LOCAL_LOGIN",
+                format!("expected all, admins or off, got {other:?}"),
+            ))
+        }
+    };
+    let Some(issuer) = issuer else {
+        if local != LocalLogin::All {
+            return Err(invalid(
+                "LOCAL_LOGIN",
+                "admins and off need single sign-on (OIDC_ISSUER), or nobody but admins could sign in",
+            ));
+        }
+        for (name, value) in [
+            ("OIDC_CLIENT_ID", &s.oidc_client_id),
+            ("OIDC_CLIENT_SECRET", &s.oidc_client_secret),
+            ("OIDC_UNIT_CLAIM", &s.oidc_unit_claim),
+            ("OIDC_DEFAULT_UNIT", &s.oidc_default_unit),
+        ] {
+            if given(value).is_some() {
+                return Err(invalid(name, "is set, but OIDC_ISSUER is not"));
+            }
+        }
+        return Ok((None, local));
+    };
+    let url = url::Url::parse(&issuer)
+        .map_err(|e| invalid("OIDC_ISSUER", format!("not a URL: {e} ({issuer:?})")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid("OIDC_ISSUER", "must start with https://"));
+    }
+    let client_id = given(&s.oidc_client_id)
+        .ok_or_else(|| invalid("OIDC_CLIENT_ID", "OIDC_ISSUER needs it"))?;
+    let scopes: Vec<String> = s
+        .oidc_scopes
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if !scopes.iter().any(|x| x == "openid") {
+        return Err(invalid("OIDC_SCOPES", "must contain openid"));
+    }
+    let claim = |name: &'static str, v: &str| {
+        let v = v.trim();
+        if v.is_empty() || v.chars().any(char::is_whitespace) {
+            Err(invalid(name, format!("expected a claim name, got {v:?}")))
+        } else {
+            Ok(v.to_string())
+        }
+    };
+    let provisioning = match s.oidc_provisioning.trim() {
+        "existing" => Provisioning::Existing,
+        "create" => Provisioning::Create,
+        other => {
+            return Err(invalid(
+                "OIDC_PROVISIONING",
+                format!("expected existing or create, got {other:?}"),
+            ))
+        }
+    };
+    let unit_claim = given(&s.oidc_unit_claim)
+        .map(|c| claim("OIDC_UNIT_CLAIM", &c))
+        .transpose()?;
+    let default_unit = given(&s.oidc_default_unit);
+    if default_unit.is_some() && provisioning != Provisioning::Create {
+        return Err(invalid(
+            "OIDC_DEFAULT_UNIT",
+            "only used with OIDC_PROVISIONING=create",
+        ));
+    }
+    let button_label = s.oidc_button_label.trim();
+    if button_label.is_empty() {
+        return Err(invalid("OIDC_BUTTON_LABEL", "must not be empty"));
+    }
+    Ok((
+        Some(SsoConfig {
+            issuer,
+            client_id,
+            client_secret: given(&s.oidc_client_secret),
+            scopes,
+            button_label: button_label.to_string(),
+            email_claim: claim("OIDC_EMAIL_CLAIM", &s.oidc_email_claim)?,
+            name_claim: claim("OIDC_NAME_CLAIM", &s.oidc_name_claim)?,
+            unit_claim,
+            provisioning,
+            default_unit,
+        }),
+        local,
+    ))
 }
 
 /// How mail leaves the installation.
@@ -636,6 +853,7 @@ impl Settings {
             None | Some("") => None,
             Some(value) => Some(parse_color(value)?),
         };
+        let (sso, local_login) = parse_sso(self)?;
         Ok(Config {
             database_url: self.database_url.trim().to_string(),
             bind_addr,
@@ -662,6 +880,8 @@ impl Settings {
             trusted_proxies: parse_networks("TRUSTED_PROXIES", &self.trusted_proxies)?,
             metrics: parse_bool("METRICS", &self.metrics)?,
             mail: parse_mail(self, self.org_name.trim())?,
+            sso,
+            local_login,
         })
     }
 }
@@ -682,6 +902,72 @@ mod tests {
         assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
         assert!(!c.cookie_secure);
+    }
+
+    #[test]
+    fn single_sign_on_settings_are_checked_together() {
+        let sso = [
+            "--oidc-issuer",
+            "https://idp.example/realms/kreis",
+            "--oidc-client-id",
+            "lernen",
+        ];
+        let with = |extra: &[&str]| {
+            let mut args = sso.to_vec();
+            args.extend_from_slice(extra);
+            settings(&args).validate()
+        };
+        // Without SSO everyone signs in with a password; with it, by default only admins do.
+        assert_eq!(
+            settings(&[]).validate().expect("valid").local_login,
+            LocalLogin::All
+        );
+        let c = with(&[]).expect("valid");
+        assert_eq!(c.local_login, LocalLogin::Admins);
+        let s = c.sso.expect("sso");
+        assert_eq!(s.scopes, ["openid", "email", "profile"]);
+        assert_eq!(s.provisioning, Provisioning::Existing);
+        assert_eq!(s.button_label, "Mit Dienstkonto anmelden");
+        assert!(!format!("{s:?}").contains("geheim"));
+        let c = with(&[
+            "--local-login",
+            "off",
+            "--oidc-provisioning",
+            "create",
+            "--oidc-default-unit",
+            "Amt 10",
+            "--oidc-client-secret",
+            "geheim",
+        ])
+        .expect("valid");
+        assert_eq!(c.local_login, LocalLogin::Off);
+        assert!(!format!("{c:?}").contains("geheim"));
+        let bad: [(&[&str], &str); 7] = [
+            (&["--local-login", "nie"], "LOCAL_LOGIN"),
+            (&["--oidc-provisioning", "alle"], "OIDC_PROVISIONING"),
+            (&["--oidc-scopes", "email profile"], "OIDC_SCOPES"),
+            (&["--oidc-default-unit", "Amt 10"], "OIDC_DEFAULT_UNIT"),
+            (&["--oidc-email-claim", " "], "OIDC_EMAIL_CLAIM"),
+            (&["--oidc-unit-claim", "zwei worte"], "OIDC_UNIT_CLAIM"),
+            (&["--oidc-button-label", " "], "OIDC_BUTTON_LABEL"),
+        ];
+        for (args, name) in bad {
+            let err = with(args).expect_err(name);
+            assert_eq!(err.name, name);
+            assert!(!err.to_string().contains('\n'));
+        }
+        // Settings that only make sense with an issuer.
+        for (args, name) in [
+            (&["--local-login", "off"][..], "LOCAL_LOGIN"),
+            (&["--local-login", "admins"][..], "LOCAL_LOGIN"),
+            (&["--oidc-client-id", "lernen"][..], "OIDC_CLIENT_ID"),
+        ] {
+            assert_eq!(settings(args).validate().expect_err(name).name, name);
+        }
+        let no_url = settings(&["--oidc-issuer", "idp.example", "--oidc-client-id", "x"]).validate();
+        assert_eq!(no_url.expect_err("issuer").name, "OIDC_ISSUER");
+        let no_client = settings(&["--oidc-issuer", "https://idp.example"]).validate();
+        assert_eq!(no_client.expect_err("client id").name, "OIDC_CLIENT_ID");
     }
 
     #[test]

@@ -28,12 +28,18 @@ pub struct State {
     pub cert_key: CertificateKey,
     pub verify_limiter: Arc<RateLimiter>,
     pub metrics: Arc<super::metrics::Metrics>,
+    /// Single sign-on, when configured.
+    pub sso: Option<Arc<super::auth::sso::Sso>>,
 }
 
 impl AppState {
     /// The same state with other settings (tests that change a setting of a running state).
     pub fn with_config(&self, config: Config) -> AppState {
         let mut state = (*self.0).clone();
+        state.sso = config
+            .sso
+            .clone()
+            .map(|c| Arc::new(super::auth::sso::Sso::new(c, &config.public_base_url)));
         state.config = Arc::new(config);
         AppState(Arc::new(state))
     }
@@ -102,7 +108,12 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.bind_addr)
             .build();
+        let sso = config
+            .sso
+            .clone()
+            .map(|c| Arc::new(super::auth::sso::Sso::new(c, &config.public_base_url)));
         AppState(Arc::new(State {
+            sso,
             leptos_options,
             db,
             config: Arc::new(config),

@@ -16,3 +16,4 @@ mod operations_http;
 mod privacy_http;
 mod register_http;
 mod robustness_http;
+mod sso_http;

@@ -4,6 +4,7 @@ pub mod authz;
 pub mod password;
 pub mod password_policy;
 pub mod session;
+pub mod sso;
 pub mod throttle;
 
 use sha2::{Digest, Sha256};

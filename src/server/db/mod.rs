@@ -29,6 +29,7 @@ pub mod progress;
 pub mod register;
 pub mod reminders;
 pub mod sessions;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 

@@ -14,6 +14,7 @@ pub async fn export(db: &Db, user_id: i64) -> Result<Value, sqlx::Error> {
         (
             "konto",
             "SELECT u.id, u.email, u.display_name, u.role, u.active, u.created_at, \
+             u.oidc_issuer AS sso_issuer, u.oidc_subject AS sso_subject, \
              o.name AS org_unit FROM users u LEFT JOIN org_units o ON o.id = u.org_unit_id \
              WHERE u.id = $1",
         ),
@@ -24,7 +25,8 @@ pub async fn export(db: &Db, user_id: i64) -> Result<Value, sqlx::Error> {
         ),
         (
             "sitzungen",
-            "SELECT created_at, last_seen_at FROM sessions WHERE user_id = $1 ORDER BY created_at",
+            "SELECT created_at, last_seen_at, method FROM sessions WHERE user_id = $1 \
+             ORDER BY created_at",
         ),
         (
             "modulfortschritt",

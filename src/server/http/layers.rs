@@ -239,7 +239,11 @@ pub(super) async fn server_fn_error_status(req: Request, next: Next) -> Response
 
 /// Security headers on every response; HTML gets a CSP whose script nonce matches the one the
 /// shell puts on Leptos's inline hydration scripts.
-pub(super) async fn security_headers(mut req: Request, next: Next) -> Response {
+pub(super) async fn security_headers(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let path = req.uri().path().to_string();
@@ -256,7 +260,14 @@ pub(super) async fn security_headers(mut req: Request, next: Next) -> Response {
         format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
              style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
-             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+             object-src 'none'; base-uri 'none'; form-action 'self'{}; frame-ancestors 'none'",
+            // Signing out of a single sign-on session: the form's redirect goes on to the
+            // provider's sign-out, which form-action must allow.
+            state
+                .sso
+                .as_ref()
+                .map(|s| format!(" {}", s.issuer_origin))
+                .unwrap_or_default()
         )
     };
     if let Ok(v) = HeaderValue::from_str(&csp) {

@@ -20,6 +20,7 @@ mod import;
 mod layers;
 mod quiz;
 mod site;
+mod sso;
 
 pub use certificates::verify_lookup;
 pub use extract::{Manager, SignInBack};
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(quiz::routes())
         .merge(certificates::routes())
         .merge(account::routes())
+        .merge(sso::routes())
         .merge(import::routes())
         .merge(completions::routes())
         .merge(crate::server::reports::routes::routes())
@@ -95,7 +97,10 @@ pub fn router(state: AppState) -> Router {
             crate::server::client_ip::resolve,
         ))
         // Outermost but for the log: every answer, refusals included, carries the headers.
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::server::metrics::record,

@@ -1,5 +1,6 @@
 //! Helpers for black-box tests: run the real binary against a fresh SQLite database.
 #![allow(dead_code)]
+pub mod idp;
 pub mod nginx;
 pub mod smtp;
 use std::io::{BufRead, BufReader};
