@@ -964,7 +964,8 @@ mod tests {
         ] {
             assert_eq!(settings(args).validate().expect_err(name).name, name);
         }
-        let no_url = settings(&["--oidc-issuer", "idp.example", "--oidc-client-id", "x"]).validate();
+        let no_url =
+            settings(&["--oidc-issuer", "idp.example", "--oidc-client-id", "x"]).validate();
         assert_eq!(no_url.expect_err("issuer").name, "OIDC_ISSUER");
         let no_client = settings(&["--oidc-issuer", "https://idp.example"]).validate();
         assert_eq!(no_client.expect_err("client id").name, "OIDC_CLIENT_ID");
