@@ -227,7 +227,8 @@ async fn coordinator_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<R
         scope: Scope::All,
     };
     let n = if smoke { 2 } else { 20 };
-    let (d50, d95, dash) = timed(n, || reports::dashboard(&state, &admin, None)).await;
+    let top = reports::DashboardQuery::default();
+    let (d50, d95, dash) = timed(n, || reports::dashboard(&state, &admin, &top)).await;
     let dash = dash.map_err(|e| format!("{e:?}"))?;
     let leaf = *units.last().ok_or("no units")?;
     let filter = reports::PeopleFilter {
@@ -350,6 +351,180 @@ fn coordinator_all(smoke: bool) -> Vec<Row> {
         }),
     }
     rows
+}
+
+/// The coordinator views at the size of a Landesverwaltung (issue 22): 100,000 people in 500
+/// units with 20 courses, on both backends, beside the 10,000 of the coordinator group.
+fn land_all(smoke: bool) -> Vec<Row> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let size = if smoke {
+        seepferdchen::server::accounts::bench::BenchSize {
+            people: 500,
+            units: 20,
+            courses: 4,
+        }
+    } else {
+        seepferdchen::server::accounts::bench::BenchSize {
+            people: 100_000,
+            units: 500,
+            courses: 20,
+        }
+    };
+    let mut rows = Vec::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sqlite = format!("sqlite://{}/land.db", dir.path().display());
+    match rt.block_on(land_rows("SQLite", &sqlite, size, smoke)) {
+        Ok(r) => rows.extend(r),
+        Err(e) => panic!("land bench on SQLite: {e}"),
+    }
+    let pg = on_fresh_postgres(&rt, "land", |url| async move {
+        land_rows("PostgreSQL", &url, size, smoke).await
+    });
+    match pg {
+        Ok(r) => rows.extend(r),
+        Err(e) => rows.push(Row {
+            name: "Land-scale coordinator views on PostgreSQL".into(),
+            value: "not measured".into(),
+            target: "see above".into(),
+            met: None,
+            note: e,
+        }),
+    }
+    rows
+}
+
+/// Resident memory of this process (VmRSS), in MB.
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+async fn land_rows(
+    backend: &str,
+    url: &str,
+    size: seepferdchen::server::accounts::bench::BenchSize,
+    smoke: bool,
+) -> Result<Vec<Row>, String> {
+    use futures::StreamExt;
+    use seepferdchen::server::accounts::bench::seed;
+    use seepferdchen::server::auth::authz::{Actor, Scope};
+    use seepferdchen::server::reports::{self, DashboardQuery};
+    let db = seepferdchen::server::db::Db::connect(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = 1_800_000_000;
+    let t0 = Instant::now();
+    let units = seed(&db, size, now).await.map_err(|e| format!("{e:?}"))?;
+    let seeded = t0.elapsed();
+    let state = bench_state(&db, now, default_config()?)?;
+    let admin = Actor {
+        user: seepferdchen::server::db::users::UserRecord {
+            id: 0,
+            email: "bench@bench.example".into(),
+            display_name: "Bench".into(),
+            role: seepferdchen::model::Role::Admin,
+            active: true,
+            org_unit_id: None,
+            has_password: false,
+            unit_since: 0,
+            ai_coordinator: false,
+        },
+        scope: Scope::All,
+    };
+    let n = if smoke { 2 } else { 10 };
+    let top = DashboardQuery::default();
+    let (d50, d95, dash) = timed(n, || reports::dashboard(&state, &admin, &top)).await;
+    let dash = dash.map_err(|e| format!("{e:?}"))?;
+    // One Abteilung as its page shows it: its figures with the path, and its people.
+    let leaf = *units.last().ok_or("no units")?;
+    let one = DashboardQuery {
+        unit: Some(leaf),
+        ..Default::default()
+    };
+    let filter = reports::PeopleFilter {
+        unit: Some(leaf),
+        ..Default::default()
+    };
+    let (u50, u95, page) = timed(n, || async {
+        let (d, p) = tokio::try_join!(
+            reports::dashboard(&state, &admin, &one),
+            reports::people(&state, &admin, &filter, 1)
+        )?;
+        Ok::<_, seepferdchen::error::AppError>((d, p))
+    })
+    .await;
+    let (_, page) = page.map_err(|e| format!("{e:?}"))?;
+    // The status list of everyone, streamed; memory sampled after every chunk.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        // Give back what seeding left in the allocator, so the growth below is the stream's.
+        libc::malloc_trim(0);
+    }
+    let before = rss_mb();
+    let t1 = Instant::now();
+    let (people, chunks) = reports::status_csv_stream(
+        &state,
+        &admin,
+        reports::PeopleFilter::default(),
+        seepferdchen::i18n::Locale::De.texts(),
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
+    let mut chunks = std::pin::pin!(chunks);
+    let (mut bytes, mut rows_out, mut peak) = (0usize, 0usize, before);
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| e.to_string())?;
+        bytes += chunk.len();
+        rows_out += chunk.iter().filter(|b| **b == b'\n').count();
+        peak = peak.max(rss_mb());
+    }
+    let streamed = t1.elapsed();
+    db.close().await;
+    let label = format!(
+        "{}×{} in {} units on {backend}",
+        size.people, size.courses, size.units
+    );
+    Ok(vec![
+        Row {
+            name: format!("Übersicht, top level ({} of {} units shown; {label})", dash.units.len(), size.units),
+            value: format!("median {:.1} ms, p95 {:.1} ms", ms(d50), ms(d95)),
+            target: "≤ 150 ms".into(),
+            met: (!smoke).then_some(ms(d50) <= 150.0),
+            note: "still one aggregate over every (unit, course) pair: a maintained per-unit summary is the next step".into(),
+        },
+        Row {
+            name: format!("One unit's drill-down: figures, path and its {} people ({label})", page.total),
+            value: format!("median {:.1} ms, p95 {:.1} ms", ms(u50), ms(u95)),
+            target: "≤ 30 ms".into(),
+            met: (!smoke).then_some(ms(u50) <= 30.0),
+            note: "counts only the unit's subtree".into(),
+        },
+        Row {
+            name: format!(
+                "Status CSV streamed ({people} people, {} rows, {:.0} MB; {label})",
+                rows_out.saturating_sub(1),
+                bytes as f64 / 1e6
+            ),
+            value: format!(
+                "{:.1} s, memory {before:.0} → peak {peak:.0} MB",
+                streamed.as_secs_f64()
+            ),
+            target: "RSS < 100 MB".into(),
+            met: (!smoke).then_some(peak < 100.0),
+            note: format!("seeding took {:.0} s", seeded.as_secs_f64()),
+        },
+    ])
 }
 
 /// The HR export of a Kreis: `people` rows, units as "Dezernat d / Amt a" paths; `variant`
@@ -682,6 +857,9 @@ fn main() {
     }
     if wanted("coordinator") {
         rows.extend(coordinator_all(smoke));
+    }
+    if wanted("land") {
+        rows.extend(land_all(smoke));
     }
     if wanted("mail") {
         rows.extend(mail_all(smoke));

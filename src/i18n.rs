@@ -88,6 +88,26 @@ impl Locale {
         )
     }
 
+    /// A whole number with thousands separators: 2.000.000 or 2,000,000.
+    pub fn format_count(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let sep = match self {
+            Locale::De => '.',
+            Locale::En => ',',
+        };
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        if n < 0 {
+            out.insert(0, '-');
+        }
+        out
+    }
+
     /// A calendar date as people write it in this language: 26.11.2026 or 26 Nov 2026.
     pub fn format_date(self, date: Date) -> String {
         const MONTHS_EN: [&str; 12] = [
@@ -222,6 +242,16 @@ mod tests {
     /// Every count reads right for 0, 1 and 2: the singular is its own sentence (not the plural
     /// with a 1 in it), zero takes the plural, and the number lands where `{n}` stood.
     #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(Locale::De.format_count(2_000_000), "2.000.000");
+        assert_eq!(Locale::En.format_count(2_000_000), "2,000,000");
+        assert_eq!(Locale::De.format_count(999), "999");
+        assert_eq!(Locale::De.format_count(1000), "1.000");
+        assert_eq!(Locale::De.format_count(-12345), "-12.345");
+        assert_eq!(Locale::De.format_count(0), "0");
+    }
+
+    #[test]
     fn every_count_has_its_singular_form() {
         for (locale, plurals) in [("de", DE_PLURALS), ("en", EN_PLURALS)] {
             assert!(plurals.len() >= 15, "{locale}: {} counts", plurals.len());
@@ -310,6 +340,8 @@ mod tests {
             "second",
             "sent", // "{sent} versendet, {waiting} in der Warteschlange": the verb follows
             "waiting",
+            "rows", // "etwa {rows} Zeilen": above 10,000, with separators, always plural
+            "mb",   // "rund {mb} MB": a unit, no plural
         ];
         for (key, text) in DE_ALL.iter().chain(EN_ALL) {
             let mut rest = *text;

@@ -632,6 +632,26 @@ pub struct UnitStatus {
     pub depth: usize,
     pub people: u32,
     pub counts: StateCounts,
+    /// Sub-units (in the viewer's scope), and whether the page shows them.
+    pub children: u32,
+    pub unfolded: bool,
+    /// "Fachbereich 2 > Bürgerbüro" (search results show where a unit sits).
+    pub path: String,
+}
+
+/// A unit in the path above the chosen one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitLink {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A page of units found by name or code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitSearch {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
 }
 
 /// Things that need attention soon.
@@ -646,6 +666,13 @@ pub struct Reminders {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub units: Vec<UnitStatus>,
+    /// The chosen unit's path from the top of the scope (empty without one).
+    pub path: Vec<UnitLink>,
+    /// Set when the rows are search results.
+    pub search: Option<UnitSearch>,
+    /// Set when the level shown (the top, or the chosen unit's sub-units) has more units than
+    /// a page.
+    pub level: Option<UnitSearch>,
     pub courses: Vec<CourseOption>,
     pub total: StateCounts,
     pub people: u32,

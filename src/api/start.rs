@@ -28,7 +28,7 @@ pub async fn get_start() -> Result<Option<StartView>, AppError> {
     let units = if actor.role() == Role::Employee {
         None
     } else {
-        let dash = reports::dashboard(&state, &actor, None).await?;
+        let dash = reports::dashboard(&state, &actor, &Default::default()).await?;
         let top = dash.units.iter().map(|u| u.depth).min().unwrap_or(0);
         Some(dash.units.into_iter().filter(|u| u.depth == top).collect())
     };

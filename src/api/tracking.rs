@@ -412,13 +412,24 @@ pub async fn delete_assignment(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The Übersicht: figures per org unit (sub-units included), optionally for one course.
+/// The Übersicht: figures per org unit (sub-units included), optionally for one course, for
+/// the top of the scope, one unit (`unit`) or the units found by name or code (`search`).
 #[server(endpoint = "dashboard")]
-pub async fn get_dashboard(course: Option<String>) -> Result<Dashboard, AppError> {
+pub async fn get_dashboard(
+    course: Option<String>,
+    unit: Option<i64>,
+    search: Option<String>,
+    page: Option<i64>,
+) -> Result<Dashboard, AppError> {
     use ssr::*;
     let Ctx { state, actor } = Ctx::manager().await?;
-    let course = course.filter(|c| !c.trim().is_empty());
-    reports::dashboard(&state, &actor, course.as_deref()).await
+    let query = reports::DashboardQuery {
+        course: course.filter(|c| !c.trim().is_empty()),
+        unit,
+        search: search.unwrap_or_default().chars().take(200).collect(),
+        page: page.unwrap_or(1),
+    };
+    reports::dashboard(&state, &actor, &query).await
 }
 
 /// People of a unit (or the whole scope) with their states; filters as on the page.

@@ -115,6 +115,10 @@ pub fn sentence(
         "org_unit.create" => fill(t.audit_s_org_unit_create),
         "org_unit.update" => fill(t.audit_s_org_unit_update),
         "org_unit.delete" => fill(t.audit_s_org_unit_delete),
+        // Streamed lists count people (rows are known only at the end).
+        "export.status" if d.contains_key("people") => {
+            t.audit_s_export_status_people.of(count("people"))
+        }
         "export.status" => t.audit_s_export_status.of(count("rows")),
         "export.evidence" => fill(t.audit_s_export_evidence),
         "demo.seed" => t.audit_s_demo_seed.of(count("people")),
@@ -251,6 +255,10 @@ mod tests {
                 &details(json!({"unit": "Amt 36"}))
             ),
             "Konto für a@b.example bei der ersten Anmeldung mit Dienstkonto angelegt"
+        );
+        assert_eq!(
+            de("export.status", "", &details(json!({"people": 2000}))),
+            "Statusliste von 2000 Personen exportiert"
         );
         assert_eq!(
             de("export.status", "", &details(json!({"rows": 1}))),

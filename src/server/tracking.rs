@@ -391,27 +391,55 @@ pub async fn unit_counts(
     course: Option<&str>,
     today: i64,
 ) -> Result<HashMap<i64, UnitFigures>, sqlx::Error> {
+    let (members, per_course) = unit_course_counts(db, assignments, units, course, today).await?;
+    let mut out: HashMap<i64, UnitFigures> = members
+        .into_iter()
+        .map(|(unit, n)| {
+            (
+                unit,
+                UnitFigures {
+                    people: n as u32,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    for ((unit, _), f) in per_course {
+        let entry = out.entry(unit).or_default();
+        entry.counts.merge(&f.counts);
+        entry.due_soon += f.due_soon;
+    }
+    Ok(out)
+}
+
+/// The figures of each (org unit, course) of the units given (None: all), own members only,
+/// optionally for one course, with the active members per unit: one pass over the aggregates
+/// for every course at once.
+pub async fn unit_course_counts(
+    db: &Db,
+    assignments: &Assignments,
+    units: Option<&[i64]>,
+    course: Option<&str>,
+    today: i64,
+) -> Result<(HashMap<i64, i64>, HashMap<(i64, String), UnitFigures>), sqlx::Error> {
     let windows = assignments.renewal.windows();
     let default_window = assignments.renewal.window("");
-    let aggregates =
-        course_status::counts_by_unit(db, today, &windows, default_window, units).await?;
+    let (aggregates, members) = tokio::try_join!(
+        course_status::counts_by_unit(db, today, &windows, default_window, units),
+        course_status::members_by_unit(db, units),
+    )?;
     let mut agg: HashMap<(i64, &str), &course_status::UnitCourseCounts> = HashMap::new();
     for a in &aggregates {
         agg.insert((a.unit_id, a.course.as_str()), a);
     }
-    let members: HashMap<i64, i64> = course_status::members_by_unit(db)
-        .await?
-        .into_iter()
-        .collect();
+    let members: HashMap<i64, i64> = members.into_iter().collect();
     let in_scope = |u: i64| units.is_none_or(|list| list.contains(&u));
     let wanted = |c: &str| course.is_none_or(|x| x == c);
-    let mut out: HashMap<i64, UnitFigures> = HashMap::new();
+    let mut out: HashMap<(i64, String), UnitFigures> = HashMap::new();
     for (&unit, &n) in &members {
         if !in_scope(unit) {
             continue;
         }
-        let entry = out.entry(unit).or_default();
-        entry.people = n as u32;
         let Some(courses) = assignments.by_unit.get(&unit) else {
             continue;
         };
@@ -423,6 +451,8 @@ pub async fn unit_counts(
             let started = a.map_or(0, |a| a.started);
             let not_started = (n - valid - expiring - expired - started).max(0);
             let due = e.base_due();
+            let entry = out.entry((unit, c.clone())).or_default();
+            entry.people = n as u32;
             if due_soon(due, today) {
                 entry.due_soon += (started + not_started) as u32;
             }
@@ -453,7 +483,7 @@ pub async fn unit_counts(
         .filter(|p| p.unit_id.is_some_and(in_scope))
         .collect();
     if direct.is_empty() {
-        return Ok(out);
+        return Ok((members, out));
     }
     let ids: Vec<i64> = direct.iter().map(|p| p.id).collect();
     let rows = course_status::for_users(db, Some(&ids)).await?;
@@ -462,9 +492,9 @@ pub async fn unit_counts(
     for p in direct {
         let Some(unit) = p.unit_id else { continue };
         let unit_courses = assignments.by_unit.get(&unit);
-        let figures = out.entry(unit).or_default();
         let own = assignments.for_person(p.id, Some(unit), p.since);
         for (c, e) in own.iter().filter(|(c, _)| wanted(c)) {
+            let figures = out.entry((unit, c.clone())).or_default();
             let s = status.get(&(p.id, c.as_str())).copied();
             // The pair as the unit's aggregate counted it (if the unit has the course), and as
             // it really stands for this person.
@@ -488,7 +518,7 @@ pub async fn unit_counts(
             }
         }
     }
-    Ok(out)
+    Ok((members, out))
 }
 
 #[cfg(test)]

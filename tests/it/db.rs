@@ -1033,6 +1033,7 @@ db_tests!(
     reminder_runs_send_each_reminder_once_and_at_most_one_mail_a_day,
     register_records_classifies_derives_and_keeps_history,
     register_changes_make_an_update_due,
+    dashboard_unfolds_drills_down_and_searches,
 );
 
 /// Two workers claiming at the same moment get disjoint mails (PostgreSQL: SKIP LOCKED; SQLite:
@@ -1520,7 +1521,16 @@ use seepferdchen::server::reports;
 async fn assert_dashboard_matches_matrix(st: &AppState, actor: &Actor) {
     let courses: Vec<Option<&str>> = vec![None, Some("ki-seepferdchen"), Some("ki-freischwimmer")];
     for course in courses {
-        let dash = reports::dashboard(st, actor, course).await.unwrap();
+        let dash = reports::dashboard(
+            st,
+            actor,
+            &reports::DashboardQuery {
+                course: course.map(str::to_string),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         let units = org_units::all(&st.db.pool).await.unwrap();
         for u in &dash.units {
             let filter = reports::PeopleFilter {
@@ -1597,9 +1607,16 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
     }
     assert_dashboard_matches_matrix(&st, &admin).await;
     assert_dashboard_matches_matrix(&st, &coord).await;
-    let dash = reports::dashboard(&st, &admin, Some("ki-seepferdchen"))
-        .await
-        .unwrap();
+    let dash = reports::dashboard(
+        &st,
+        &admin,
+        &reports::DashboardQuery {
+            course: Some("ki-seepferdchen".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let unit = |name: &str| dash.units.iter().find(|u| u.name == name).unwrap().clone();
     // Bürgerbüro: Anna valid, Ben expiring, Clara expired, Tim not started.
     let bb = unit("Bürgerbüro");
@@ -1619,7 +1636,9 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
     // Fachbereich 3 is due within a week: everyone there counts as due soon.
     assert!(dash.reminders.due_soon >= unit("Fachbereich 3 – Soziales").counts.not_started);
     // Coordinators see their scope only.
-    let mine = reports::dashboard(&st, &coord, None).await.unwrap();
+    let mine = reports::dashboard(&st, &coord, &Default::default())
+        .await
+        .unwrap();
     let names: Vec<&str> = mine.units.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(
         names,
@@ -1632,9 +1651,16 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
     // Two days later Tim's own due date has passed; his unit's has not.
     st.clock.set(st.clock.now() + 2 * 86_400);
     assert_dashboard_matches_matrix(&st, &admin).await;
-    let dash = reports::dashboard(&st, &admin, Some("ki-seepferdchen"))
-        .await
-        .unwrap();
+    let dash = reports::dashboard(
+        &st,
+        &admin,
+        &reports::DashboardQuery {
+            course: Some("ki-seepferdchen".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let bb = dash.units.iter().find(|u| u.name == "Bürgerbüro").unwrap();
     assert_eq!((bb.counts.overdue, bb.counts.not_started), (1, 0));
     // Anna (valid certificate) moves to Ordnungsamt and Ben (expiring) is deactivated: the
@@ -1663,9 +1689,16 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
     }
     tx.commit().await.unwrap();
     assert_dashboard_matches_matrix(&st, &admin).await;
-    let dash = reports::dashboard(&st, &admin, Some("ki-seepferdchen"))
-        .await
-        .unwrap();
+    let dash = reports::dashboard(
+        &st,
+        &admin,
+        &reports::DashboardQuery {
+            course: Some("ki-seepferdchen".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let unit = |name: &str| dash.units.iter().find(|u| u.name == name).unwrap().clone();
     assert_eq!(
         (
@@ -1776,9 +1809,16 @@ async fn relative_due_dates_count_from_the_join_day(db: &Db) {
         assert_eq!(c.due.unwrap().to_days(), today + 14);
     }
     assert_dashboard_matches_matrix(&st, &admin).await;
-    let dash = reports::dashboard(&st, &admin, Some("ki-freischwimmer"))
-        .await
-        .unwrap();
+    let dash = reports::dashboard(
+        &st,
+        &admin,
+        &reports::DashboardQuery {
+            course: Some("ki-freischwimmer".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let figures = dash.units.iter().find(|u| u.id == bb).unwrap();
     assert_eq!(figures.counts.not_started, 2, "the two who joined");
     assert!(figures.counts.overdue >= 1);
@@ -1874,9 +1914,16 @@ async fn recertification_reenrols_on_the_current_content(db: &Db) {
     let unit_counts = |st: AppState| {
         let admin = admin.clone();
         async move {
-            let dash = reports::dashboard(&st, &admin, Some("ki-seepferdchen"))
-                .await
-                .unwrap();
+            let dash = reports::dashboard(
+                &st,
+                &admin,
+                &reports::DashboardQuery {
+                    course: Some("ki-seepferdchen".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
             dash.units.iter().find(|u| u.id == unit).unwrap().counts
         }
     };
@@ -4353,4 +4400,199 @@ async fn a_content_change_keeps_certificates_and_unchanged_modules(db: &Db) {
         "the certificate names the version it was issued for: {}",
         row.payload
     );
+}
+
+/// The Übersicht at the size of a Land: the tree unfolds only while it fits on a page; a unit's
+/// drill-down shows its path and what lies below, counted from its subtree alone, with the same
+/// figures the top level shows for it; a search finds units by name, a page at a time; a unit
+/// outside a coordinator's scope does not exist for them. The streamed status list is the same
+/// file, byte for byte, as the one built in memory.
+async fn dashboard_unfolds_drills_down_and_searches(db: &Db) {
+    use futures::StreamExt;
+    use seepferdchen::server::accounts::bench::{seed, BenchSize};
+    use seepferdchen::server::auth::authz::{Actor, Scope};
+    use seepferdchen::server::reports::{self, DashboardQuery, DASHBOARD_ROWS};
+    let now = now();
+    let units = seed(
+        db,
+        BenchSize {
+            people: 700,
+            units: 70,
+            courses: 3,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let st = state(db);
+    st.clock.set(now);
+    let person = |scope: Scope, role| Actor {
+        user: seepferdchen::server::db::users::UserRecord {
+            id: 0,
+            email: "x@bench.example".into(),
+            display_name: "X".into(),
+            role,
+            active: true,
+            org_unit_id: None,
+            has_password: false,
+            unit_since: 0,
+            ai_coordinator: false,
+        },
+        scope,
+    };
+    let admin = person(Scope::All, seepferdchen::model::Role::Admin);
+    // 7 Fachbereiche with 63 Abteilungen: the next level would not fit.
+    let top = reports::dashboard(&st, &admin, &DashboardQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(top.units.len(), 7);
+    assert!(top
+        .units
+        .iter()
+        .all(|u| u.depth == 0 && u.children == 9 && !u.unfolded));
+    assert_eq!(top.people, 700);
+    assert_eq!(top.units.iter().map(|u| u.people).sum::<u32>(), 700);
+    assert!(top.path.is_empty() && top.search.is_none());
+    // One Fachbereich: itself and its nine Abteilungen, the same figures as on the top level.
+    let fb = units[0];
+    let one = reports::dashboard(
+        &st,
+        &admin,
+        &DashboardQuery {
+            unit: Some(fb),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(one.units.len(), 10);
+    assert_eq!(one.units[0].id, fb);
+    assert!(one.units[0].unfolded);
+    assert!(one.units[1..]
+        .iter()
+        .all(|u| u.depth == 1 && u.children == 0));
+    assert_eq!(one.path.iter().map(|p| p.id).collect::<Vec<_>>(), [fb]);
+    let row = top.units.iter().find(|u| u.id == fb).unwrap();
+    assert_eq!(one.units[0].counts, row.counts);
+    assert_eq!(one.units[0].people, row.people);
+    assert_eq!(one.people, row.people);
+    assert_eq!(one.total, row.counts);
+    let mut sum = seepferdchen::model::StateCounts::default();
+    for c in &one.units[1..] {
+        sum.merge(&c.counts);
+    }
+    assert_eq!(sum, row.counts, "a unit is the sum of its sub-units here");
+    // An Abteilung: its path runs through its Fachbereich.
+    let leaf = one.units[1].id;
+    let deep = reports::dashboard(
+        &st,
+        &admin,
+        &DashboardQuery {
+            unit: Some(leaf),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        deep.path.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [fb, leaf]
+    );
+    assert_eq!(deep.units.len(), 1);
+    assert_eq!(deep.units[0].counts, one.units[1].counts);
+    // Search: by name, a page at a time, with where each unit sits.
+    let found = reports::dashboard(
+        &st,
+        &admin,
+        &DashboardQuery {
+            search: "abteilung".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let s = found.search.unwrap();
+    assert_eq!(
+        (s.total, s.page, found.units.len()),
+        (63, 1, DASHBOARD_ROWS)
+    );
+    assert!(found.units[0].path.starts_with("Fachbereich "));
+    let second = reports::dashboard(
+        &st,
+        &admin,
+        &DashboardQuery {
+            search: "ABTEILUNG".into(),
+            page: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(second.units.len(), 63 - DASHBOARD_ROWS);
+    let none = reports::dashboard(
+        &st,
+        &admin,
+        &DashboardQuery {
+            search: "gibt es nicht".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((none.search.unwrap().total, none.units.len()), (0, 0));
+    // A coordinator of the second Fachbereich: the first does not exist for them.
+    let units_rows = seepferdchen::server::db::org_units::all(&db.pool)
+        .await
+        .unwrap();
+    let mine = seepferdchen::server::auth::authz::subtree(&units_rows, &[units[1]]);
+    let coord = person(Scope::Units(mine), seepferdchen::model::Role::Coordinator);
+    let err = reports::dashboard(
+        &st,
+        &coord,
+        &DashboardQuery {
+            unit: Some(fb),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(matches!(err, Err(seepferdchen::error::AppError::NotFound)));
+    let theirs = reports::dashboard(&st, &coord, &DashboardQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(theirs.units.len(), 10, "their Fachbereich unfolds: it fits");
+    assert_eq!(theirs.units[0].id, units[1]);
+    let found = reports::dashboard(
+        &st,
+        &coord,
+        &DashboardQuery {
+            search: "abteilung".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.search.unwrap().total, 9);
+    // The streamed status list equals the list built in memory, for the whole scope and a filter.
+    let t = seepferdchen::i18n::Locale::De.texts();
+    for filter in [
+        reports::PeopleFilter::default(),
+        reports::PeopleFilter {
+            unit: Some(fb),
+            course: Some(seepferdchen::server::accounts::bench::course_slug(1)),
+            state: Some(seepferdchen::model::CourseState::NotStarted),
+            ..Default::default()
+        },
+    ] {
+        let sel = reports::select(&st, &admin, &filter).await.unwrap();
+        let quotas = reports::unit_quotas(&st, &sel).await.unwrap();
+        let whole = reports::csv::status_matrix(&st, &sel, &quotas, t);
+        let (people, chunks) = reports::status_csv_stream(&st, &admin, filter.clone(), t)
+            .await
+            .unwrap();
+        let parts: Vec<Vec<u8>> = chunks.map(|c| c.unwrap()).collect().await;
+        assert!(parts.len() > 1 || people <= 1000);
+        let streamed = String::from_utf8(parts.concat()).unwrap();
+        assert_eq!(streamed, whole);
+        assert!(whole.lines().count() > 1);
+    }
 }

@@ -545,3 +545,100 @@ async fn two_instances_share_one_postgres_behind_nginx() {
     let (consistent, report) = check(&pg.url);
     assert!(consistent, "{report}");
 }
+
+/// The Übersicht of a large organisation stays a page: with more units than fit, only the top
+/// level shows, each unit with a link to its sub-units; a unit's page shows it and what lies
+/// below. The status list streams (a chunked answer, no Content-Length) and has every person.
+#[tokio::test]
+async fn the_overview_folds_a_large_tree_and_the_status_list_streams() {
+    let server = TestServer::start_with_env(
+        |dir| {
+            let url = format!("sqlite://{}/test.db", dir.path().display());
+            let out = Command::new(BIN)
+                .args(["demo", "seed"])
+                .env("DATABASE_URL", &url)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            // Six Landesämter with ten Referate each, one person in every Referat.
+            let script = r#"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for a in range(1, 7):
+    root = c.execute("INSERT INTO org_units (parent_id, name, created_at) VALUES (NULL, ?, 0)", ("Landesamt %d" % a,)).lastrowid
+    c.execute("INSERT INTO assignments (course_slug, org_unit_id, mandatory, created_at) VALUES ('ki-seepferdchen', ?, 1, 0)", (root,))
+    for r in range(1, 11):
+        u = c.execute("INSERT INTO org_units (parent_id, name, created_at) VALUES (?, ?, 0)", (root, "Referat %d.%d" % (a, r))).lastrowid
+        c.execute("INSERT INTO users (email, display_name, org_unit_id, role, active, created_at, sort_name, unit_since) VALUES (?, ?, ?, 'employee', 1, 0, ?, 0)",
+                  ("ref%d.%d@land.example" % (a, r), "Referent %d.%d" % (a, r), u, "referent %d.%d" % (a, r)))
+c.commit()
+"#;
+            let out = Command::new("python3")
+                .args(["-c", script])
+                .arg(dir.path().join("test.db"))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        },
+        &[],
+    );
+    let admin = server.login(&demo_email("admin"), DEMO_PASSWORD).await;
+    let page = |path: String| {
+        let admin = admin.clone();
+        let url = server.url(&path);
+        async move { admin.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    // The rows of the units' table (the people's table below has rows too).
+    let unit_table = |html: &str| -> String {
+        let start = html.find("Stand je Organisationseinheit").unwrap();
+        let end = start + html[start..].find("</table>").unwrap();
+        html[start..end].to_string()
+    };
+    let html = unit_table(&page("/verwaltung/uebersicht".into()).await);
+    let rows = html.matches("<th scope=\"row\"").count();
+    assert!(rows <= 12, "top level only: {rows} rows");
+    assert_eq!(
+        html.matches("10 Untereinheiten").count(),
+        6,
+        "each Landesamt links to its Referate"
+    );
+    assert!(!html.contains("Referat 1.1<"), "Referate are folded away");
+    let id: String = {
+        let at = html.find(">Landesamt 3<").unwrap();
+        let before = &html[..at];
+        let start = before.rfind("einheit=").unwrap() + "einheit=".len();
+        before[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect()
+    };
+    let whole = page(format!("/verwaltung/uebersicht?einheit={id}")).await;
+    assert!(whole.len() < 100_000, "{} bytes", whole.len());
+    let one = unit_table(&whole);
+    assert_eq!(one.matches("<th scope=\"row\"").count(), 11);
+    assert!(one.contains("Referat 3.10<") && !one.contains("Referat 2.1<"));
+    assert!(!one.contains("Landesamt 2<"));
+    // The status list goes out in chunks and names everyone, the Referate included.
+    let res = admin
+        .get(server.url("/verwaltung/export/status.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers().get("content-length").is_none(),
+        "streamed: {:?}",
+        res.headers()
+    );
+    let csv = res.text().await.unwrap();
+    assert!(csv.starts_with("\u{feff}Name;E-Mail;Organisationseinheit;Kurs"));
+    assert!(csv.contains("Referent 6.10;ref6.10@land.example;Landesamt 6 > Referat 6.10"));
+}

@@ -311,12 +311,20 @@ async fn people_where(db: &Db, filter: &str) -> Result<Vec<Person>, sqlx::Error>
         .collect()
 }
 
-/// Number of active people per org unit.
-pub async fn members_by_unit(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
+/// Number of active people per org unit (of these units; None: all).
+pub async fn members_by_unit(
+    db: &Db,
+    units: Option<&[i64]>,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let filter = match units {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!("AND org_unit_id IN ({})", super::id_list(ids)),
+    };
+    sqlx::query_as(&format!(
         "SELECT org_unit_id, COUNT(*) FROM users WHERE active = 1 AND org_unit_id IS NOT NULL \
-         GROUP BY org_unit_id",
-    )
+         {filter} GROUP BY org_unit_id"
+    ))
     .fetch_all(&db.pool)
     .await
 }

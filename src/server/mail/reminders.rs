@@ -247,7 +247,7 @@ async fn digests(
             continue;
         };
         let actor = authz::actor_for(state, user).await?;
-        let dash = crate::server::reports::dashboard(state, &actor, None).await?;
+        let dash = crate::server::reports::dashboard(state, &actor, &Default::default()).await?;
         let units = actor.unit_filter();
         let figures = DigestFigures {
             overdue: i64::from(dash.reminders.overdue),

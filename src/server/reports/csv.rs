@@ -12,13 +12,26 @@ pub struct CsvWriter {
 
 impl CsvWriter {
     pub fn new() -> CsvWriter {
+        Self::starting_with("\u{feff}".as_bytes().to_vec())
+    }
+
+    /// A writer for the rest of a file whose start (with the BOM) went out already.
+    pub fn continuation() -> CsvWriter {
+        Self::starting_with(Vec::new())
+    }
+
+    fn starting_with(prefix: Vec<u8>) -> CsvWriter {
         CsvWriter {
             out: csv::WriterBuilder::new()
                 .delimiter(b';')
                 .terminator(csv::Terminator::CRLF)
                 .flexible(true)
-                .from_writer("\u{feff}".as_bytes().to_vec()),
+                .from_writer(prefix),
         }
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.out.into_inner().unwrap_or_default()
     }
 
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
@@ -67,6 +80,26 @@ pub fn status_matrix(
     t: &crate::i18n::Texts,
 ) -> String {
     let mut w = CsvWriter::new();
+    status_header(&mut w, t);
+    let mut titles = std::collections::HashMap::new();
+    status_rows(
+        &mut w,
+        &mut |c| {
+            titles
+                .entry(c.to_string())
+                .or_insert_with(|| super::course_title(state, c))
+                .clone()
+        },
+        &sel.people,
+        &sel.entries,
+        &sel.unit_paths,
+        quotas,
+        t,
+    );
+    w.finish()
+}
+
+pub fn status_header(w: &mut CsvWriter, t: &crate::i18n::Texts) {
     w.row(&[
         t.csv_name,
         t.csv_email,
@@ -79,22 +112,31 @@ pub fn status_matrix(
         t.csv_valid_until,
         t.csv_unit_quota,
     ]);
-    let mut titles = std::collections::HashMap::new();
-    for (p, entries) in sel.people.iter().zip(&sel.entries) {
+}
+
+/// The rows of these people (`entries` in the same order).
+#[allow(clippy::too_many_arguments)]
+pub fn status_rows(
+    w: &mut CsvWriter,
+    title: &mut dyn FnMut(&str) -> String,
+    people: &[crate::server::db::course_status::Person],
+    entries: &[Vec<crate::server::tracking::MatrixEntry>],
+    unit_paths: &std::collections::HashMap<i64, String>,
+    quotas: &std::collections::HashMap<(i64, String), u32>,
+    t: &crate::i18n::Texts,
+) {
+    for (p, entries) in people.iter().zip(entries) {
         let unit = p
             .unit_id
-            .and_then(|u| sel.unit_paths.get(&u))
+            .and_then(|u| unit_paths.get(&u))
             .map(String::as_str)
             .unwrap_or("");
         for e in entries {
-            let title = titles
-                .entry(e.course.clone())
-                .or_insert_with(|| super::course_title(state, &e.course));
             w.row(&[
                 p.name.as_str(),
                 p.email.as_str(),
                 unit,
-                title.as_str(),
+                title(&e.course).as_str(),
                 if e.assignment.mandatory { t.yes } else { t.no },
                 &date_cell(e.assignment.due_day.map(Date::from_days)),
                 e.state.label(t),
@@ -111,7 +153,6 @@ pub fn status_matrix(
             ]);
         }
     }
-    w.finish()
 }
 
 #[cfg(test)]

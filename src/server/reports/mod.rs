@@ -82,17 +82,147 @@ fn sum_counts<'a>(items: impl Iterator<Item = &'a tracking::UnitFigures>) -> Sta
     total
 }
 
-/// The Übersicht: every unit of the actor's scope with figures including its sub-units.
+/// Rows the Übersicht unfolds the unit tree to, at most: a Kommune sees all its units at once,
+/// a Landesverwaltung its top level, each unit one click away.
+pub const DASHBOARD_ROWS: usize = 50;
+
+/// What the Übersicht shows: the whole scope or one unit, optionally one course, or the units
+/// found by a search (a page of them).
+#[derive(Debug, Clone, Default)]
+pub struct DashboardQuery {
+    pub course: Option<String>,
+    pub unit: Option<i64>,
+    pub search: String,
+    pub page: i64,
+}
+
+/// The Übersicht: the scope's units unfolded from the top while they fit on a page (or the
+/// chosen unit with its path and what lies below it, or a page of units found by name or
+/// code), each with the figures of its whole subtree. Only the subtrees shown are counted.
 pub async fn dashboard(
     state: &AppState,
     actor: &Actor,
-    course: Option<&str>,
+    q: &DashboardQuery,
 ) -> Result<Dashboard, AppError> {
     let today = tracking::today(state.clock.now());
     let (assignments, units) = Assignments::load(&state.db, &state.catalog).await?;
-    let scope = actor.unit_filter();
-    let own =
-        tracking::unit_counts(&state.db, &assignments, scope.as_deref(), course, today).await?;
+    if q.unit
+        .is_some_and(|u| !actor.can_manage_unit(Some(u)) || !units.iter().any(|x| x.id == u))
+    {
+        return Err(AppError::NotFound);
+    }
+    let tree: Vec<OrgUnit> = accounts::tree(&units)
+        .into_iter()
+        .filter(|u| actor.can_manage_unit(Some(u.id)))
+        .collect();
+    let visible: HashSet<i64> = tree.iter().map(|u| u.id).collect();
+    let mut children: HashMap<i64, Vec<&OrgUnit>> = HashMap::new();
+    for u in &tree {
+        if let Some(p) = u.parent_id.filter(|p| visible.contains(p)) {
+            children.entry(p).or_default().push(u);
+        }
+    }
+    let needle = q.search.trim().to_lowercase();
+    // (unit, depth shown) in display order, and for a search its total.
+    let mut shown: Vec<(&OrgUnit, usize)> = Vec::new();
+    let mut found = None;
+    let mut paged = None;
+    if !needle.is_empty() {
+        let hits: Vec<&OrgUnit> = tree
+            .iter()
+            .filter(|u| {
+                u.name.to_lowercase().contains(&needle)
+                    || u.code
+                        .as_deref()
+                        .is_some_and(|c| c.to_lowercase().contains(&needle))
+            })
+            .collect();
+        let (page, per_page) = db::page_window(hits.len() as i64, q.page, DASHBOARD_ROWS as i64);
+        found = Some((hits.len() as i64, page, per_page));
+        shown = hits
+            .into_iter()
+            .skip(((page - 1) * per_page) as usize)
+            .take(per_page as usize)
+            .map(|u| (u, 0))
+            .collect();
+    } else {
+        // The level the page is about: the top of the scope, or the chosen unit's children
+        // (after the unit itself), a page at a time.
+        let (head, level): (Option<&OrgUnit>, Vec<&OrgUnit>) = match q.unit {
+            Some(id) => {
+                let unit = tree.iter().find(|u| u.id == id);
+                (unit, children.get(&id).cloned().unwrap_or_default())
+            }
+            None => (
+                None,
+                tree.iter()
+                    .filter(|u| u.parent_id.is_none_or(|p| !visible.contains(&p)))
+                    .collect(),
+            ),
+        };
+        let (page, per_page) = db::page_window(level.len() as i64, q.page, DASHBOARD_ROWS as i64);
+        if level.len() > DASHBOARD_ROWS {
+            paged = Some((level.len() as i64, page, per_page));
+        }
+        let base: Vec<&OrgUnit> = level
+            .into_iter()
+            .skip(((page - 1) * per_page) as usize)
+            .take(per_page as usize)
+            .collect();
+        // Unfold below it level by level while the whole next level still fits.
+        let mut open: HashSet<i64> = HashSet::new();
+        let mut frontier: Vec<i64> = base.iter().map(|u| u.id).collect();
+        let mut count = base.len() + usize::from(head.is_some());
+        loop {
+            let next: Vec<i64> = frontier
+                .iter()
+                .flat_map(|id| children.get(id).into_iter().flatten().map(|c| c.id))
+                .collect();
+            if next.is_empty() || count + next.len() > DASHBOARD_ROWS {
+                break;
+            }
+            open.extend(frontier.iter().copied());
+            count += next.len();
+            frontier = next;
+        }
+        fn walk<'a>(
+            u: &'a OrgUnit,
+            depth: usize,
+            open: &HashSet<i64>,
+            children: &HashMap<i64, Vec<&'a OrgUnit>>,
+            out: &mut Vec<(&'a OrgUnit, usize)>,
+        ) {
+            out.push((u, depth));
+            if open.contains(&u.id) {
+                for c in children.get(&u.id).into_iter().flatten() {
+                    walk(c, depth + 1, open, children, out);
+                }
+            }
+        }
+        let depth = usize::from(head.is_some());
+        if let Some(h) = head {
+            shown.push((h, 0));
+        }
+        for b in base {
+            walk(b, depth, &open, &children, &mut shown);
+        }
+    }
+    // Count only the subtrees on the page (the whole scope for its top level).
+    let roots: Vec<i64> = shown.iter().map(|(u, _)| u.id).collect();
+    let mut needed: Vec<i64> = subtree(&units, &roots)
+        .into_iter()
+        .filter(|id| visible.contains(id))
+        .collect();
+    needed.sort_unstable();
+    let everything = actor.unit_filter().is_none() && needed.len() == units.len();
+    let own = tracking::unit_counts(
+        &state.db,
+        &assignments,
+        (!everything).then_some(needed.as_slice()),
+        q.course.as_deref(),
+        today,
+    )
+    .await?;
     let chains = tracking::chains(&units);
     let mut rolled: HashMap<i64, tracking::UnitFigures> = HashMap::new();
     for (unit, figures) in &own {
@@ -100,32 +230,69 @@ pub async fn dashboard(
             rolled.entry(*a).or_default().merge(figures);
         }
     }
-    let visible: Vec<OrgUnit> = accounts::tree(&units)
-        .into_iter()
-        .filter(|u| actor.can_manage_unit(Some(u.id)))
-        .collect();
-    let min_depth = visible.iter().map(|u| u.depth).min().unwrap_or(0);
-    let rows = visible
-        .into_iter()
-        .map(|u| {
+    let rows = shown
+        .iter()
+        .map(|(u, depth)| {
             let f = rolled.get(&u.id).cloned().unwrap_or_default();
+            let kids = children.get(&u.id).map_or(0, Vec::len);
             UnitStatus {
                 id: u.id,
-                name: u.name,
-                depth: u.depth - min_depth,
+                name: u.name.clone(),
+                depth: *depth,
                 people: f.people,
                 counts: f.counts,
+                children: kids as u32,
+                unfolded: kids > 0 && shown.iter().any(|(c, _)| c.parent_id == Some(u.id)),
+                path: u.path.clone(),
             }
         })
         .collect();
-    let total = sum_counts(own.values());
+    // The totals and reminders of what the page is about: the chosen unit, or the scope.
+    let about: Vec<&tracking::UnitFigures> = match q.unit {
+        Some(u) => {
+            let below = subtree(&units, &[u]);
+            own.iter()
+                .filter(|(id, _)| below.contains(id))
+                .map(|(_, f)| f)
+                .collect()
+        }
+        None => own.values().collect(),
+    };
+    let total = sum_counts(about.iter().copied());
+    let path = q
+        .unit
+        .and_then(|u| chains.get(&u))
+        .map(|chain| {
+            chain
+                .iter()
+                .rev()
+                .filter(|id| visible.contains(id))
+                .filter_map(|id| tree.iter().find(|t| t.id == *id))
+                .map(|t| crate::model::UnitLink {
+                    id: t.id,
+                    name: t.name.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(Dashboard {
         units: rows,
+        path,
+        search: found.map(|(total, page, per_page)| crate::model::UnitSearch {
+            total,
+            page,
+            per_page,
+        }),
+        level: paged.map(|(total, page, per_page)| crate::model::UnitSearch {
+            total,
+            page,
+            per_page,
+        }),
         courses: course_options(state, &assignments),
-        people: own.values().map(|f| f.people).sum(),
+        people: about.iter().map(|f| f.people).sum(),
         reminders: Reminders {
             overdue: total.overdue,
-            due_soon: own.values().map(|f| f.due_soon).sum(),
+            due_soon: about.iter().map(|f| f.due_soon).sum(),
             expiring: total.expiring,
         },
         total,
@@ -212,8 +379,30 @@ pub async fn select(
         Some(status) => tracking::matrix_from(status, &assignments, &people, today),
         None => tracking::matrix(&state.db, &assignments, &people, all, today).await?,
     };
+    apply_filters(f, &mut people, &mut entries, today);
+    let unit_paths = accounts::tree(&units)
+        .into_iter()
+        .map(|u| (u.id, u.path))
+        .collect();
+    Ok(Selection {
+        people,
+        entries,
+        unit_paths,
+        scope,
+        today,
+    })
+}
+
+/// The filters on people's matrix entries: one course (its entries only), one state or "due
+/// soon" (the people with such an entry, all their entries).
+fn apply_filters(
+    f: &PeopleFilter,
+    people: &mut Vec<Person>,
+    entries: &mut Vec<Vec<MatrixEntry>>,
+    today: i64,
+) {
     if let Some(c) = &f.course {
-        for e in &mut entries {
+        for e in entries.iter_mut() {
             e.retain(|x| &x.course == c);
         }
     }
@@ -230,17 +419,93 @@ pub async fn select(
         people.retain(|_| keep.next().unwrap_or(false));
         entries.retain(|e| e.iter().any(soon));
     }
-    let unit_paths = accounts::tree(&units)
+}
+
+/// People per chunk of the streamed status list.
+const STREAM_CHUNK: usize = 1_000;
+
+/// The status list of a filter as CSV, in chunks: the people of the scope are listed first
+/// (names only), then read a thousand at a time with their course status, so the server's
+/// memory stays flat however many pairs the list has, and the first bytes go out at once.
+/// Returns the number of people and the chunks.
+pub async fn status_csv_stream(
+    state: &AppState,
+    actor: &Actor,
+    f: PeopleFilter,
+    t: &'static crate::i18n::Texts,
+) -> Result<
+    (
+        usize,
+        impl futures::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static,
+    ),
+    AppError,
+> {
+    use futures::StreamExt;
+    if f.unit.is_some_and(|u| !actor.can_manage_unit(Some(u))) {
+        return Err(AppError::NotFound);
+    }
+    let today = tracking::today(state.clock.now());
+    let (assignments, units) = Assignments::load(&state.db, &state.catalog).await?;
+    let scope = scope_units(actor, &units, f.unit);
+    let mut people = db::course_status::active_people(&state.db, scope.as_deref()).await?;
+    let needle = f.search.trim().to_lowercase();
+    if !needle.is_empty() {
+        people.retain(|p| p.name.to_lowercase().contains(&needle) || p.email.contains(&needle));
+    }
+    let mut unit_ids: Vec<i64> = people.iter().filter_map(|p| p.unit_id).collect();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    let quotas = quotas_of(state, &assignments, &unit_ids, today).await?;
+    let unit_paths: HashMap<i64, String> = accounts::tree(&units)
         .into_iter()
         .map(|u| (u.id, u.path))
         .collect();
-    Ok(Selection {
-        people,
-        entries,
-        unit_paths,
-        scope,
-        today,
-    })
+    let mut head = csv::CsvWriter::new();
+    csv::status_header(&mut head, t);
+    let first = head.into_bytes();
+    let count = people.len();
+    let chunks: Vec<Vec<Person>> = people
+        .chunks(STREAM_CHUNK)
+        .map(<[Person]>::to_vec)
+        .collect();
+    drop(people);
+    let shared = std::sync::Arc::new((state.clone(), assignments, quotas, unit_paths, f));
+    let rows = futures::stream::iter(chunks).then(move |mut chunk| {
+        let shared = shared.clone();
+        async move {
+            let (state, assignments, quotas, unit_paths, f) = &*shared;
+            let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
+            let status = db::course_status::for_users(&state.db, Some(&ids))
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "status list: reading a chunk failed");
+                    std::io::Error::other("database")
+                })?;
+            let mut entries = tracking::matrix_from(status, assignments, &chunk, today);
+            apply_filters(f, &mut chunk, &mut entries, today);
+            let mut titles: HashMap<String, String> = HashMap::new();
+            let mut w = csv::CsvWriter::continuation();
+            csv::status_rows(
+                &mut w,
+                &mut |c| {
+                    titles
+                        .entry(c.to_string())
+                        .or_insert_with(|| course_title(state, c))
+                        .clone()
+                },
+                &chunk,
+                &entries,
+                unit_paths,
+                quotas,
+                t,
+            );
+            Ok(w.into_bytes())
+        }
+    });
+    Ok((
+        count,
+        futures::stream::once(async { Ok(first) }).chain(rows),
+    ))
 }
 
 fn next_due(entries: &[MatrixEntry]) -> Option<i64> {
@@ -330,7 +595,6 @@ pub async fn unit_quotas(
     state: &AppState,
     sel: &Selection,
 ) -> Result<HashMap<(i64, String), u32>, AppError> {
-    let today = sel.today;
     let (assignments, _) = Assignments::load(&state.db, &state.catalog).await?;
     let units: Vec<i64> = {
         let mut v: Vec<i64> = sel.people.iter().filter_map(|p| p.unit_id).collect();
@@ -338,19 +602,22 @@ pub async fn unit_quotas(
         v.dedup();
         v
     };
-    let courses: HashSet<&String> = sel.entries.iter().flatten().map(|e| &e.course).collect();
-    let mut out = HashMap::new();
-    for course in courses {
-        let figures =
-            tracking::unit_counts(&state.db, &assignments, Some(&units), Some(course), today)
-                .await?;
-        for (unit, f) in figures {
-            if let Some(q) = f.counts.done_percent() {
-                out.insert((unit, course.clone()), q);
-            }
-        }
-    }
-    Ok(out)
+    quotas_of(state, &assignments, &units, sel.today).await
+}
+
+/// Share done per (unit, course) of the units' own members, every course in one pass.
+async fn quotas_of(
+    state: &AppState,
+    assignments: &Assignments,
+    units: &[i64],
+    today: i64,
+) -> Result<HashMap<(i64, String), u32>, AppError> {
+    let (_, figures) =
+        tracking::unit_course_counts(&state.db, assignments, Some(units), None, today).await?;
+    Ok(figures
+        .into_iter()
+        .filter_map(|(key, f)| f.counts.done_percent().map(|q| (key, q)))
+        .collect())
 }
 
 /// One person's courses: assigned ones first (by due date), then others they have begun.

@@ -52,11 +52,9 @@ pub async fn status_csv(
     let f = filter_from_query(&q);
     let t = locale.texts();
     let result = async {
-        let sel = super::select(&state, &actor, &f).await?;
-        let quotas = super::unit_quotas(&state, &sel).await?;
-        let csv = super::csv::status_matrix(&state, &sel, &quotas, t);
-        let rows: usize = sel.entries.iter().map(Vec::len).sum();
-        let details = crate::server::audit::details(serde_json::json!({ "rows": rows }));
+        let (people, chunks) = super::status_csv_stream(&state, &actor, f, t).await?;
+        // Written before the rows go out: who took the list of how many people.
+        let details = crate::server::audit::details(serde_json::json!({ "people": people }));
         actor
             .audit(
                 &state.db.pool,
@@ -66,11 +64,24 @@ pub async fn status_csv(
                 &details,
             )
             .await?;
-        Ok::<_, AppError>(csv)
+        Ok::<_, AppError>(chunks)
     }
     .await;
     match result {
-        Ok(csv) => download(csv.into_bytes(), "text/csv; charset=utf-8", "status.csv"),
+        Ok(chunks) => {
+            let mut res = (StatusCode::OK, axum::body::Body::from_stream(chunks)).into_response();
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            h.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"status.csv\""),
+            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
         Err(e) => e.into_response(),
     }
 }
