@@ -11,7 +11,7 @@ test("a unit is found by name, drilled into and left through its path", async ({
   await page.goto("/verwaltung/uebersicht");
   if (js) await waitForHydration(page);
   const units = page.getByRole("table", { name: "Stand je Organisationseinheit" });
-  await expect(units.getByRole("link", { name: "Sozialamt", exact: true })).toBeVisible();
+  await expect(units.getByRole("link", { name: FB2, exact: true })).toBeVisible();
 
   // Search by part of the name: the units found, each with where it sits.
   await page.getByLabel("Organisationseinheit (Name oder Kürzel)").fill("bürger");
@@ -40,5 +40,40 @@ test("a unit is found by name, drilled into and left through its path", async ({
   await expect(units.getByRole("link", { name: "Sozialamt", exact: true })).toHaveCount(0);
   // And back to all units.
   await page.getByRole("navigation", { name: "Pfad der Organisationseinheit" }).getByRole("link", { name: "Alle Organisationseinheiten" }).click();
-  await expect(units.getByRole("link", { name: "Sozialamt", exact: true })).toBeVisible();
+  await expect(units.getByRole("link", { name: FB2, exact: true })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Pfad der Organisationseinheit" })).toHaveCount(0);
+});
+
+test("a tree too large for one page folds, and a unit unfolds to its sub-units", async ({ page }, testInfo) => {
+  const js = jsEnabled(testInfo);
+  const tag = js ? "JS" : "ohne JS";
+  const code = js ? "js" : "nojs";
+  // A Landesamt with 60 Referate, from the organisation chart (CSV with codes).
+  await login(page, "admin");
+  let csv = `Kennung;Name;Übergeordnete Kennung\r\nLA-${code};Landesamt ${tag};\r\n`;
+  for (let i = 1; i <= 60; i++) csv += `R-${code}-${i};Referat ${i} (${tag});LA-${code}\r\n`;
+  await page.goto("/verwaltung/organisation");
+  await page.getByLabel("CSV-Datei mit der Organisationsstruktur").setInputFiles({ name: "land.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Hochladen und prüfen" }).click();
+  if (js) await waitForHydration(page);
+  await page.getByRole("button", { name: "Struktur übernehmen" }).click();
+  await expect(page.getByRole("status")).toContainText("Die Struktur ist übernommen.");
+
+  // The top level only: each unit with the way to its sub-units.
+  await page.goto("/verwaltung/uebersicht");
+  const units = page.getByRole("table", { name: "Stand je Organisationseinheit" });
+  const row = units.getByRole("row").filter({ has: page.getByRole("link", { name: `Landesamt ${tag}`, exact: true }) });
+  await expect(units.getByRole("link", { name: `Referat 1 (${tag})`, exact: true })).toHaveCount(0);
+  await expect(units.getByRole("row").count()).resolves.toBeLessThanOrEqual(51);
+  await expectNoAxeViolations(page, "/verwaltung/uebersicht (folded)");
+  // Unfold the Landesamt: it and its 60 Referate, 50 to a page.
+  await row.getByRole("link", { name: /60 Untereinheiten/ }).click();
+  await expect(page.getByRole("navigation", { name: "Pfad der Organisationseinheit" }).getByRole("link")).toHaveText(["Alle Organisationseinheiten", `Landesamt ${tag}`]);
+  await expect(units.getByRole("link", { name: `Referat 1 (${tag})`, exact: true })).toBeVisible();
+  await expect(units.getByRole("row")).toHaveCount(1 + 1 + 50);
+  const pages = page.getByRole("navigation", { name: "Seiten" }).first();
+  await pages.getByRole("link", { name: "2", exact: true }).click();
+  await expect(units.getByRole("row")).toHaveCount(1 + 1 + 10);
+  await expect(units.getByRole("link", { name: `Referat 60 (${tag})`, exact: true })).toBeVisible();
+  await expectNoAxeViolations(page, "/verwaltung/uebersicht?einheit (sub-units, page 2)");
 });
