@@ -105,18 +105,31 @@ async fn check_database(config: Config) -> Result<(), String> {
     let drift = db::course_status::drift(&db)
         .await
         .map_err(|e| e.to_string());
+    let summary = db::course_status::summary_drift(&db)
+        .await
+        .map_err(|e| e.to_string());
     db.close().await;
-    let drift = drift?;
-    if drift.is_empty() {
-        println!("check ok: course status matches progress, completions and certificates");
+    let (drift, summary) = (drift?, summary?);
+    if drift.is_empty() && summary.is_empty() {
+        println!(
+            "check ok: course status matches progress, completions and certificates, and the \
+             Übersicht's counts match the course status"
+        );
         return Ok(());
     }
     for (user, course, stored, expected) in &drift {
         println!("user {user}, course {course}: stored {stored:?}, expected {expected:?}");
     }
+    for (unit, course, stored, counted) in &summary {
+        println!(
+            "unit {unit}, course {course}: counted [valid, expiring, expired, started] \
+             {stored:?}, recounted {counted:?}"
+        );
+    }
     Err(format!(
-        "{} course status rows differ from their sources",
-        drift.len()
+        "{} course status rows differ from their sources, {} unit counts from the course status",
+        drift.len(),
+        summary.len()
     ))
 }
 

@@ -281,6 +281,23 @@ impl Assignments {
             .filter_map(|e| e.relative.map(|(from, _)| from))
             .min()
     }
+
+    /// The people whose own due date may differ from their unit's in a way the figures of
+    /// `today` show: those who joined after a relative assignment began (a later due date) and
+    /// recently enough that the later date has not passed too (once both have passed, both
+    /// count as overdue). People with `unit_since` after the day returned; None: nobody.
+    pub fn joiners_after(&self, today: i64) -> Option<i64> {
+        let relative = self
+            .by_unit
+            .values()
+            .flat_map(|m| m.values())
+            .filter_map(|e| e.relative);
+        let (from, days) = relative.fold(None, |acc: Option<(i64, i64)>, (f, d)| match acc {
+            None => Some((f, d)),
+            Some((af, ad)) => Some((af.min(f), ad.max(d))),
+        })?;
+        Some(from.max(today - days - 1))
+    }
 }
 
 /// Today's day number in Germany.
@@ -473,9 +490,9 @@ pub async fn unit_course_counts(
     // their unit after a relative assignment began (a later due date).
     let with_own: Vec<i64> = assignments.by_person.keys().copied().collect();
     let mut people = course_status::active_people_with_ids(db, &with_own).await?;
-    if let Some(from) = assignments.earliest_relative() {
+    if let Some(after) = assignments.joiners_after(today) {
         let known: std::collections::HashSet<i64> = people.iter().map(|p| p.id).collect();
-        let joiners = course_status::active_people_joined_after(db, from).await?;
+        let joiners = course_status::active_people_joined_after(db, after).await?;
         people.extend(joiners.into_iter().filter(|p| !known.contains(&p.id)));
     }
     let direct: Vec<&Person> = people
@@ -712,5 +729,10 @@ mod tests {
         assert_eq!(a.for_person(5, Some(2), 1100)["k"].due_day, Some(1050));
         assert!(a.for_person(5, Some(2), 1100)["k"].mandatory);
         assert_eq!(a.earliest_relative(), Some(1000));
+        // Joiners matter while their later date can still be ahead: from the assignment day,
+        // and no longer than its 30 days back.
+        assert_eq!(a.joiners_after(1010), Some(1000));
+        assert_eq!(a.joiners_after(1100), Some(1069));
+        assert_eq!(Assignments::build(&units, &[]).joiners_after(1100), None);
     }
 }

@@ -201,6 +201,10 @@ pub struct UnitCourseCounts {
 }
 
 /// `windows`: (course, days) of every course with its own window; others use `default_window`.
+///
+/// Read from `status_summary`, which triggers keep current as of one day with one set of
+/// windows (see its migration); on another day or with other windows it is counted afresh
+/// first, once, whichever request or instance comes first.
 pub async fn counts_by_unit(
     db: &Db,
     today: i64,
@@ -208,11 +212,106 @@ pub async fn counts_by_unit(
     default_window: i64,
     units: Option<&[i64]>,
 ) -> Result<Vec<UnitCourseCounts>, sqlx::Error> {
+    let mut wanted: Vec<(String, i64)> = windows
+        .iter()
+        .map(|(c, w)| (c.to_string(), *w))
+        .chain([(String::new(), default_window)])
+        .collect();
+    wanted.sort();
+    if !summary_is_current(&db.pool, today, &wanted).await? {
+        recount_summary(db, today, windows, default_window, &wanted).await?;
+    }
     let filter = match units {
         None => String::new(),
         Some([]) => return Ok(Vec::new()),
         Some(ids) => format!("AND org_unit_id IN ({})", super::id_list(ids)),
     };
+    let rows = sqlx::query(&format!(
+        "SELECT org_unit_id, course_slug, valid, expiring, expired, started FROM status_summary \
+         WHERE valid + expiring + expired + started > 0 {filter}"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UnitCourseCounts {
+                unit_id: r.try_get(0)?,
+                course: r.try_get(1)?,
+                valid: r.try_get(2)?,
+                expiring: r.try_get(3)?,
+                expired: r.try_get(4)?,
+                started: r.try_get(5)?,
+            })
+        })
+        .collect()
+}
+
+/// Whether the summary counts as of `today` with these windows.
+async fn summary_is_current<'e, E>(
+    e: E,
+    today: i64,
+    wanted: &[(String, i64)],
+) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any> + Copy,
+{
+    let day: i64 = sqlx::query_scalar("SELECT day FROM status_summary_day WHERE id = 1")
+        .fetch_one(e)
+        .await?;
+    if day != today {
+        return Ok(false);
+    }
+    let stored: Vec<(String, i64)> =
+        sqlx::query_as("SELECT course_slug, days FROM status_windows ORDER BY course_slug")
+            .fetch_all(e)
+            .await?;
+    Ok(stored == wanted)
+}
+
+/// Counts the summary afresh as of `today` (no change of course_status is in flight meanwhile,
+/// and one recount at a time: SQLite has one writer; on PostgreSQL the lock mode conflicts with
+/// writers and with itself, and the second recount finds the work done).
+async fn recount_summary(
+    db: &Db,
+    today: i64,
+    windows: &[(&str, i64)],
+    default_window: i64,
+    wanted: &[(String, i64)],
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    if db.backend == super::Backend::Postgres {
+        sqlx::query("LOCK TABLE course_status IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let day: i64 = sqlx::query_scalar("SELECT day FROM status_summary_day WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let stored: Vec<(String, i64)> =
+        sqlx::query_as("SELECT course_slug, days FROM status_windows ORDER BY course_slug")
+            .fetch_all(&mut *tx)
+            .await?;
+    if day == today && stored == wanted {
+        // Another request or instance counted it meanwhile.
+        return tx.commit().await;
+    }
+    sqlx::query("DELETE FROM status_windows")
+        .execute(&mut *tx)
+        .await?;
+    for (course, days) in wanted {
+        sqlx::query("INSERT INTO status_windows (course_slug, days) VALUES ($1, $2)")
+            .bind(course)
+            .bind(days)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE status_summary_day SET day = $1 WHERE id = 1")
+        .bind(today)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM status_summary")
+        .execute(&mut *tx)
+        .await?;
     // The last day before each course's window, by course (windows are numbers from the
     // content, slugs are bound).
     let renew_from = if windows.is_empty() {
@@ -227,31 +326,62 @@ pub async fn counts_by_unit(
     };
     // One covering index in (unit, course) order: no join, no sort.
     let sql = format!(
-        "SELECT org_unit_id, course_slug, \
+        "INSERT INTO status_summary (org_unit_id, course_slug, valid, expiring, expired, started) \
+         SELECT org_unit_id, course_slug, \
            SUM(CASE WHEN valid_until_day > {renew_from} THEN 1 ELSE 0 END), \
            SUM(CASE WHEN valid_until_day >= $1 AND valid_until_day <= {renew_from} THEN 1 ELSE 0 END), \
            SUM(CASE WHEN valid_until_day < $1 THEN 1 ELSE 0 END), \
            SUM(CASE WHEN valid_until_day IS NULL AND (started_at IS NOT NULL OR completed_at IS NOT NULL) THEN 1 ELSE 0 END) \
-         FROM course_status WHERE org_unit_id IS NOT NULL {filter} \
+         FROM course_status WHERE org_unit_id IS NOT NULL \
          GROUP BY org_unit_id, course_slug"
     );
     let mut query = sqlx::query(&sql).bind(today);
     for (course, _) in windows {
         query = query.bind(*course);
     }
-    let rows = query.fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(UnitCourseCounts {
-                unit_id: r.try_get(0)?,
-                course: r.try_get(1)?,
-                valid: r.try_get(2)?,
-                expiring: r.try_get(3)?,
-                expired: r.try_get(4)?,
-                started: r.try_get(5)?,
-            })
-        })
-        .collect()
+    query.execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// (unit, course, stored, counted) of every summary row that differs from a fresh count at the
+/// summary's own day and windows (`seepferdchen check`, tests after concurrent changes). Empty
+/// means consistent; a summary not counted yet has nothing to differ.
+pub async fn summary_drift(db: &Db) -> Result<Vec<(i64, String, [i64; 4], [i64; 4])>, sqlx::Error> {
+    let rows = sqlx::query(
+        "WITH k AS ( \
+           SELECT c.org_unit_id, c.course_slug, c.started_at, c.completed_at, c.valid_until_day, \
+             d.day, COALESCE(w.days, (SELECT days FROM status_windows WHERE course_slug = ''), 0) AS w \
+           FROM course_status c CROSS JOIN status_summary_day d \
+           LEFT JOIN status_windows w ON w.course_slug = c.course_slug \
+           WHERE c.org_unit_id IS NOT NULL AND d.id = 1 AND d.day >= 0), \
+         counted AS ( \
+           SELECT org_unit_id, course_slug, \
+             SUM(CASE WHEN valid_until_day > day + w THEN 1 ELSE 0 END) AS valid, \
+             SUM(CASE WHEN valid_until_day >= day AND valid_until_day <= day + w THEN 1 ELSE 0 END) AS expiring, \
+             SUM(CASE WHEN valid_until_day < day THEN 1 ELSE 0 END) AS expired, \
+             SUM(CASE WHEN valid_until_day IS NULL AND (started_at IS NOT NULL OR completed_at IS NOT NULL) THEN 1 ELSE 0 END) AS started \
+           FROM k GROUP BY org_unit_id, course_slug), \
+         stored AS ( \
+           SELECT org_unit_id, course_slug, valid, expiring, expired, started FROM status_summary \
+           WHERE valid <> 0 OR expiring <> 0 OR expired <> 0 OR started <> 0) \
+         SELECT COALESCE(s.org_unit_id, c.org_unit_id), COALESCE(s.course_slug, c.course_slug), \
+           COALESCE(s.valid, 0), COALESCE(s.expiring, 0), COALESCE(s.expired, 0), COALESCE(s.started, 0), \
+           COALESCE(c.valid, 0), COALESCE(c.expiring, 0), COALESCE(c.expired, 0), COALESCE(c.started, 0) \
+         FROM stored s FULL OUTER JOIN counted c \
+           ON s.org_unit_id = c.org_unit_id AND s.course_slug = c.course_slug \
+         WHERE (SELECT day FROM status_summary_day WHERE id = 1) >= 0",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let stored = [r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?];
+        let counted = [r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?];
+        if stored != counted {
+            out.push((r.try_get(0)?, r.try_get(1)?, stored, counted));
+        }
+    }
+    Ok(out)
 }
 
 /// An active person in the status matrix.
