@@ -226,7 +226,7 @@ impl Assignments {
     ) -> Result<(Assignments, Vec<UnitRow>), sqlx::Error> {
         // Two independent reads, on two connections at once.
         let (units, rows) =
-            tokio::try_join!(db::org_units::all(&db.pool), db::assignments::all(db))?;
+            tokio::try_join!(db::org_units::structure(&db.pool), db::assignments::all(db))?;
         let mut a = Assignments::build(&units, &rows);
         a.renewal = Renewal::of(catalog);
         Ok((a, units))
@@ -489,10 +489,10 @@ pub async fn unit_course_counts(
     // own (pairs no unit assignment covers, or an earlier due date), and those who joined
     // their unit after a relative assignment began (a later due date).
     let with_own: Vec<i64> = assignments.by_person.keys().copied().collect();
-    let mut people = course_status::active_people_with_ids(db, &with_own).await?;
+    let mut people = course_status::active_people_with_ids(db, &with_own, units).await?;
     if let Some(after) = assignments.joiners_after(today) {
         let known: std::collections::HashSet<i64> = people.iter().map(|p| p.id).collect();
-        let joiners = course_status::active_people_joined_after(db, after).await?;
+        let joiners = course_status::active_people_joined_after(db, after, units).await?;
         people.extend(joiners.into_iter().filter(|p| !known.contains(&p.id)));
     }
     let direct: Vec<&Person> = people

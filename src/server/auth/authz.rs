@@ -206,7 +206,7 @@ pub async fn actor_for(state: &AppState, user: UserRecord) -> Result<Actor, AppE
         Role::Employee => Scope::SelfOnly,
         Role::Coordinator => {
             let roots = db::users::scope_units(&state.db.pool, user.id).await?;
-            let units = db::org_units::all(&state.db.pool).await?;
+            let units = db::org_units::structure(&state.db.pool).await?;
             Scope::Units(subtree(&units, &roots))
         }
     };

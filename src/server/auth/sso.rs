@@ -494,7 +494,7 @@ pub async fn sign_in(
     who: &Identity,
     now: i64,
 ) -> Result<i64, Failure> {
-    let units = accounts::tree(&db::org_units::all(&app.db.pool).await?);
+    let units = accounts::tree(&db::org_units::structure(&app.db.pool).await?);
     let claimed_unit = who.unit.as_deref().and_then(|c| resolve_unit(&units, c));
     if who.unit.is_some() && claimed_unit.is_none() {
         tracing::warn!("SSO: the unit claim names no known org unit; the unit stays as it is");

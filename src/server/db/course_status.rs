@@ -406,17 +406,54 @@ pub async fn active_people(db: &Db, units: Option<&[i64]>) -> Result<Vec<Person>
     }
 }
 
-/// The active people among these ids, sorted by name.
-pub async fn active_people_with_ids(db: &Db, ids: &[i64]) -> Result<Vec<Person>, sqlx::Error> {
-    if ids.is_empty() {
+/// The active people among these ids (and in these units; None: any), sorted by name.
+pub async fn active_people_with_ids(
+    db: &Db,
+    ids: &[i64],
+    units: Option<&[i64]>,
+) -> Result<Vec<Person>, sqlx::Error> {
+    if ids.is_empty() || units.is_some_and(<[i64]>::is_empty) {
         return Ok(Vec::new());
     }
-    people_where(db, &format!("AND id IN ({})", super::id_list(ids))).await
+    people_where(
+        db,
+        &format!("AND id IN ({}){}", super::id_list(ids), in_units(units)),
+    )
+    .await
 }
 
-/// The active people who joined their unit after day `day`.
-pub async fn active_people_joined_after(db: &Db, day: i64) -> Result<Vec<Person>, sqlx::Error> {
-    people_where(db, &format!("AND unit_since > {day}")).await
+/// The active people (of these units; None: any) who joined their unit after day `day`.
+pub async fn active_people_joined_after(
+    db: &Db,
+    day: i64,
+    units: Option<&[i64]>,
+) -> Result<Vec<Person>, sqlx::Error> {
+    if units.is_some_and(<[i64]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    people_where(db, &format!("AND unit_since > {day}{}", in_units(units))).await
+}
+
+/// The ids of the active people (of these units; None: everyone), in the order of
+/// `active_people`: the streamed status list reads the people behind them a chunk at a time.
+pub async fn active_people_ids(db: &Db, units: Option<&[i64]>) -> Result<Vec<i64>, sqlx::Error> {
+    if units.is_some_and(<[i64]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM users WHERE active = 1{} ORDER BY {}, display_name, id",
+        in_units(units),
+        db.bytewise("sort_name")
+    ))
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// ` AND org_unit_id IN (…)` for a unit filter (ids only), or nothing.
+fn in_units(units: Option<&[i64]>) -> String {
+    units.map_or(String::new(), |ids| {
+        format!(" AND org_unit_id IN ({})", super::id_list(ids))
+    })
 }
 
 /// `filter`: built from integers only (never from request text).

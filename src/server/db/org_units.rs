@@ -37,6 +37,27 @@ pub async fn all<'e, E: Executor<'e, Database = Any>>(e: E) -> Result<Vec<UnitRo
         .collect()
 }
 
+/// The tree alone, without member counts (`member_count` 0): what scopes, assignments and the
+/// Übersicht need, without a pass over every person (100,000 at a Land).
+pub async fn structure<'e, E: Executor<'e, Database = Any>>(
+    e: E,
+) -> Result<Vec<UnitRow>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, parent_id, name, code FROM org_units ORDER BY name, id")
+        .fetch_all(e)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UnitRow {
+                id: r.try_get("id")?,
+                parent_id: r.try_get("parent_id")?,
+                name: r.try_get("name")?,
+                code: r.try_get("code")?,
+                member_count: 0,
+            })
+        })
+        .collect()
+}
+
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     e: E,
     parent_id: Option<i64>,

@@ -356,7 +356,7 @@ pub async fn select(
     let today = tracking::today(state.clock.now());
     // The scope needs the unit tree; assignments, people and (within a scope) their course
     // status are then read at once: two round trips to the database, not three.
-    let units = db::org_units::all(&state.db.pool).await?;
+    let units = db::org_units::structure(&state.db.pool).await?;
     let scope = scope_units(actor, &units, f.unit);
     let needle = f.search.trim().to_lowercase();
     let (rows, mut people, status) = tokio::try_join!(
@@ -424,6 +424,21 @@ fn apply_filters(
 /// People per chunk of the streamed status list.
 const STREAM_CHUNK: usize = 1_000;
 
+/// A chunk of the streamed status list: people already read, or the ids of the next ones.
+enum Chunk {
+    People(Vec<Person>),
+    Ids(Vec<i64>),
+}
+
+impl Chunk {
+    fn len(&self) -> usize {
+        match self {
+            Chunk::People(p) => p.len(),
+            Chunk::Ids(i) => i.len(),
+        }
+    }
+}
+
 /// The status list of a filter as CSV, in chunks: the people of the scope are listed first
 /// (names only), then read a thousand at a time with their course status, so the server's
 /// memory stays flat however many pairs the list has, and the first bytes go out at once.
@@ -447,14 +462,33 @@ pub async fn status_csv_stream(
     let today = tracking::today(state.clock.now());
     let (assignments, units) = Assignments::load(&state.db, &state.catalog).await?;
     let scope = scope_units(actor, &units, f.unit);
-    let mut people = db::course_status::active_people(&state.db, scope.as_deref()).await?;
+    // Without a name search only the ids are read now (in list order), and the people behind
+    // them a chunk at a time; a search needs the names first (and finds few).
     let needle = f.search.trim().to_lowercase();
-    if !needle.is_empty() {
+    let chunks: Vec<Chunk> = if needle.is_empty() {
+        let ids = db::course_status::active_people_ids(&state.db, scope.as_deref()).await?;
+        ids.chunks(STREAM_CHUNK)
+            .map(|c| Chunk::Ids(c.to_vec()))
+            .collect()
+    } else {
+        let mut people = db::course_status::active_people(&state.db, scope.as_deref()).await?;
         people.retain(|p| p.name.to_lowercase().contains(&needle) || p.email.contains(&needle));
-    }
-    let mut unit_ids: Vec<i64> = people.iter().filter_map(|p| p.unit_id).collect();
-    unit_ids.sort_unstable();
-    unit_ids.dedup();
+        let mut out = Vec::new();
+        let mut rest = people.into_iter();
+        loop {
+            let chunk: Vec<Person> = rest.by_ref().take(STREAM_CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            out.push(Chunk::People(chunk));
+        }
+        out
+    };
+    let count = chunks.iter().map(Chunk::len).sum();
+    let unit_ids: Vec<i64> = match &scope {
+        Some(ids) => ids.clone(),
+        None => units.iter().map(|u| u.id).collect(),
+    };
     let quotas = quotas_of(state, &assignments, &unit_ids, today).await?;
     let unit_paths: HashMap<i64, String> = accounts::tree(&units)
         .into_iter()
@@ -463,24 +497,25 @@ pub async fn status_csv_stream(
     let mut head = csv::CsvWriter::new();
     csv::status_header(&mut head, t);
     let first = head.into_bytes();
-    let count = people.len();
-    let chunks: Vec<Vec<Person>> = people
-        .chunks(STREAM_CHUNK)
-        .map(<[Person]>::to_vec)
-        .collect();
-    drop(people);
     let shared = std::sync::Arc::new((state.clone(), assignments, quotas, unit_paths, f));
-    let rows = futures::stream::iter(chunks).then(move |mut chunk| {
+    let rows = futures::stream::iter(chunks).then(move |chunk| {
         let shared = shared.clone();
         async move {
             let (state, assignments, quotas, unit_paths, f) = &*shared;
+            let failed = |e: sqlx::Error| {
+                tracing::error!(error = %e, "status list: reading a chunk failed");
+                std::io::Error::other("database")
+            };
+            let mut chunk = match chunk {
+                Chunk::People(people) => people,
+                Chunk::Ids(ids) => db::course_status::active_people_with_ids(&state.db, &ids, None)
+                    .await
+                    .map_err(failed)?,
+            };
             let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
             let status = db::course_status::for_users(&state.db, Some(&ids))
                 .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "status list: reading a chunk failed");
-                    std::io::Error::other("database")
-                })?;
+                .map_err(failed)?;
             let mut entries = tracking::matrix_from(status, assignments, &chunk, today);
             apply_filters(f, &mut chunk, &mut entries, today);
             let mut titles: HashMap<String, String> = HashMap::new();
