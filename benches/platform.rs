@@ -193,7 +193,6 @@ fn bench_state(
 /// dashboard of all units, one unit's people list, CSV export of the whole matrix.
 async fn coordinator_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<Row>, String> {
     use seepferdchen::server::accounts::bench::{seed, BenchSize};
-    use seepferdchen::server::auth::authz::{Actor, Scope};
     use seepferdchen::server::reports;
     let size = if smoke {
         BenchSize {
@@ -212,20 +211,7 @@ async fn coordinator_rows(backend: &str, url: &str, smoke: bool) -> Result<Vec<R
     let units = seed(&db, size, now).await.map_err(|e| format!("{e:?}"))?;
     let seeded = t0.elapsed();
     let state = bench_state(&db, now, default_config()?)?;
-    let admin = Actor {
-        user: seepferdchen::server::db::users::UserRecord {
-            id: 0,
-            email: "bench@bench.example".into(),
-            display_name: "Bench".into(),
-            role: seepferdchen::model::Role::Admin,
-            active: true,
-            org_unit_id: None,
-            has_password: false,
-            unit_since: 0,
-            ai_coordinator: false,
-        },
-        scope: Scope::All,
-    };
+    let admin = bench_admin();
     let n = if smoke { 2 } else { 20 };
     let top = reports::DashboardQuery::default();
     let (d50, d95, dash) = timed(n, || reports::dashboard(&state, &admin, &top)).await;
@@ -439,6 +425,24 @@ fn land_all(smoke: bool) -> Vec<Row> {
     rows
 }
 
+/// An admin who is nobody: the benchmarks call the reports as one.
+fn bench_admin() -> seepferdchen::server::auth::authz::Actor {
+    seepferdchen::server::auth::authz::Actor {
+        user: seepferdchen::server::db::users::UserRecord {
+            id: 0,
+            email: "bench@bench.example".into(),
+            display_name: "Bench".into(),
+            role: seepferdchen::model::Role::Admin,
+            active: true,
+            org_unit_id: None,
+            has_password: false,
+            unit_since: 0,
+            ai_coordinator: false,
+        },
+        scope: seepferdchen::server::auth::authz::Scope::All,
+    }
+}
+
 /// Resident memory of this process (VmRSS), in MB.
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -460,7 +464,6 @@ async fn land_rows(
 ) -> Result<(Vec<Row>, [f64; 3]), String> {
     use futures::StreamExt;
     use seepferdchen::server::accounts::bench::seed;
-    use seepferdchen::server::auth::authz::{Actor, Scope};
     use seepferdchen::server::reports::{self, DashboardQuery};
     let db = seepferdchen::server::db::Db::connect(url)
         .await
@@ -470,20 +473,7 @@ async fn land_rows(
     let units = seed(&db, size, now).await.map_err(|e| format!("{e:?}"))?;
     let seeded = t0.elapsed();
     let state = bench_state(&db, now, default_config()?)?;
-    let admin = Actor {
-        user: seepferdchen::server::db::users::UserRecord {
-            id: 0,
-            email: "bench@bench.example".into(),
-            display_name: "Bench".into(),
-            role: seepferdchen::model::Role::Admin,
-            active: true,
-            org_unit_id: None,
-            has_password: false,
-            unit_since: 0,
-            ai_coordinator: false,
-        },
-        scope: Scope::All,
-    };
+    let admin = bench_admin();
     let n = if smoke { 2 } else { 10 };
     let top = DashboardQuery::default();
     let (d50, d95, dash) = timed(n, || reports::dashboard(&state, &admin, &top)).await;

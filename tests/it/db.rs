@@ -1516,6 +1516,24 @@ use seepferdchen::model::CourseState;
 use seepferdchen::server::db::assignments::{self as assignment_db, NewAssignment};
 use seepferdchen::server::reports;
 
+/// The Übersicht of one course, the scope's top unfolded.
+async fn course_dashboard(
+    st: &AppState,
+    actor: &Actor,
+    course: &str,
+) -> seepferdchen::model::Dashboard {
+    reports::dashboard(
+        st,
+        actor,
+        &reports::DashboardQuery {
+            course: Some(course.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// The dashboard (per-unit aggregates in SQL plus person assignments) and the status matrix
 /// (every pair worked out in Rust) must agree, for every unit, course filter and actor.
 async fn assert_dashboard_matches_matrix(st: &AppState, actor: &Actor) {
@@ -1607,16 +1625,7 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
     }
     assert_dashboard_matches_matrix(&st, &admin).await;
     assert_dashboard_matches_matrix(&st, &coord).await;
-    let dash = reports::dashboard(
-        &st,
-        &admin,
-        &reports::DashboardQuery {
-            course: Some("ki-seepferdchen".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let dash = course_dashboard(&st, &admin, "ki-seepferdchen").await;
     let unit = |name: &str| dash.units.iter().find(|u| u.name == name).unwrap().clone();
     // Bürgerbüro: Anna valid, Ben expiring, Clara expired, Tim not started.
     let bb = unit("Bürgerbüro");
@@ -1651,16 +1660,7 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
     // Two days later Tim's own due date has passed; his unit's has not.
     st.clock.set(st.clock.now() + 2 * 86_400);
     assert_dashboard_matches_matrix(&st, &admin).await;
-    let dash = reports::dashboard(
-        &st,
-        &admin,
-        &reports::DashboardQuery {
-            course: Some("ki-seepferdchen".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let dash = course_dashboard(&st, &admin, "ki-seepferdchen").await;
     let bb = dash.units.iter().find(|u| u.name == "Bürgerbüro").unwrap();
     assert_eq!((bb.counts.overdue, bb.counts.not_started), (1, 0));
     // Anna (valid certificate) moves to Ordnungsamt and Ben (expiring) is deactivated: the
@@ -1689,16 +1689,7 @@ async fn dashboard_figures_match_the_status_matrix(db: &Db) {
     }
     tx.commit().await.unwrap();
     assert_dashboard_matches_matrix(&st, &admin).await;
-    let dash = reports::dashboard(
-        &st,
-        &admin,
-        &reports::DashboardQuery {
-            course: Some("ki-seepferdchen".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let dash = course_dashboard(&st, &admin, "ki-seepferdchen").await;
     let unit = |name: &str| dash.units.iter().find(|u| u.name == name).unwrap().clone();
     assert_eq!(
         (
@@ -1809,16 +1800,7 @@ async fn relative_due_dates_count_from_the_join_day(db: &Db) {
         assert_eq!(c.due.unwrap().to_days(), today + 14);
     }
     assert_dashboard_matches_matrix(&st, &admin).await;
-    let dash = reports::dashboard(
-        &st,
-        &admin,
-        &reports::DashboardQuery {
-            course: Some("ki-freischwimmer".into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let dash = course_dashboard(&st, &admin, "ki-freischwimmer").await;
     let figures = dash.units.iter().find(|u| u.id == bb).unwrap();
     assert_eq!(figures.counts.not_started, 2, "the two who joined");
     assert!(figures.counts.overdue >= 1);
@@ -1914,16 +1896,7 @@ async fn recertification_reenrols_on_the_current_content(db: &Db) {
     let unit_counts = |st: AppState| {
         let admin = admin.clone();
         async move {
-            let dash = reports::dashboard(
-                &st,
-                &admin,
-                &reports::DashboardQuery {
-                    course: Some("ki-seepferdchen".into()),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+            let dash = course_dashboard(&st, &admin, "ki-seepferdchen").await;
             dash.units.iter().find(|u| u.id == unit).unwrap().counts
         }
     };
