@@ -75,6 +75,40 @@ pub fn DashboardPage() -> impl IntoView {
                 let r = d.reminders;
                 let searching = d.search.is_some();
                 view! {
+                    {(!d.path.is_empty())
+                        .then(|| {
+                            let last = d.path.len() - 1;
+                            view! {
+                                <nav class="breadcrumb" aria-label=t.dash_path>
+                                    <ol>
+                                        <li>
+                                            <a href=href_with(
+                                                "/verwaltung/uebersicht",
+                                                &[("kurs", course.clone())],
+                                            )>{t.dash_all_units}</a>
+                                        </li>
+                                        {d
+                                            .path
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(i, p)| {
+                                                let href = href_with(
+                                                    "/verwaltung/uebersicht",
+                                                    &[("einheit", p.id.to_string()), ("kurs", course.clone())],
+                                                );
+                                                view! {
+                                                    <li>
+                                                        <a href=href aria-current=(i == last).then_some("page")>
+                                                            {p.name.clone()}
+                                                        </a>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ol>
+                                </nav>
+                            }
+                        })}
                     <section class="reminders" aria-labelledby="reminders-heading">
                         <h2 id="reminders-heading">{t.dash_reminders}</h2>
                         <ul class="reminder-list">
@@ -139,40 +173,6 @@ pub fn DashboardPage() -> impl IntoView {
                             {t.filter_apply}
                         </button>
                     </form>
-                    {(!d.path.is_empty())
-                        .then(|| {
-                            let last = d.path.len() - 1;
-                            view! {
-                                <nav class="breadcrumb" aria-label=t.dash_path>
-                                    <ol>
-                                        <li>
-                                            <a href=href_with(
-                                                "/verwaltung/uebersicht",
-                                                &[("kurs", course.clone())],
-                                            )>{t.dash_all_units}</a>
-                                        </li>
-                                        {d
-                                            .path
-                                            .iter()
-                                            .enumerate()
-                                            .map(|(i, p)| {
-                                                let href = href_with(
-                                                    "/verwaltung/uebersicht",
-                                                    &[("einheit", p.id.to_string()), ("kurs", course.clone())],
-                                                );
-                                                view! {
-                                                    <li>
-                                                        <a href=href aria-current=(i == last).then_some("page")>
-                                                            {p.name.clone()}
-                                                        </a>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ol>
-                                </nav>
-                            }
-                        })}
                     <form
                         method="get"
                         action="/verwaltung/uebersicht"
